@@ -1,0 +1,178 @@
+"""Domain vocabulary shared by every layer: enums of the graph model and the row shapes.
+
+Rows are plain dicts with camelCase keys, exactly the property names stored in Neo4j plus the
+keys of the nodes they link to. Seeds, the importer and the GraphQL mutations all produce
+rows; ``graphcoord/queries/`` writes them with ``UNWIND $rows`` batches. One shape, one write path.
+
+Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
+
+- ``areas``: code, name, kind, parentCode?, population?
+- ``deputies``: id, name, level, gender?, occupation?, workUnit?, sectors? (list), phone?,
+  status, term?, electedIn? (area code), baseArea? (area code of home/work)
+- ``contacts``: deputyId, areaCode, basis
+- ``collectionPoints``: id, name, kind, areaCode
+- ``stations``: id, name, kind (STATION/POINT), monthlyActivityDay?, areaCode
+- ``receptions``: deputyId, placeId (a collection point or station id)
+- ``clusters``: id, name; ``chains``: id, name, clusterId
+- ``observationPoints``: id, name, enterprise, role, chainId, areaCode?
+- ``observers``: deputyId, pointId, role; ``chainWorkers``: deputyId, chainId
+- ``groups``: id, name, kind, room?, theme?, areaCode?
+- ``memberships``: deputyId, groupId, role (CONVENER/MEMBER)
+- ``activities``: id, groupId?, title, date (ISO), kind, series?; ``attendances``: deputyId, activityId
+- ``campaigns``: id, title, citizenCount; ``participations``: deputyId, campaignId
+- ``liaisons``: fromId (higher level), toId (lower level)
+- ``issues``: id, title, body, category, channel, ticket?, status, createdAt, resolvedAt?,
+  areaCode, chainId?, trackingCode?
+- ``trackers``: deputyId, issueId; ``escalations``: issueId, deputyId, at, reason
+- ``proposals``: id, title, congressLevel, session, status, handler?
+- ``sponsorships``: deputyId, proposalId, role (LEAD/CO); ``addresses``: proposalId, issueId
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+__all__ = [
+    "AREA_KIND_BY_CODE_LENGTH",
+    "ROW_KINDS",
+    "AreaKind",
+    "Basis",
+    "Channel",
+    "Dataset",
+    "GroupKind",
+    "IssueStatus",
+    "Level",
+    "ObservationRole",
+    "basis_for_level",
+    "parent_code",
+]
+
+
+class Level(str, Enum):
+    """The five levels of people's congress, highest first."""
+
+    NATIONAL = "NATIONAL"
+    PROVINCIAL = "PROVINCIAL"
+    CITY = "CITY"
+    COUNTY = "COUNTY"
+    TOWNSHIP = "TOWNSHIP"
+
+    @property
+    def rank(self) -> int:
+        """0 for NATIONAL … 4 for TOWNSHIP: a smaller rank is a higher level."""
+        return list(Level).index(self)
+
+    @property
+    def directly_elected(self) -> bool:
+        """County and township deputies are elected directly in constituencies."""
+        return self in (Level.COUNTY, Level.TOWNSHIP)
+
+
+class AreaKind(str, Enum):
+    PROVINCE = "PROVINCE"
+    CITY = "CITY"
+    COUNTY = "COUNTY"
+    TOWNSHIP = "TOWNSHIP"
+    VILLAGE = "VILLAGE"
+    COMMUNITY = "COMMUNITY"
+
+
+class Basis(str, Enum):
+    ORIGINAL_CONSTITUENCY = "ORIGINAL_CONSTITUENCY"
+    NEAR_HOME_OR_WORK = "NEAR_HOME_OR_WORK"
+
+
+class GroupKind(str, Enum):
+    COLLABORATIVE = "COLLABORATIVE"
+    SUPERVISION = "SUPERVISION"
+    DEPUTY_TEAM = "DEPUTY_TEAM"
+
+
+class ObservationRole(str, Enum):
+    LEAD = "LEAD"
+    COLLABORATIVE = "COLLABORATIVE"
+
+
+class Channel(str, Enum):
+    QR = "QR"
+    COLLECTION_POINT = "COLLECTION_POINT"
+    STATION = "STATION"
+    OBSERVATION_POINT = "OBSERVATION_POINT"
+
+
+class IssueStatus(str, Enum):
+    RECEIVED = "RECEIVED"
+    DISPATCHED = "DISPATCHED"
+    IN_PROGRESS = "IN_PROGRESS"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+    ESCALATED = "ESCALATED"
+
+
+def basis_for_level(level: Level | str) -> Basis:
+    """The contact basis the rules require for a deputy of ``level``."""
+    return (
+        Basis.ORIGINAL_CONSTITUENCY if Level(level).directly_elected else Basis.NEAR_HOME_OR_WORK
+    )
+
+
+#: Statistical division codes are 12 digits; the significant prefix length gives the kind.
+AREA_KIND_BY_CODE_LENGTH: dict[int, AreaKind] = {
+    2: AreaKind.PROVINCE,
+    4: AreaKind.CITY,
+    6: AreaKind.COUNTY,
+    9: AreaKind.TOWNSHIP,
+    12: AreaKind.VILLAGE,
+}
+
+_PREFIX_LENGTHS = (2, 4, 6, 9, 12)
+
+
+def significant_length(code: str) -> int:
+    """Length of the meaningful prefix of a 12-digit code (``320000000000`` -> 2)."""
+    for length in _PREFIX_LENGTHS:
+        if set(code[length:]) <= {"0"}:
+            return length
+    return 12
+
+
+def parent_code(code: str) -> str | None:
+    """The 12-digit code of the parent division, or ``None`` for a province."""
+    length = significant_length(code)
+    index = _PREFIX_LENGTHS.index(length)
+    if index == 0:
+        return None
+    keep = _PREFIX_LENGTHS[index - 1]
+    return code[:keep].ljust(12, "0")
+
+
+#: Every row kind, in the order in which they can be written (referenced kinds first).
+ROW_KINDS: tuple[str, ...] = (
+    "areas",
+    "deputies",
+    "contacts",
+    "collectionPoints",
+    "stations",
+    "receptions",
+    "clusters",
+    "chains",
+    "observationPoints",
+    "observers",
+    "chainWorkers",
+    "groups",
+    "memberships",
+    "activities",
+    "attendances",
+    "campaigns",
+    "participations",
+    "liaisons",
+    "issues",
+    "trackers",
+    "escalations",
+    "proposals",
+    "sponsorships",
+    "addresses",
+)
+
+Dataset = dict[str, list[dict[str, Any]]]
