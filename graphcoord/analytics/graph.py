@@ -109,7 +109,9 @@ class GraphBuilder:
     def __init__(self) -> None:
         self.G: nx.DiGraph = nx.DiGraph()
 
-    def area(self, code: str, name: str = "", kind: str = "VILLAGE", parent: str | None = None) -> str:
+    def area(
+        self, code: str, name: str = "", kind: str = "VILLAGE", parent: str | None = None
+    ) -> str:
         node = area_node(code)
         self.G.add_node(node, type="area", code=code, name=name or code, kind=kind, parent=parent)
         if parent is not None:
@@ -148,9 +150,7 @@ class GraphBuilder:
     def contact(self, deputy_id: str, area_code: str, basis: str | None = None) -> None:
         if basis is None:
             level = self.G.nodes[deputy_node(deputy_id)]["level"]
-            basis = (
-                "ORIGINAL_CONSTITUENCY" if LEVEL_RANK[level] >= 3 else "NEAR_HOME_OR_WORK"
-            )
+            basis = "ORIGINAL_CONSTITUENCY" if LEVEL_RANK[level] >= 3 else "NEAR_HOME_OR_WORK"
         self.G.add_edge(deputy_node(deputy_id), area_node(area_code), rel="CONTACTS", basis=basis)
 
     def liaison(self, upper_id: str, lower_id: str) -> None:
