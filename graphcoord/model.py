@@ -18,7 +18,8 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 - ``observers``: deputyId, pointId, role; ``chainWorkers``: deputyId, chainId
 - ``groups``: id, name, kind, room?, theme?, areaCode?
 - ``memberships``: deputyId, groupId, role (CONVENER/MEMBER)
-- ``activities``: id, groupId?, title, date (ISO), kind, series?; ``attendances``: deputyId, activityId
+- ``activities``: id, groupId?, title, date (ISO), kind, series?
+- ``attendances``: deputyId, activityId
 - ``campaigns``: id, title, citizenCount; ``participations``: deputyId, campaignId
 - ``liaisons``: fromId (higher level), toId (lower level)
 - ``issues``: id, title, body, category, channel, ticket?, status, createdAt, resolvedAt?,
@@ -30,7 +31,7 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = [
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """The five levels of people's congress, highest first."""
 
     NATIONAL = "NATIONAL"
@@ -69,7 +70,7 @@ class Level(str, Enum):
         return self in (Level.COUNTY, Level.TOWNSHIP)
 
 
-class AreaKind(str, Enum):
+class AreaKind(StrEnum):
     PROVINCE = "PROVINCE"
     CITY = "CITY"
     COUNTY = "COUNTY"
@@ -78,30 +79,30 @@ class AreaKind(str, Enum):
     COMMUNITY = "COMMUNITY"
 
 
-class Basis(str, Enum):
+class Basis(StrEnum):
     ORIGINAL_CONSTITUENCY = "ORIGINAL_CONSTITUENCY"
     NEAR_HOME_OR_WORK = "NEAR_HOME_OR_WORK"
 
 
-class GroupKind(str, Enum):
+class GroupKind(StrEnum):
     COLLABORATIVE = "COLLABORATIVE"
     SUPERVISION = "SUPERVISION"
     DEPUTY_TEAM = "DEPUTY_TEAM"
 
 
-class ObservationRole(str, Enum):
+class ObservationRole(StrEnum):
     LEAD = "LEAD"
     COLLABORATIVE = "COLLABORATIVE"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     QR = "QR"
     COLLECTION_POINT = "COLLECTION_POINT"
     STATION = "STATION"
     OBSERVATION_POINT = "OBSERVATION_POINT"
 
 
-class IssueStatus(str, Enum):
+class IssueStatus(StrEnum):
     RECEIVED = "RECEIVED"
     DISPATCHED = "DISPATCHED"
     IN_PROGRESS = "IN_PROGRESS"
@@ -112,9 +113,7 @@ class IssueStatus(str, Enum):
 
 def basis_for_level(level: Level | str) -> Basis:
     """The contact basis the rules require for a deputy of ``level``."""
-    return (
-        Basis.ORIGINAL_CONSTITUENCY if Level(level).directly_elected else Basis.NEAR_HOME_OR_WORK
-    )
+    return Basis.ORIGINAL_CONSTITUENCY if Level(level).directly_elected else Basis.NEAR_HOME_OR_WORK
 
 
 #: Statistical division codes are 12 digits; the significant prefix length gives the kind.

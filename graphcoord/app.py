@@ -1,0 +1,64 @@
+"""The ASGI application: ``/health`` and ``/graphql`` (with GraphiQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.errors import GraphcoordError
+from graphcoord.schema.context import Context
+from graphcoord.schema.schema import schema
+
+__all__ = ["GraphcoordGraphQL", "create_app"]
+
+
+class GraphcoordGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with graphcoord's context and a 503 when Neo4j is down."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.db = db
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(db=self.db, settings=self.settings, request=request, response=response)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
+    """Build the application; the database driver is opened lazily and closed on shutdown."""
+    settings = settings or Settings.from_env()
+    db = db or Database(settings)
+
+    async def health(request: Request) -> Response:
+        try:
+            info = await run_in_threadpool(db.server_info)
+        except GraphcoordError as error:
+            return JSONResponse({"status": "unavailable", "error": str(error)}, status_code=503)
+        return JSONResponse({"status": "ok", "database": info})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    graphql_app = GraphcoordGraphQL(db, settings)
+    app = Starlette(
+        routes=[
+            Route("/health", health),
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    return app

@@ -1,0 +1,51 @@
+"""The ``graphcoord`` command line (typer); each command family is a module here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+from rich.console import Console
+
+from graphcoord.errors import GraphcoordError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="graphcoord",
+    help="Coordination engine for five-level people's-congress deputies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True)
+
+
+def _register() -> None:
+    from graphcoord.cli import db, serve
+
+    app.add_typer(db.app, name="db")
+    serve.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Run the CLI; a graphcoord error prints its message and exits with its code."""
+    try:
+        code = app(standalone_mode=False)
+    except GraphcoordError as error:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,54 @@
+"""``graphcoord serve`` and ``graphcoord up`` (database, demo data and server in one go)."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from graphcoord.config import Settings
+
+console = Console()
+
+
+def _serve(settings: Settings) -> None:
+    from graphcoord.app import create_app
+
+    console.print(
+        f"GraphQL at [bold]http://{settings.http_host}:{settings.http_port}/graphql[/]",
+        highlight=False,
+    )
+    uvicorn.run(
+        create_app(settings), host=settings.http_host, port=settings.http_port, log_level="info"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option(None, help="Address to listen on (GRAPHCOORD_HOST)."),
+        port: int = typer.Option(None, help="Port (GRAPHCOORD_PORT)."),
+    ) -> None:
+        """Serve GraphQL (with GraphiQL) and the health check."""
+        settings = Settings.from_env()
+        settings = settings.with_(
+            http_host=host or settings.http_host, http_port=port or settings.http_port
+        )
+        _serve(settings)
+
+    @app.command()
+    def up(
+        seed: str = typer.Option("suqian", help="Demo city to load when the graph is empty."),
+    ) -> None:
+        """Start the local Neo4j, load the demo city if the graph is empty, and serve."""
+        from graphcoord.cli.db import ensure_database
+
+        settings = Settings.from_env()
+        ensure_database(settings)
+        try:
+            from graphcoord.cli.seed import seed_if_empty
+        except ImportError:  # seeding not available yet
+            pass
+        else:
+            seed_if_empty(settings, seed)
+        _serve(settings)

@@ -1,0 +1,130 @@
+"""The Neo4j driver's lifecycle and the one function every query goes through.
+
+:class:`Database` opens the driver lazily, runs each statement with ``execute_query`` and
+``database_`` set, turns connection failures into :class:`DatabaseUnavailable` (a 503 on HTTP,
+``UNAVAILABLE`` in GraphQL) and counts round trips so tests can prove the absence of N+1.
+The driver reconnects by itself when the server comes back, so recovery needs no restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from graphcoord.config import Settings
+from graphcoord.errors import DatabaseAuthError, DatabaseUnavailable
+
+__all__ = ["Database", "Record"]
+
+Record = neo4j.Record
+
+# Fail fast when the server is down: the driver's default retries for 30 s.
+_DRIVER_OPTIONS: dict[str, Any] = {
+    "connection_timeout": 3.0,
+    "connection_acquisition_timeout": 5.0,
+    "max_transaction_retry_time": 2.0,
+    "max_connection_lifetime": 300,
+}
+
+
+class Database:
+    """A graphcoord connection to one Neo4j database."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._driver: Driver | None = None
+        self._lock = threading.Lock()
+        self.round_trips = 0
+
+    @property
+    def uri(self) -> str:
+        return self.settings.uri
+
+    @property
+    def driver(self) -> Driver:
+        """The driver, created on first use."""
+        with self._lock:
+            if self._driver is None:
+                self._driver = GraphDatabase.driver(
+                    self.settings.uri,
+                    auth=(self.settings.neo4j_username, self.settings.password),
+                    **_DRIVER_OPTIONS,
+                )
+            return self._driver
+
+    def close(self) -> None:
+        with self._lock:
+            if self._driver is not None:
+                self._driver.close()
+                self._driver = None
+
+    def execute(
+        self,
+        query: LiteralString,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+    ) -> list[Record]:
+        """Run one parameterised statement and return its records.
+
+        ``query`` is a ``LiteralString``: Cypher is never built from input; values go in
+        ``parameters``.
+        """
+        self.round_trips += 1
+        try:
+            records, _, _ = self.driver.execute_query(
+                query,
+                parameters_=dict(parameters or {}),
+                database_=self.settings.neo4j_database,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+            )
+        except AuthError as error:
+            raise DatabaseAuthError(self.uri, self.settings.neo4j_username) from error
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            raise DatabaseUnavailable(self.uri, _short(error)) from error
+        return records
+
+    def write(
+        self, query: LiteralString, parameters: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        """:meth:`execute` routed to the writer."""
+        return self.execute(query, parameters, write=True)
+
+    def run_autocommit(
+        self, query: LiteralString, parameters: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run a statement in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
+        self.round_trips += 1
+        try:
+            with self.driver.session(database=self.settings.neo4j_database) as session:
+                return session.run(query, dict(parameters or {})).data()
+        except AuthError as error:
+            raise DatabaseAuthError(self.uri, self.settings.neo4j_username) from error
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            raise DatabaseUnavailable(self.uri, _short(error)) from error
+
+    def server_info(self) -> dict[str, Any]:
+        """Address, agent (version) and node count, or :class:`DatabaseUnavailable`."""
+        records = self.execute("MATCH (n) RETURN count(n) AS nodes")
+        try:
+            info = self.driver.get_server_info()
+        except AuthError as error:
+            raise DatabaseAuthError(self.uri, self.settings.neo4j_username) from error
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            raise DatabaseUnavailable(self.uri, _short(error)) from error
+        return {
+            "uri": self.uri,
+            "database": self.settings.neo4j_database,
+            "agent": info.agent,
+            "nodes": records[0]["nodes"],
+        }
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

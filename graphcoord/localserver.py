@@ -1,0 +1,274 @@
+"""The local Neo4j Community server that graphcoord builds and runs by itself.
+
+The launcher in ``neo4j-server/`` (Maven, ``org.neo4j:neo4j`` embedded with Bolt) is built
+on first use, then started as a background JVM whose pid, log and data live in the state
+folder. Only loopback addresses are used. With ``NEO4J_URI`` set, none of this runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from graphcoord.config import Settings
+from graphcoord.errors import DatabaseUnavailable, GraphcoordError
+
+__all__ = ["JVM_FLAGS", "LauncherError", "LocalNeo4j", "ServerStatus"]
+
+#: Flags Neo4j 5 needs on Java 17 (the same as its own ``server.jvm.additional`` defaults).
+JVM_FLAGS: tuple[str, ...] = (
+    "-XX:+UseG1GC",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+    "--add-opens=java.base/java.net=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+)
+
+MAIN_CLASS = "graphcoord.server.Main"
+
+# Servers started by this process, kept so that they are reaped when stopped (no zombies,
+# no ResourceWarning from a Popen collected while its child still runs).
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class LauncherError(GraphcoordError):
+    """The launcher could not be built or the server did not come up."""
+
+    code = "UNAVAILABLE"
+    exit_code = 69
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    running: bool
+    pid: int | None
+    uri: str
+    agent: str | None = None
+    nodes: int | None = None
+    detail: str = ""
+
+
+class LocalNeo4j:
+    """Build, start, stop and inspect the local Neo4j of one state folder."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.state = settings.state_dir
+        self.home = self.state / "neo4j"
+        self.pid_file = self.state / "neo4j.pid"
+        self.log_file = self.state / "neo4j.log"
+        self.conf_file = self.state / "neo4j.conf"
+        self.import_dir = self.state / "import"
+        self.launcher = settings.launcher_dir
+        self.target = self.launcher / "target"
+
+    # -- build ---------------------------------------------------------------------------
+    def is_built(self) -> bool:
+        main_class = self.target / "classes" / "graphcoord" / "server" / "Main.class"
+        lib = self.target / "lib"
+        if not main_class.exists() or not lib.is_dir() or not any(lib.glob("neo4j-5*.jar")):
+            return False
+        sources = [self.launcher / "pom.xml", *self.launcher.glob("src/**/*.java")]
+        built_at = main_class.stat().st_mtime
+        return all(source.stat().st_mtime <= built_at for source in sources)
+
+    def build(self) -> float:
+        """Build the launcher with Maven (offline first, then online); return the seconds."""
+        if shutil.which("mvn") is None:
+            raise LauncherError(
+                "Maven (mvn) is needed to build the Neo4j launcher: apt-get install maven"
+            )
+        started = time.monotonic()
+        command = ["mvn", "-q", "-B", "package", "-DskipTests"]
+        offline = subprocess.run(
+            [*command[:3], "-o", *command[3:]], cwd=self.launcher, capture_output=True, text=True
+        )
+        if offline.returncode != 0:
+            online = subprocess.run(command, cwd=self.launcher, capture_output=True, text=True)
+            if online.returncode != 0:
+                tail = "\n".join((online.stdout + online.stderr).splitlines()[-30:])
+                raise LauncherError(f"building the Neo4j launcher failed:\n{tail}")
+        return time.monotonic() - started
+
+    # -- process -------------------------------------------------------------------------
+    def pid(self) -> int | None:
+        """The pid of the running server of this state folder, or ``None``."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        if not _alive(pid):
+            return None
+        return pid
+
+    def write_conf(self) -> None:
+        self.import_dir.mkdir(parents=True, exist_ok=True)
+        lines = [
+            f"server.default_listen_address={self.settings.bolt_host}",
+            "server.bolt.enabled=true",
+            f"server.bolt.listen_address={self.settings.bolt_host}:{self.settings.bolt_port}",
+            "server.http.enabled=false",
+            "server.https.enabled=false",
+            f"server.memory.pagecache.size={self.settings.neo4j_pagecache}",
+            f"server.directories.import={self.import_dir}",
+            "db.tx_log.rotation.retention_policy=2 files",
+            "dbms.security.auth_minimum_password_length=8",
+        ]
+        self.conf_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def start(self, timeout: float | None = None) -> float:
+        """Start the server if it is not running and wait until Bolt answers.
+
+        Returns the seconds it took (0 when it was already running).
+        """
+        if not self.settings.is_local:
+            raise LauncherError("NEO4J_URI is set: graphcoord uses that server and starts none")
+        if self.pid() is not None:
+            return 0.0
+        if shutil.which("java") is None:
+            raise LauncherError(
+                "Java 17 is needed to run Neo4j: apt-get install openjdk-17-jre-headless"
+            )
+        if not self.is_built():
+            self.build()
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.write_conf()
+        password = self.settings.password
+        classpath = f"{self.target / 'classes'}{os.pathsep}{self.target / 'lib'}/*"
+        command = [
+            "java",
+            f"-Xmx{self.settings.neo4j_heap}",
+            f"-Xms{self.settings.neo4j_heap}",
+            *JVM_FLAGS,
+            "-cp",
+            classpath,
+            MAIN_CLASS,
+            str(self.home),
+            str(self.conf_file),
+        ]
+        env = {**os.environ, "GRAPHCOORD_NEO4J_PASSWORD": password}
+        started = time.monotonic()
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
+        _CHILDREN[process.pid] = process
+        self.pid_file.write_text(f"{process.pid}\n")
+        deadline = started + (timeout or self.settings.start_timeout)
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                _CHILDREN.pop(process.pid, None)
+                self.pid_file.unlink(missing_ok=True)
+                raise LauncherError(
+                    f"Neo4j exited with code {process.returncode} while starting; "
+                    f"last lines of {self.log_file}:\n{self.log_tail()}"
+                )
+            if self._bolt_answers():
+                return time.monotonic() - started
+            time.sleep(0.5)
+        self.stop()
+        raise LauncherError(
+            f"Neo4j did not answer on {self.settings.uri} within "
+            f"{timeout or self.settings.start_timeout:.0f} s; last lines of {self.log_file}:\n"
+            f"{self.log_tail()}"
+        )
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop the server of this state folder; return whether one was running."""
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.2)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            while _alive(pid):
+                time.sleep(0.1)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait()
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def status(self) -> ServerStatus:
+        from graphcoord.db import Database
+
+        pid = self.pid()
+        uri = self.settings.uri
+        if pid is None:
+            return ServerStatus(False, None, uri, detail="no server process for this state folder")
+        database = Database(self.settings)
+        try:
+            info = database.server_info()
+        except DatabaseUnavailable as error:
+            return ServerStatus(
+                True, pid, uri, detail=f"process running, Bolt not answering: {error}"
+            )
+        finally:
+            database.close()
+        return ServerStatus(True, pid, uri, agent=info["agent"], nodes=info["nodes"])
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            text = self.log_file.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _bolt_answers(self) -> bool:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+        try:
+            with GraphDatabase.driver(
+                self.settings.uri,
+                auth=(self.settings.neo4j_username, self.settings.password),
+                connection_timeout=2.0,
+            ) as driver:
+                driver.verify_connectivity()
+                driver.execute_query("RETURN 1", database_=self.settings.neo4j_database)
+            return True
+        except (ServiceUnavailable, OSError, AuthError, Neo4jError):
+            # AuthError too: the launcher sets the password right after Bolt opens.
+            return False
+
+
+def _alive(pid: int) -> bool:
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie still answers kill(0); /proc tells whether it is really running.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return True

@@ -1,0 +1,72 @@
+"""Constraints and indexes of the graph model, created idempotently (``graphcoord db migrate``)."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from graphcoord.db import Database
+
+__all__ = ["CONSTRAINTS", "INDEXES", "LABEL_KEYS", "migrate"]
+
+#: The business key of every label; each has a uniqueness constraint.
+LABEL_KEYS: dict[str, str] = {
+    "Area": "code",
+    "Deputy": "id",
+    "CollectionPoint": "id",
+    "LiaisonStation": "id",
+    "IndustryCluster": "id",
+    "IndustryChain": "id",
+    "ObservationPoint": "id",
+    "Group": "id",
+    "Activity": "id",
+    "Campaign": "id",
+    "Issue": "id",
+    "Proposal": "id",
+    "ImportRun": "id",
+    "GraphVersion": "id",
+}
+
+CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT area_code IF NOT EXISTS FOR (n:Area) REQUIRE n.code IS UNIQUE",
+    "CREATE CONSTRAINT deputy_id IF NOT EXISTS FOR (n:Deputy) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT collection_point_id IF NOT EXISTS "
+    "FOR (n:CollectionPoint) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT liaison_station_id IF NOT EXISTS "
+    "FOR (n:LiaisonStation) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT industry_cluster_id IF NOT EXISTS "
+    "FOR (n:IndustryCluster) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT industry_chain_id IF NOT EXISTS "
+    "FOR (n:IndustryChain) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT observation_point_id IF NOT EXISTS "
+    "FOR (n:ObservationPoint) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT group_id IF NOT EXISTS FOR (n:Group) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (n:Activity) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (n:Campaign) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT issue_id IF NOT EXISTS FOR (n:Issue) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT issue_tracking_code IF NOT EXISTS "
+    "FOR (n:Issue) REQUIRE n.trackingCode IS UNIQUE",
+    "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (n:Proposal) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE",
+)
+
+INDEXES: tuple[LiteralString, ...] = (
+    "CREATE INDEX deputy_level IF NOT EXISTS FOR (n:Deputy) ON (n.level)",
+    "CREATE INDEX deputy_status IF NOT EXISTS FOR (n:Deputy) ON (n.status)",
+    "CREATE TEXT INDEX deputy_name IF NOT EXISTS FOR (n:Deputy) ON (n.name)",
+    "CREATE INDEX area_kind IF NOT EXISTS FOR (n:Area) ON (n.kind)",
+    "CREATE INDEX issue_status IF NOT EXISTS FOR (n:Issue) ON (n.status)",
+    "CREATE INDEX issue_created IF NOT EXISTS FOR (n:Issue) ON (n.createdAt)",
+    "CREATE INDEX issue_ticket IF NOT EXISTS FOR (n:Issue) ON (n.ticket)",
+    "CREATE INDEX activity_date IF NOT EXISTS FOR (n:Activity) ON (n.date)",
+    "CREATE INDEX group_kind IF NOT EXISTS FOR (n:Group) ON (n.kind)",
+    "CREATE INDEX import_run_hash IF NOT EXISTS FOR (n:ImportRun) ON (n.fileHash)",
+)
+
+
+def migrate(db: Database) -> int:
+    """Create every constraint and index that is missing; return how many statements ran."""
+    for statement in (*CONSTRAINTS, *INDEXES):
+        db.write(statement)
+    db.write("CALL db.awaitIndexes(300)")
+    return len(CONSTRAINTS) + len(INDEXES)

@@ -1,0 +1,35 @@
+"""The per-request context: built once in ``get_context``, only read by resolvers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+
+__all__ = ["Context"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    """What every resolver may use: the database, settings and the caller."""
+
+    db: Database
+    settings: Settings
+    request: Request | None = None
+    response: Response | None = None
+    role: str = "public"
+    deputy_id: str | None = None
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking database or analytics work off the event loop."""
+        return await run_in_threadpool(function, *args, **kwargs)

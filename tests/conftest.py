@@ -1,0 +1,110 @@
+"""One real Neo4j for the whole test session, a clean graph for each test that asks for one.
+
+The server is started through the same code path as ``graphcoord db start`` in a temporary
+state folder on a free loopback port, or, when ``NEO4J_URI`` is set, the external server it
+names is used (and wiped between tests: point it at a throw-away database).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from graphcoord.app import create_app
+from graphcoord.cli.db import ensure_database
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.localserver import LocalNeo4j
+
+CLEAN_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings of the session's Neo4j (started here unless ``NEO4J_URI`` is set)."""
+    if os.environ.get("NEO4J_URI"):
+        settings = Settings.from_env()
+        ensure_database(settings, quiet=True)
+        yield settings
+        return
+    state = tmp_path_factory.mktemp("graphcoord-state")
+    settings = Settings.from_env({}).with_(
+        state_dir=state,
+        bolt_port=_free_port(),
+        neo4j_heap=os.environ.get("GRAPHCOORD_TEST_NEO4J_HEAP", "1g"),
+        neo4j_pagecache="256m",
+        jwt_secret="test-secret-not-for-production-0123456789",
+    )
+    ensure_database(settings, quiet=True)
+    yield settings
+    LocalNeo4j(settings).stop()
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings) -> Iterator[Database]:
+    db = Database(settings)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def db(database: Database) -> Database:
+    """The session's database, emptied of data (constraints and indexes stay)."""
+    database.run_autocommit(CLEAN_GRAPH)
+    return database
+
+
+@pytest.fixture
+def client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    """An HTTP client of the ASGI app on a clean graph."""
+    with TestClient(create_app(settings, db)) as test_client:
+        yield test_client
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment under which the ``graphcoord`` CLI talks to the test server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRAPHCOORD_"))}
+    env.update(
+        GRAPHCOORD_STATE_DIR=str(settings.state_dir),
+        GRAPHCOORD_BOLT_PORT=str(settings.bolt_port),
+        GRAPHCOORD_NEO4J_HEAP=settings.neo4j_heap,
+        GRAPHCOORD_NEO4J_PAGECACHE=settings.neo4j_pagecache,
+    )
+    if settings.jwt_secret:
+        env["GRAPHCOORD_JWT_SECRET"] = settings.jwt_secret
+    if not settings.is_local:
+        env.update(
+            NEO4J_URI=settings.uri,
+            NEO4J_USERNAME=settings.neo4j_username,
+            NEO4J_PASSWORD=settings.password,
+            NEO4J_DATABASE=settings.neo4j_database,
+        )
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    settings: Settings, *args: str, cwd: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``graphcoord ARGS`` in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "graphcoord", *args],
+        env=cli_env(settings, **env),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )

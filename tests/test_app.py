@@ -1,0 +1,82 @@
+"""``/health`` and the first GraphQL query over HTTP, with the database up and down."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from starlette.testclient import TestClient
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.localserver import LocalNeo4j
+
+
+def test_health_ok_with_database_info(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["agent"].startswith("Neo4j/5.")
+
+
+def test_node_counts_over_http(client: TestClient, db: Database) -> None:
+    db.write(
+        "UNWIND range(1, 3) AS i CREATE (:Deputy {id: 'D' + i}) "
+        "WITH count(*) AS _ CREATE (:Area {code: '320000000000'})"
+    )
+    response = client.post("/graphql", json={"query": "{ nodeCounts { label count } }"})
+    assert response.status_code == 200
+    counts = {row["label"]: row["count"] for row in response.json()["data"]["nodeCounts"]}
+    assert counts == {"Area": 1, "Deputy": 3}
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"query": "{ nodeCounts { label nope } }"}, 200),
+        ({"query": "{ nodeCounts { "}, 200),
+        ({"querx": "{ nodeCounts { label } }"}, 400),
+    ],
+    ids=["unknown-field", "syntax-error", "no-query"],
+)
+def test_malformed_requests_get_graphql_errors(
+    client: TestClient, body: dict[str, str], status: int
+) -> None:
+    response = client.post("/graphql", json=body)
+    assert response.status_code == status
+    assert "Traceback" not in response.text
+    if status == 200:
+        errors = response.json()["errors"]
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_graphiql_is_served(client: TestClient) -> None:
+    response = client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+@pytest.mark.skipif("NEO4J_URI" in os.environ, reason="stops the local server")
+def test_database_down_gives_503_then_recovers(
+    client: TestClient, settings: Settings, db: Database
+) -> None:
+    server = LocalNeo4j(settings)
+    assert client.get("/health").status_code == 200
+    server.stop()
+    try:
+        down = client.get("/health")
+        assert down.status_code == 503
+        assert "not available" in down.json()["error"]
+        graphql = client.post("/graphql", json={"query": "{ nodeCounts { label } }"})
+        assert graphql.status_code == 503
+        error = graphql.json()["errors"][0]
+        assert error["extensions"]["code"] == "UNAVAILABLE"
+        assert "graphcoord db start" in error["message"]
+    finally:
+        server.start()
+    # Same app, same driver: it recovers without a restart.
+    assert client.get("/health").status_code == 200
+    again = client.post("/graphql", json={"query": "{ nodeCounts { label } }"})
+    assert again.status_code == 200
+    assert "errors" not in again.json()
