@@ -85,11 +85,12 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
 
 
 def iter_divisions(
-    dist: Path, keep: Callable[[str], bool] = lambda code: True
+    dist: Path, keep: Callable[[str], bool] = lambda code: True, villages: bool = True
 ) -> Iterator[AreaRow]:
     """Yield every division top-down (provinces, cities, counties, townships, villages).
 
-    ``keep`` receives the unpadded code and filters rows at every level. County codes that pad
+    ``keep`` receives the unpadded code and filters rows at every level; ``villages=False``
+    stops at townships. County codes that pad
     to the same 12 digits as their city (东莞 441900, 中山 442000, 儋州 460400: cities without
     counties) are skipped; their townships then hang directly under the city, which is also what
     :func:`graphcoord.model.parent_code` computes.
@@ -109,6 +110,8 @@ def iter_divisions(
             seen.add(pad(code))
             parent = pad(row[parent_key]) if parent_key else ""
             yield pad(code), row["name"], kind.value, parent
+    if not villages:
+        return
     for row in _rows(dist / "villages.csv"):
         code = row["code"]
         if keep(code):

@@ -1,0 +1,238 @@
+"""The Liulin (柳林县) dataset: liaison stations and points and their 2023-onward record.
+
+From the article 打造“三个之家” 深入推进代表联络站建设: 15 stations and 46 points serve 1 national,
+2 provincial, 30 city, 207 county and 892 township deputies; since 2023 deputies made 161 visits
+(人次), received 345 voters, collected 124 suggestions and got 24 livelihood problems solved.
+How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from typing import Any
+
+from graphcoord.model import Channel, Dataset, IssueStatus, Level
+from graphcoord.seeding.contacts import build_contacts
+from graphcoord.seeding.deputies import apportion, build_liaisons, home_township, make_deputy
+from graphcoord.seeding.issues_text import LIVELIHOOD, issue_text, random_time, short_village
+from graphcoord.seeding.places import Places, load_places
+
+__all__ = ["LIULIN_DEPUTIES", "LIULIN_RECORD", "LIULIN_STATIONS", "build_liulin"]
+
+PROVINCE, CITY, COUNTY = "140000000000", "141100000000", "141125000000"
+LIULIN_DEPUTIES: dict[Level, int] = {
+    Level.NATIONAL: 1,
+    Level.PROVINCIAL: 2,
+    Level.CITY: 30,
+    Level.COUNTY: 207,
+    Level.TOWNSHIP: 892,
+}
+#: Stations (one per township) and points.
+LIULIN_STATIONS = {"STATION": 15, "POINT": 46}
+#: The 2023-onward record: deputy visits = ATTENDED edges to VISIT activities, voters received
+#: = citizenCount of campaign LL-C01, suggestions = STATION issues, solved = RESOLVED ones.
+LIULIN_RECORD = {"visits": 161, "voters": 345, "suggestions": 124, "solved": 24}
+RECEPTION_CAMPAIGN = "LL-C01"
+#: Points the article names: (township, village code or None for the township office, name).
+_NAMED_POINTS = (
+    ("141125100000", "141125100004", "柳林镇贺昌社区联络点"),
+    ("141125200000", None, "李家湾乡机关联络点"),
+    ("141125206000", "141125206213", "王家沟乡大庄村联络点"),
+)
+_RECORD_PERIOD = (dt.date(2023, 1, 1), dt.date(2024, 11, 1))
+
+
+def build_liulin(seed: int = 2023) -> Dataset:
+    """The whole Liulin dataset; the same seed gives identical rows in identical order."""
+    rng = random.Random(seed)
+    places = load_places("liulin")
+    deputies = _deputies(rng, places)
+    data: Dataset = {"areas": places.rows, "deputies": deputies}
+    data["contacts"] = build_contacts(rng, places, deputies)
+    data["liaisons"] = build_liaisons(deputies, {t: COUNTY for t in places.townships})
+    stations = _stations(rng, places)
+    data["stations"] = stations
+    data["receptions"] = _receptions(deputies, stations)
+    data.update(_record(rng, places, data))
+    return data
+
+
+def _deputies(rng: random.Random, places: Places) -> list[dict[str, Any]]:
+    """1,132 deputies; county and township ones spread over townships by village count."""
+    townships = places.townships
+    weights = [len(places.villages_of(t)) + 3.0 for t in townships]
+    plan: list[tuple[Level, str, str]] = []
+    for level, elected_in in (
+        (Level.NATIONAL, PROVINCE),
+        (Level.PROVINCIAL, CITY),
+        (Level.CITY, COUNTY),
+    ):
+        plan += [(level, elected_in, rng.choice(townships)) for _ in range(LIULIN_DEPUTIES[level])]
+    for level in (Level.COUNTY, Level.TOWNSHIP):
+        for township, count in zip(
+            townships, apportion(LIULIN_DEPUTIES[level], weights), strict=True
+        ):
+            plan += [(level, township, township)] * count
+    return [
+        make_deputy(rng, f"LL-D{i:04d}", level, elected_in, base, places.name(base))
+        for i, (level, elected_in, base) in enumerate(plan, start=1)
+    ]
+
+
+def _stations(rng: random.Random, places: Places) -> list[dict[str, Any]]:
+    """A station per township, the three named points, 43 more points in villages."""
+    rows: list[dict[str, Any]] = []
+    for n, township in enumerate(places.townships, start=1):
+        rows.append(
+            {
+                "id": f"LL-ST{n:02d}",
+                "name": f"{places.name(township)}人大代表联络站",
+                "kind": "STATION",
+                "monthlyActivityDay": 5 + 5 * (n % 4),
+                "areaCode": township,
+            }
+        )
+    points = [(area or township, name) for township, area, name in _NAMED_POINTS]
+    taken = {area for area, _ in points}
+    townships = places.townships
+    extra = LIULIN_STATIONS["POINT"] - len(points)
+    weights = [float(len(places.villages_of(t))) for t in townships]
+    for township, count in zip(townships, apportion(extra, weights), strict=True):
+        free = [v for v in places.villages_of(township) if v not in taken]
+        for village in rng.sample(free, count):
+            points.append((village, f"{short_village(places.name(village))}人大代表联络点"))
+    points.sort()
+    for n, (area, name) in enumerate(points, start=1):
+        rows.append(
+            {
+                "id": f"LL-PT{n:02d}",
+                "name": name,
+                "kind": "POINT",
+                "monthlyActivityDay": rng.choice((10, 15, 20, 25)),
+                "areaCode": area,
+            }
+        )
+    return rows
+
+
+def _township_of(area: str) -> str:
+    return area[:9] + "000"
+
+
+def _receptions(
+    deputies: list[dict[str, Any]], stations: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every deputy is received at exactly one station or point of their township, in turn."""
+    places_in: dict[str, list[str]] = defaultdict(list)
+    for row in stations:
+        places_in[_township_of(row["areaCode"])].append(row["id"])
+    turn: dict[str, int] = defaultdict(int)
+    rows = []
+    for deputy in deputies:
+        township = home_township(deputy)
+        here = places_in[township]
+        rows.append({"deputyId": deputy["id"], "placeId": here[turn[township] % len(here)]})
+        turn[township] += 1
+    return rows
+
+
+def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
+    """Visits (VISIT activities with 161 attendances), the reception campaign (345 voters),
+    124 STATION issues of which 24 RESOLVED, and a report-back (述职) per station."""
+    received_at: dict[str, list[str]] = defaultdict(list)
+    for row in data["receptions"]:
+        received_at[row["placeId"]].append(row["deputyId"])
+    activities: list[dict[str, Any]] = []
+    attendances: list[dict[str, Any]] = []
+    left = LIULIN_RECORD["visits"]
+    visitors: set[str] = set()
+    while left:
+        station = rng.choice(data["stations"])
+        size = min(left, rng.randint(1, 4), len(received_at[station["id"]]))
+        if not size:
+            continue
+        day = random_time(rng, *_RECORD_PERIOD).date().replace(day=station["monthlyActivityDay"])
+        activity_id = f"LL-A{len(activities) + 1:03d}"
+        activities.append(
+            {
+                "id": activity_id,
+                "title": f"{station['name']}代表活动日",
+                "date": day.isoformat(),
+                "kind": "VISIT",
+            }
+        )
+        for deputy_id in sorted(rng.sample(received_at[station["id"]], size)):
+            attendances.append({"deputyId": deputy_id, "activityId": activity_id})
+            visitors.add(deputy_id)
+        left -= size
+    activities.sort(key=lambda a: (a["date"], a["id"]))
+    for station in data["stations"][: LIULIN_STATIONS["STATION"]]:
+        activity_id = f"LL-A{len(activities) + 1:03d}"
+        activities.append(
+            {
+                "id": activity_id,
+                "title": f"{station['name']}人大代表向原选区选民述职",
+                "date": dt.date(2023, 12, 28).isoformat(),
+                "kind": "REPORT_BACK",
+            }
+        )
+        attendances += [
+            {"deputyId": d, "activityId": activity_id}
+            for d in sorted(rng.sample(received_at[station["id"]], 3))
+        ]
+    issues, trackers = _suggestions(rng, places, data)
+    campaign = {
+        "id": RECEPTION_CAMPAIGN,
+        "title": "人大代表联络站（点）接待选民（2023年以来）",
+        "citizenCount": LIULIN_RECORD["voters"],
+    }
+    return {
+        "activities": activities,
+        "attendances": attendances,
+        "campaigns": [campaign],
+        "participations": [
+            {"deputyId": d, "campaignId": RECEPTION_CAMPAIGN} for d in sorted(visitors)
+        ],
+        "issues": issues,
+        "trackers": trackers,
+    }
+
+
+def _suggestions(
+    rng: random.Random, places: Places, data: Dataset
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """124 suggestions via stations: 24 livelihood problems RESOLVED, the rest answered
+    (CLOSED), IN_PROGRESS or DISPATCHED."""
+    contacts: dict[str, list[str]] = defaultdict(list)
+    for row in data["contacts"]:
+        contacts[row["areaCode"]].append(row["deputyId"])
+    solved = LIULIN_RECORD["solved"]
+    rest = LIULIN_RECORD["suggestions"] - solved
+    statuses = [IssueStatus.RESOLVED] * solved + [IssueStatus.CLOSED] * (rest * 3 // 5)
+    statuses += [IssueStatus.IN_PROGRESS] * (rest // 4)
+    statuses += [IssueStatus.DISPATCHED] * (LIULIN_RECORD["suggestions"] - len(statuses))
+    rng.shuffle(statuses)
+    issues, trackers = [], []
+    for n, status in enumerate(statuses, start=1):
+        village = rng.choice(places.villages)
+        categories = LIVELIHOOD if status is IssueStatus.RESOLVED else ()
+        category, title, body = issue_text(rng, short_village(places.name(village)), categories)
+        created = random_time(rng, *_RECORD_PERIOD)
+        issue: dict[str, Any] = {
+            "id": f"LL-I{n:03d}",
+            "title": title,
+            "body": body,
+            "category": category,
+            "channel": Channel.STATION.value,
+            "status": status.value,
+            "createdAt": created.isoformat(),
+            "areaCode": village,
+        }
+        if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED):
+            issue["resolvedAt"] = (created + dt.timedelta(days=rng.randint(7, 90))).isoformat()
+        issues.append(issue)
+        for deputy_id in sorted(rng.sample(contacts[village], min(2, len(contacts[village])))):
+            trackers.append({"deputyId": deputy_id, "issueId": issue["id"]})
+    return issues, trackers
