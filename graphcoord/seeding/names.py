@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 __all__ = [
     "OCCUPATIONS",
@@ -25,7 +26,7 @@ _SURNAMES = (
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤"
 )
-_SURNAME_WEIGHTS = tuple(1.0 / (1 + i / 8) for i in range(len(_SURNAMES)))
+_SURNAME_CUM = tuple(accumulate(1.0 / (1 + i / 8) for i in range(len(_SURNAMES))))
 _GIVEN_MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆志建国东峰海林锋龙晨亮成文博"
 _GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲婷雪慧莉萍红梅琳颖倩洁琴云兰凤英华玉秀美欣悦晶丹月"
 _MOBILE_SECOND = "3456789"
@@ -66,12 +67,12 @@ OCCUPATIONS: tuple[Occupation, ...] = (
     Occupation("科技人员", "{place}{firm}科技有限公司", ("科技创新", "产业发展"), 2),
     Occupation("电商从业者", "{place}{firm}电子商务有限公司", ("电子商务", "营商环境"), 2),
 )
-_OCCUPATION_WEIGHTS = tuple(o.weight for o in OCCUPATIONS)
+_OCCUPATION_CUM = tuple(accumulate(o.weight for o in OCCUPATIONS))
 
 
 def person_name(rng: random.Random, female: bool) -> str:
     """A surname plus a one- or two-character given name."""
-    surname = rng.choices(_SURNAMES, _SURNAME_WEIGHTS)[0]
+    surname = rng.choices(_SURNAMES, cum_weights=_SURNAME_CUM)[0]
     pool = _GIVEN_FEMALE if female else _GIVEN_MALE
     size = 1 if rng.random() < 0.3 else 2
     return surname + "".join(rng.choice(pool) for _ in range(size))
@@ -84,7 +85,7 @@ def phone(rng: random.Random) -> str:
 
 def pick_occupation(rng: random.Random) -> Occupation:
     """An occupation drawn by the weights above."""
-    return rng.choices(OCCUPATIONS, _OCCUPATION_WEIGHTS)[0]
+    return rng.choices(OCCUPATIONS, cum_weights=_OCCUPATION_CUM)[0]
 
 
 def firm(rng: random.Random) -> str:

@@ -20,7 +20,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from graphcoord.model import Basis, Level
+from graphcoord.model import AreaKind, Basis, Level
 from graphcoord.seeding.deputies import make_deputy
 from graphcoord.seeding.divisions import ensure_package, iter_divisions, pad, village_kind
 
@@ -131,7 +131,7 @@ def iter_national(
         yield "areas", _area(code, name, kind, parent)
     counts = _village_counts(dist, keep)
     with (dist / "streets.csv").open(encoding="utf-8", newline="") as handle:
-        streets = [(r["code"], r["name"], r["cityCode"]) for r in csv.DictReader(handle)]
+        streets = [(r["code"], r["name"], r["areaCode"]) for r in csv.DictReader(handle)]
     # 金门县 is listed as its own township and village with the county's code: skip those.
     known = {row[0] for row in upper}
     placeholders = {s[0] for s in streets if pad(s[0]) in known}
@@ -144,16 +144,17 @@ def iter_national(
         level: _Quota(n * scale, congress_whole if level is Level.TOWNSHIP else whole)
         for level, n in NATIONAL_DEPUTIES.items()
     }
-    village_rows = (r for r in _village_rows(dist) if keep(r[0]) and r[2] not in placeholders)
+    village_rows = (r for r in _village_rows(dist, keep) if r[2] not in placeholders)
     village_groups = groupby(village_rows, key=lambda r: r[2])
     current = next(village_groups, None)
     serial = 0
-    for street_code, street_name, _city in streets:
+    for street_code, street_name, county_code in streets:
         villages: list[tuple[str, str]] = []
         if current is not None and current[0] == street_code:
             villages = [(r[0], r[1]) for r in current[1]]
             current = next(village_groups, None)
         township = pad(street_code)
+        yield "areas", _area(township, street_name, AreaKind.TOWNSHIP.value, pad(county_code))
         for code, name in villages:
             yield "areas", _area(code, name, village_kind(name).value, township)
         elected = {
@@ -181,11 +182,11 @@ def iter_national(
         yield from _contacts(rng, [v for v, _ in villages], direct, near)
 
 
-def _village_rows(dist: Path) -> Iterator[list[str]]:
+def _village_rows(dist: Path, keep: Callable[[str], bool]) -> Iterator[list[str]]:
+    """Village rows whose code ``keep`` accepts, filtered before CSV parsing."""
     with (dist / "villages.csv").open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        yield from reader
+        next(handle)
+        yield from csv.reader(line for line in handle if keep(line[:12]))
 
 
 def _area(code: str, name: str, kind: str, parent: str) -> dict[str, Any]:
