@@ -33,7 +33,24 @@ from graphcoord.analytics.errors import (
     NodeNotFound,
     NoEscalationPath,
 )
+from graphcoord.analytics.escalation import (
+    EscalationPath,
+    Hop,
+    build_hop_graph,
+    default_target_level,
+    escalation_paths,
+)
 from graphcoord.analytics.graph import GraphBuilder
+from graphcoord.analytics.groups import (
+    GroupCompliance,
+    GroupCoverage,
+    GroupOverlap,
+    group_coverage,
+    group_overlaps,
+    quarterly_compliance,
+)
+from graphcoord.analytics.peers import ChainPeer, PeerPoint, chain_peers
+from graphcoord.analytics.what_if import WhatIfReport, what_if_removal
 
 __all__ = [
     "DEFAULT_MAX_PER_DEPUTY",
@@ -41,21 +58,37 @@ __all__ = [
     "AreaNotFound",
     "Assignment",
     "AssignmentPlan",
+    "ChainPeer",
     "CoverageReport",
     "DeputyLoad",
     "DeputyNotFound",
+    "EscalationPath",
     "GraphBuilder",
+    "GroupCompliance",
+    "GroupCoverage",
     "GroupNotFound",
+    "GroupOverlap",
+    "Hop",
     "InvalidArgument",
     "LevelCoverage",
     "LoadBucket",
     "LoadStats",
     "NoEscalationPath",
     "NodeNotFound",
+    "PeerPoint",
     "Unassignable",
+    "WhatIfReport",
+    "build_hop_graph",
+    "chain_peers",
     "coverage_report",
+    "default_target_level",
+    "escalation_paths",
     "gini",
+    "group_coverage",
+    "group_overlaps",
+    "quarterly_compliance",
     "suggest_assignments",
     "uncovered_villages",
     "villages_in_scope",
+    "what_if_removal",
 ]
