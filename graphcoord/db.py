@@ -29,6 +29,8 @@ _DRIVER_OPTIONS: dict[str, Any] = {
     "connection_acquisition_timeout": 5.0,
     "max_transaction_retry_time": 2.0,
     "max_connection_lifetime": 300,
+    # Hints such as "this label is not in the database yet" are noise on an empty graph.
+    "notifications_min_severity": "OFF",
 }
 
 

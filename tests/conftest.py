@@ -67,6 +67,26 @@ def db(database: Database) -> Database:
     return database
 
 
+def _seeded(database: Database, city: str) -> Database:
+    from graphcoord.cli.seed import load_seed
+
+    database.run_autocommit(CLEAN_GRAPH)
+    load_seed(database, city, quiet=True)
+    return database
+
+
+@pytest.fixture(scope="module")
+def suqian_db(database: Database) -> Database:
+    """The seeded Suqian city, loaded once per test module; tests must not change it."""
+    return _seeded(database, "suqian")
+
+
+@pytest.fixture(scope="module")
+def liulin_db(database: Database) -> Database:
+    """The seeded Liulin county, loaded once per test module; tests must not change it."""
+    return _seeded(database, "liulin")
+
+
 @pytest.fixture
 def client(settings: Settings, db: Database) -> Iterator[TestClient]:
     """An HTTP client of the ASGI app on a clean graph."""

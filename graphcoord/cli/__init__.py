@@ -24,9 +24,10 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import db, serve
+    from graphcoord.cli import db, seed, serve
 
     app.add_typer(db.app, name="db")
+    seed.register(app)
     serve.register(app)
 
 

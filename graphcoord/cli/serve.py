@@ -42,13 +42,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the local Neo4j, load the demo city if the graph is empty, and serve."""
         from graphcoord.cli.db import ensure_database
+        from graphcoord.cli.seed import seed_if_empty
 
         settings = Settings.from_env()
         ensure_database(settings)
-        try:
-            from graphcoord.cli.seed import seed_if_empty
-        except ImportError:  # seeding not available yet
-            pass
-        else:
-            seed_if_empty(settings, seed)
+        seed_if_empty(settings, seed)
         _serve(settings)

@@ -1,0 +1,90 @@
+"""Areas (statistical divisions) and their hierarchy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from graphcoord.db import Database
+from graphcoord.model import significant_length
+from graphcoord.queries.batch import lookup, write_rows
+from graphcoord.rules import area_violations, raise_for
+
+__all__ = ["Area", "area_kinds", "get_areas", "upsert_areas"]
+
+UPSERT_AREAS: LiteralString = """
+UNWIND $rows AS row
+MERGE (a:Area {code: row.code})
+SET a.name = row.name, a.kind = row.kind, a.parentCode = row.parentCode,
+    a.population = row.population
+WITH a, row WHERE row.parentCode IS NOT NULL
+MATCH (p:Area {code: row.parentCode})
+MERGE (a)-[:PART_OF]->(p)
+"""
+
+AREA_KINDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (a:Area {code: key})
+RETURN key, a.kind AS value
+"""
+
+GET_AREAS: LiteralString = """
+UNWIND $codes AS code
+MATCH (a:Area {code: code})
+RETURN a.code AS code, a.name AS name, a.kind AS kind, a.parentCode AS parentCode,
+       a.population AS population
+"""
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    population: int | None = None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Area:
+        return cls(
+            record["code"],
+            record["name"],
+            record["kind"],
+            record["parentCode"],
+            record.get("population"),
+        )
+
+
+def area_kinds(db: Database, codes: Sequence[str]) -> dict[str, str]:
+    """The kind of each of ``codes`` that exists in the database."""
+    return lookup(db, AREA_KINDS, codes)
+
+
+def get_areas(db: Database, codes: Sequence[str]) -> dict[str, Area]:
+    records = db.execute(GET_AREAS, {"codes": list(codes)})
+    return {r["code"]: Area.from_record(r) for r in records}
+
+
+def upsert_areas(
+    db: Database,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Create or update areas after checking the area rules.
+
+    Levels are written one after another (provinces first) so that every parent exists when
+    its children link to it.
+    """
+    parents = [row["parentCode"] for row in rows if row.get("parentCode")]
+    raise_for(area_violations(rows, area_kinds(db, parents)))
+    by_depth: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        full = {"population": None, "parentCode": None, **row}
+        by_depth.setdefault(significant_length(row["code"]), []).append(full)
+    return sum(
+        write_rows(db, UPSERT_AREAS, by_depth[depth], batch_size=batch_size, on_batch=on_batch)
+        for depth in sorted(by_depth)
+    )

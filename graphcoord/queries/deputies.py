@@ -1,0 +1,113 @@
+"""Deputies, their original constituency (ELECTED_IN) and their contacts with villages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, LiteralString
+
+from graphcoord.db import Database
+from graphcoord.queries.areas import area_kinds
+from graphcoord.queries.batch import lookup, write_rows
+from graphcoord.rules import DeputyFacts, contact_violations, level_violations, raise_for
+
+__all__ = [
+    "DEPUTY_FIELDS",
+    "deputy_facts",
+    "deputy_levels",
+    "remove_contacts",
+    "upsert_contacts",
+    "upsert_deputies",
+]
+
+DEPUTY_FIELDS = (
+    "id",
+    "name",
+    "level",
+    "gender",
+    "occupation",
+    "workUnit",
+    "sectors",
+    "phone",
+    "status",
+    "term",
+    "electedIn",
+    "baseArea",
+)
+
+UPSERT_DEPUTIES: LiteralString = """
+UNWIND $rows AS row
+MERGE (d:Deputy {id: row.id})
+SET d.name = row.name, d.level = row.level, d.gender = row.gender,
+    d.occupation = row.occupation, d.workUnit = row.workUnit, d.sectors = row.sectors,
+    d.phone = row.phone, d.status = coalesce(row.status, 'ACTIVE'), d.term = row.term,
+    d.electedIn = row.electedIn, d.baseArea = row.baseArea
+WITH d, row
+OPTIONAL MATCH (d)-[old:ELECTED_IN]->(a:Area) WHERE a.code <> row.electedIn
+DELETE old
+WITH DISTINCT d, row WHERE row.electedIn IS NOT NULL
+MATCH (a:Area {code: row.electedIn})
+MERGE (d)-[:ELECTED_IN]->(a)
+"""
+
+DEPUTY_FACTS: LiteralString = """
+UNWIND $keys AS key
+MATCH (d:Deputy {id: key})
+RETURN key, [d.level, d.electedIn] AS value
+"""
+
+UPSERT_CONTACTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (d:Deputy {id: row.deputyId})
+MATCH (a:Area {code: row.areaCode})
+MERGE (d)-[c:CONTACTS]->(a)
+SET c.basis = row.basis
+"""
+
+REMOVE_CONTACTS: LiteralString = """
+UNWIND $rows AS row
+MATCH (:Deputy {id: row.deputyId})-[c:CONTACTS]->(:Area {code: row.areaCode})
+DELETE c
+RETURN count(c) AS removed
+"""
+
+
+def deputy_facts(db: Database, ids: Sequence[str]) -> dict[str, DeputyFacts]:
+    """Level and constituency of each existing deputy among ``ids``."""
+    found = lookup(db, DEPUTY_FACTS, ids)
+    return {key: DeputyFacts(value[0], value[1]) for key, value in found.items()}
+
+
+def deputy_levels(db: Database, ids: Sequence[str]) -> dict[str, str]:
+    return {key: facts.level for key, facts in deputy_facts(db, ids).items()}
+
+
+def upsert_deputies(
+    db: Database,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Create or update deputies (and their ELECTED_IN edge); the level must be valid."""
+    raise_for(level_violations(rows))
+    full = [{field: row.get(field) for field in DEPUTY_FIELDS} for row in rows]
+    return write_rows(db, UPSERT_DEPUTIES, full, batch_size=batch_size, on_batch=on_batch)
+
+
+def upsert_contacts(
+    db: Database,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    batch_size: int = 5000,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Create contacts after checking basis and constituency rules against the database."""
+    facts = deputy_facts(db, [str(row["deputyId"]) for row in rows])
+    kinds = area_kinds(db, [str(row["areaCode"]) for row in rows])
+    raise_for(contact_violations(rows, facts, kinds))
+    return write_rows(db, UPSERT_CONTACTS, rows, batch_size=batch_size, on_batch=on_batch)
+
+
+def remove_contacts(db: Database, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Remove the given deputy→village contacts; return how many existed."""
+    return int(db.write(REMOVE_CONTACTS, {"rows": list(rows)})[0]["removed"])

@@ -1,0 +1,289 @@
+"""The rules of the graph model, as pure checks over rows.
+
+Each check returns :class:`Violation` objects (which row, which rule, which ids, why) instead of
+raising, so the importer can report every bad row and the write path can refuse a batch with
+one :class:`~graphcoord.errors.RuleViolation` naming them all. Lookups of nodes that are not in
+the batch (a deputy's level, an area's kind) are passed in as mappings by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphcoord.errors import RuleViolation
+from graphcoord.model import (
+    AREA_KIND_BY_CODE_LENGTH,
+    AreaKind,
+    Level,
+    basis_for_level,
+    significant_length,
+)
+
+__all__ = [
+    "AREA_CODE",
+    "DeputyFacts",
+    "Violation",
+    "area_violations",
+    "contact_violations",
+    "convener_violations",
+    "is_within",
+    "level_violations",
+    "liaison_violations",
+    "raise_for",
+]
+
+AREA_CODE = re.compile(r"^\d{12}$")
+VILLAGE_KINDS = (AreaKind.VILLAGE.value, AreaKind.COMMUNITY.value)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: the row index in its batch, the rule's name, the ids, a reason."""
+
+    index: int
+    rule: str
+    ids: tuple[str, ...]
+    reason: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class DeputyFacts:
+    """What the rules need to know of a deputy."""
+
+    level: str
+    elected_in: str | None
+
+
+def is_within(area_code: str, container_code: str) -> bool:
+    """Whether ``area_code`` lies inside (or is) ``container_code``, by division code prefix.
+
+    The hierarchy follows the statistical division codes, so containment is a prefix test.
+    """
+    prefix = container_code[: significant_length(container_code)]
+    return area_code.startswith(prefix)
+
+
+def raise_for(violations: Sequence[Violation]) -> None:
+    """Raise one :class:`RuleViolation` for the first broken rule, naming every offender."""
+    if not violations:
+        return
+    rule = violations[0].rule
+    same = [v for v in violations if v.rule == rule]
+    ids = [i for v in same for i in v.ids]
+    others = len(violations) - len(same)
+    more = f"; and {others} violation(s) of other rules" if others else ""
+    raise RuleViolation(rule, f"{same[0].reason} ({len(same)} row(s)){more}", dict.fromkeys(ids))
+
+
+def level_violations(rows: Iterable[Mapping[str, Any]], key: str = "level") -> list[Violation]:
+    """A level is one of the five."""
+    allowed = {level.value for level in Level}
+    return [
+        Violation(
+            i,
+            "level-is-one-of-five",
+            (str(row.get("id", i)),),
+            f"level {row.get(key)!r} is not one of {', '.join(sorted(allowed))}",
+            key,
+        )
+        for i, row in enumerate(rows)
+        if row.get(key) not in allowed
+    ]
+
+
+def area_violations(
+    rows: Sequence[Mapping[str, Any]], known_kinds: Mapping[str, str]
+) -> list[Violation]:
+    """Area codes are 12-digit division codes; a village or community has a parent township.
+
+    ``known_kinds`` maps codes already in the database to their kind; codes in ``rows``
+    count too.
+    """
+    kinds = {**known_kinds, **{row["code"]: row.get("kind") for row in rows}}
+    violations: list[Violation] = []
+    for i, row in enumerate(rows):
+        code = str(row.get("code", ""))
+        if not AREA_CODE.match(code):
+            violations.append(
+                Violation(
+                    i,
+                    "area-code-is-12-digits",
+                    (code,),
+                    f"area code {code!r} is not 12 digits",
+                    "code",
+                )
+            )
+            continue
+        kind = row.get("kind")
+        expected = AREA_KIND_BY_CODE_LENGTH[significant_length(code)]
+        compatible = kind == expected.value or (
+            expected is AreaKind.VILLAGE and kind in VILLAGE_KINDS
+        )
+        if not compatible:
+            violations.append(
+                Violation(
+                    i,
+                    "area-kind-follows-code",
+                    (code,),
+                    f"area {code} has kind {kind!r} but its code is that of a {expected.value}",
+                    "kind",
+                )
+            )
+            continue
+        if kind in VILLAGE_KINDS:
+            parent = row.get("parentCode")
+            if not parent or kinds.get(parent) != AreaKind.TOWNSHIP.value:
+                violations.append(
+                    Violation(
+                        i,
+                        "village-has-parent-township",
+                        (code,),
+                        f"village/community {code} has no parent township "
+                        f"(parent {parent or 'missing'})",
+                        "parentCode",
+                    )
+                )
+    return violations
+
+
+def contact_violations(
+    rows: Sequence[Mapping[str, Any]],
+    deputies: Mapping[str, DeputyFacts],
+    area_kinds: Mapping[str, str],
+) -> list[Violation]:
+    """Contacts go to villages; the basis follows the level; county and township deputies
+    contact only villages inside the area they were elected in."""
+    violations: list[Violation] = []
+    for i, row in enumerate(rows):
+        deputy_id, code = str(row.get("deputyId")), str(row.get("areaCode"))
+        ids = (deputy_id, code)
+        facts = deputies.get(deputy_id)
+        if facts is None:
+            violations.append(
+                Violation(
+                    i,
+                    "contact-references-deputy",
+                    ids,
+                    f"deputy {deputy_id} does not exist",
+                    "deputyId",
+                )
+            )
+            continue
+        kind = area_kinds.get(code)
+        if kind is None:
+            violations.append(
+                Violation(
+                    i, "contact-references-area", ids, f"area {code} does not exist", "areaCode"
+                )
+            )
+            continue
+        if kind not in VILLAGE_KINDS:
+            violations.append(
+                Violation(
+                    i,
+                    "contact-is-a-village",
+                    ids,
+                    f"area {code} is a {kind}, not a village or community",
+                    "areaCode",
+                )
+            )
+            continue
+        expected = basis_for_level(facts.level).value
+        if row.get("basis") != expected:
+            violations.append(
+                Violation(
+                    i,
+                    "contact-basis-follows-level",
+                    ids,
+                    f"a {facts.level} deputy's contact has basis {expected}, "
+                    f"not {row.get('basis')}",
+                    "basis",
+                )
+            )
+            continue
+        if Level(facts.level).directly_elected and (
+            facts.elected_in is None or not is_within(code, facts.elected_in)
+        ):
+            violations.append(
+                Violation(
+                    i,
+                    "contact-inside-constituency",
+                    ids,
+                    f"{facts.level} deputy {deputy_id} elected in {facts.elected_in} may only "
+                    f"contact villages inside it, not {code}",
+                    "areaCode",
+                )
+            )
+    return violations
+
+
+def liaison_violations(
+    rows: Sequence[Mapping[str, Any]], levels: Mapping[str, str]
+) -> list[Violation]:
+    """A LIAISON_FOR edge goes from a higher level to a lower one."""
+    violations: list[Violation] = []
+    for i, row in enumerate(rows):
+        upper, lower = str(row.get("fromId")), str(row.get("toId"))
+        missing = [d for d in (upper, lower) if d not in levels]
+        if missing:
+            violations.append(
+                Violation(
+                    i,
+                    "liaison-references-deputy",
+                    tuple(missing),
+                    f"deputy {missing[0]} does not exist",
+                    "fromId",
+                )
+            )
+            continue
+        if Level(levels[upper]).rank >= Level(levels[lower]).rank:
+            violations.append(
+                Violation(
+                    i,
+                    "liaison-goes-downward",
+                    (upper, lower),
+                    f"{levels[upper]} deputy {upper} cannot liaise for {levels[lower]} deputy "
+                    f"{lower}: liaison goes from a higher level to a lower one",
+                    "toId",
+                )
+            )
+    return violations
+
+
+def convener_violations(
+    rows: Sequence[Mapping[str, Any]], existing_conveners: Mapping[str, Iterable[str]]
+) -> list[Violation]:
+    """A group has exactly one convener, who is a member.
+
+    ``existing_conveners`` maps each group touched by ``rows`` to the conveners it has in the
+    database; a row for the same deputy replaces that deputy's stored role.
+    """
+    final: dict[str, dict[str, str]] = defaultdict(dict)
+    for group, conveners in existing_conveners.items():
+        for deputy in conveners:
+            final[group][deputy] = "CONVENER"
+    first_row: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        group = str(row.get("groupId"))
+        final[group][str(row.get("deputyId"))] = str(row.get("role", "MEMBER"))
+        first_row.setdefault(group, i)
+    violations: list[Violation] = []
+    for group, roles in final.items():
+        count = Counter(roles.values())["CONVENER"]
+        if count != 1 and group in first_row:
+            conveners = tuple(d for d, r in roles.items() if r == "CONVENER")
+            violations.append(
+                Violation(
+                    first_row[group],
+                    "group-has-one-convener",
+                    (group, *conveners),
+                    f"group {group} would have {count} conveners; it needs exactly one",
+                    "role",
+                )
+            )
+    return violations
