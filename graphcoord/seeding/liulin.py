@@ -168,6 +168,12 @@ def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
             visitors.add(deputy_id)
         left -= size
     activities.sort(key=lambda a: (a["date"], a["id"]))
+    renumber = {a["id"]: f"LL-A{n:03d}" for n, a in enumerate(activities, start=1)}
+    for row in activities:
+        row["id"] = renumber[row["id"]]
+    for row in attendances:
+        row["activityId"] = renumber[row["activityId"]]
+    attendances.sort(key=lambda t: (t["activityId"], t["deputyId"]))
     for station in data["stations"][: LIULIN_STATIONS["STATION"]]:
         activity_id = f"LL-A{len(activities) + 1:03d}"
         activities.append(

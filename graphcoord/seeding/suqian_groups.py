@@ -189,7 +189,7 @@ def _activities(
         if group["kind"] == GroupKind.SUPERVISION.value:
             for _ in range(rng.randint(2, 3)):
                 day = _quarter_day(rng, rng.randint(1, 4))
-                add(group, day, "INSPECTION", f"{group['theme']}专项监督视察", "我监督")
+                add(group, day, "INSPECTION", "专项视察", "我监督")
             continue
         missed = SUQIAN_COMPLIANCE_MISSES.get(group["id"], ())
         for quarter in range(1, 5):
