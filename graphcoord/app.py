@@ -13,11 +13,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from graphcoord.auth import principal_from_header
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.errors import GraphcoordError
+from graphcoord.errors import GraphcoordError, Unauthenticated
 from graphcoord.schema.context import Context
-from graphcoord.schema.schema import schema
+from graphcoord.schema.schema import build_schema
 
 __all__ = ["GraphcoordGraphQL", "create_app"]
 
@@ -26,12 +27,21 @@ class GraphcoordGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with graphcoord's context and a 503 when Neo4j is down."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True
+        )
         self.db = db
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(db=self.db, settings=self.settings, request=request, response=response)
+        context = Context(db=self.db, settings=self.settings, request=request, response=response)
+        try:
+            context.principal = principal_from_header(
+                self.settings.signing_secret, request.headers.get("authorization")
+            )
+        except Unauthenticated as error:
+            context.auth_error = error
+        return context
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:

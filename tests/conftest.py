@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -128,3 +129,26 @@ def run_cli(
         cwd=cwd,
         timeout=600,
     )
+
+
+def bearer(settings: Settings, role: str, deputy_id: str | None = None) -> dict[str, str]:
+    """Headers that sign a request in as ``role`` (a deputy token names its deputy)."""
+    from graphcoord.auth import create_token
+
+    token = create_token(settings.signing_secret, role, deputy_id=deputy_id)
+    return {"authorization": f"Bearer {token}"}
+
+
+def graphql(
+    client: TestClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """POST a GraphQL request; return the JSON body (asserting it is never a 500)."""
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers or {}
+    )
+    assert response.status_code != 500, response.text
+    body: dict[str, Any] = response.json()
+    return body

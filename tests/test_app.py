@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.localserver import LocalNeo4j
+from tests.conftest import bearer
 
 
 def test_health_ok_with_database_info(client: TestClient) -> None:
@@ -20,12 +21,16 @@ def test_health_ok_with_database_info(client: TestClient) -> None:
     assert body["database"]["agent"].startswith("Neo4j/5.")
 
 
-def test_node_counts_over_http(client: TestClient, db: Database) -> None:
+def test_node_counts_over_http(client: TestClient, db: Database, settings: Settings) -> None:
     db.write(
         "UNWIND range(1, 3) AS i CREATE (:Deputy {id: 'D' + i}) "
         "WITH count(*) AS _ CREATE (:Area {code: '320000000000'})"
     )
-    response = client.post("/graphql", json={"query": "{ nodeCounts { label count } }"})
+    response = client.post(
+        "/graphql",
+        json={"query": "{ nodeCounts { label count } }"},
+        headers=bearer(settings, "deputy", "D1"),
+    )
     assert response.status_code == 200
     counts = {row["label"]: row["count"] for row in response.json()["data"]["nodeCounts"]}
     assert counts == {"Area": 1, "Deputy": 3}
@@ -68,7 +73,11 @@ def test_database_down_gives_503_then_recovers(
         down = client.get("/health")
         assert down.status_code == 503
         assert "not available" in down.json()["error"]
-        graphql = client.post("/graphql", json={"query": "{ nodeCounts { label } }"})
+        graphql = client.post(
+            "/graphql",
+            json={"query": "{ nodeCounts { label } }"},
+            headers=bearer(settings, "admin"),
+        )
         assert graphql.status_code == 503
         error = graphql.json()["errors"][0]
         assert error["extensions"]["code"] == "UNAVAILABLE"
@@ -77,6 +86,8 @@ def test_database_down_gives_503_then_recovers(
         server.start()
     # Same app, same driver: it recovers without a restart.
     assert client.get("/health").status_code == 200
-    again = client.post("/graphql", json={"query": "{ nodeCounts { label } }"})
+    again = client.post(
+        "/graphql", json={"query": "{ nodeCounts { label } }"}, headers=bearer(settings, "admin")
+    )
     assert again.status_code == 200
     assert "errors" not in again.json()

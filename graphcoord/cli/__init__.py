@@ -24,11 +24,12 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import db, seed, serve
+    from graphcoord.cli import admin, db, seed, serve
 
     app.add_typer(db.app, name="db")
     seed.register(app)
     serve.register(app)
+    admin.register(app)
 
 
 _register()

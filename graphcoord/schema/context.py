@@ -10,8 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from graphcoord.auth import PUBLIC, Principal
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.errors import Unauthenticated
 
 __all__ = ["Context"]
 
@@ -26,9 +28,14 @@ class Context:
     settings: Settings
     request: Request | None = None
     response: Response | None = None
-    role: str = "public"
-    deputy_id: str | None = None
+    principal: Principal = PUBLIC
+    #: A bad or expired token: fields that need a role raise it, public fields ignore it.
+    auth_error: Unauthenticated | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking database or analytics work off the event loop."""

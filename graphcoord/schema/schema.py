@@ -1,27 +1,54 @@
-"""The GraphQL schema: ``Query``, ``Mutation`` and ``schema`` only; types live beside it."""
+"""The GraphQL schema: ``Query``, ``Mutation`` and ``schema`` only.
+
+Each domain module of this package contributes a ``…Query`` and/or ``…Mutation`` type; they
+are merged here, so adding a domain is one line in :data:`QUERY_PARTS` / :data:`MUTATION_PARTS`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from strawberry.types import Info
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
 
-from graphcoord.queries import meta
-from graphcoord.schema.context import Context
+from graphcoord.config import Settings
 from graphcoord.schema.errors import ErrorCodes
+from graphcoord.schema.meta import MetaQuery
+
+__all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
+
+QUERY_PARTS: tuple[type, ...] = (MetaQuery,)
+MUTATION_PARTS: tuple[type, ...] = ()
+
+Query = merge_types("Query", QUERY_PARTS)
+Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
 
 
-@strawberry.type(description="How many nodes carry a label.")
-class LabelCount:
-    label: str
-    count: int
+class GraphcoordSchema(strawberry.Schema):
+    """A schema that leaves error logging to :class:`ErrorCodes`.
+
+    Strawberry logs every error with its traceback; a refused token or a bad argument is an
+    answer, not an incident, and unexpected errors are already logged by the extension.
+    """
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        return None
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="Node counts per label, a quick look at what is loaded.")
-    async def node_counts(self, info: Info[Context, None]) -> list[LabelCount]:
-        rows = await info.context.run(meta.label_counts, info.context.db)
-        return [LabelCount(label=row.label, count=row.count) for row in rows]
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with its limits (depth, aliases, tokens) taken from settings."""
+    settings = settings or Settings()
+    return GraphcoordSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorCodes,
+            lambda: QueryDepthLimiter(max_depth=settings.query_max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.query_max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.query_max_tokens),
+        ],
+    )
 
 
-schema = strawberry.Schema(query=Query, extensions=[ErrorCodes])
+schema = build_schema()

@@ -1,0 +1,111 @@
+"""Bearer tokens (JWT, HS256) and the roles they carry.
+
+Roles: ``admin``, ``organizer``, ``planner``, ``deputy`` and ``public`` (no token). A deputy
+token is bound to one deputy id. The signing secret comes from settings (environment or a
+generated 0600 file), never from the repository.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from graphcoord.errors import BadInput, Unauthenticated
+
+__all__ = [
+    "AUTHENTICATED",
+    "ORGANIZING",
+    "PLANNING",
+    "PRIVATE_READERS",
+    "PUBLIC",
+    "ROLES",
+    "Principal",
+    "create_token",
+    "decode_token",
+    "parse_ttl",
+    "principal_from_header",
+]
+
+ROLES = ("admin", "organizer", "planner", "deputy")
+AUTHENTICATED = frozenset(ROLES)
+#: Who may see phone numbers and citizens' contact details.
+PRIVATE_READERS = frozenset({"organizer", "admin"})
+#: Who may change contacts (close gaps).
+PLANNING = frozenset({"planner", "admin"})
+#: Who may run groups (conveners, activities) and handle any issue.
+ORGANIZING = frozenset({"organizer", "admin"})
+
+ALGORITHM = "HS256"
+ISSUER = "graphcoord"
+_TTL = re.compile(r"^(\d+)([smhd])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a role and, for a deputy, their id."""
+
+    role: str = "public"
+    deputy_id: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.role in AUTHENTICATED
+
+
+PUBLIC = Principal()
+
+
+def parse_ttl(text: str) -> int:
+    """``"8h"`` -> 28800 seconds."""
+    match = _TTL.match(text.strip())
+    if not match:
+        raise BadInput(f"ttl {text!r} is not like 30m, 8h or 7d")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def create_token(
+    secret: str, role: str, *, deputy_id: str | None = None, ttl_seconds: int = 8 * 3600
+) -> str:
+    """A signed token for ``role`` (and ``deputy_id`` when the role is deputy)."""
+    if role not in ROLES:
+        raise BadInput(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if role == "deputy" and not deputy_id:
+        raise BadInput("a deputy token needs --deputy-id")
+    now = int(time.time())
+    claims: dict[str, object] = {"iss": ISSUER, "role": role, "iat": now, "exp": now + ttl_seconds}
+    if deputy_id:
+        claims["sub"] = deputy_id
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(secret: str, token: str) -> Principal:
+    """Verify a token; raise :class:`Unauthenticated` saying why it is refused."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("the bearer token has expired; ask for a new one") from None
+    except jwt.InvalidTokenError as error:
+        raise Unauthenticated(f"the bearer token is not valid ({error})") from None
+    role = claims.get("role")
+    if role not in ROLES:
+        raise Unauthenticated(f"the bearer token carries an unknown role {role!r}")
+    deputy_id = claims.get("sub")
+    if role == "deputy" and not deputy_id:
+        raise Unauthenticated("a deputy token must name its deputy")
+    return Principal(role=role, deputy_id=deputy_id)
+
+
+def principal_from_header(secret: str, header: str | None) -> Principal:
+    """The caller named by an ``Authorization`` header; no header is the public."""
+    if not header:
+        return PUBLIC
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+    return decode_token(secret, token.strip())

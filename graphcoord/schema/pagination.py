@@ -1,0 +1,110 @@
+"""Relay-style connections: ``edges { cursor node }``, ``pageInfo``, ``totalCount``.
+
+Cursors are opaque (base64 of a position in a stable order). ``first`` defaults to the
+configured page size and is capped, so no list is unbounded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+
+from graphcoord.config import Settings
+from graphcoord.errors import BadInput
+
+__all__ = ["Connection", "Edge", "PageInfo", "Window", "connection_from_rows", "page_window"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_PREFIX = "gc:"
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+    @strawberry.field(description="The nodes of the edges, for clients that need no cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{position}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_PREFIX):
+            raise ValueError(text)
+        position = int(text[len(_PREFIX) :])
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadInput(f"cursor {cursor!r} is not a cursor this API gave out") from None
+    if position < 0:
+        raise BadInput(f"cursor {cursor!r} is not a cursor this API gave out")
+    return position
+
+
+class Window:
+    """Which slice of an ordered list a connection asks for: ``skip`` rows, then ``limit``."""
+
+    def __init__(self, skip: int, limit: int) -> None:
+        self.skip = skip
+        self.limit = limit
+
+
+def page_window(first: int | None, after: str | None, settings: Settings) -> Window:
+    """Validate ``first``/``after``; callers fetch ``limit + 1`` rows to see a next page."""
+    if first is None:
+        first = settings.page_default
+    if first < 0:
+        raise BadInput("first must not be negative")
+    if first > settings.page_max:
+        raise BadInput(f"first must be at most {settings.page_max}")
+    skip = decode_cursor(after) + 1 if after else 0
+    return Window(skip, first)
+
+
+def connection_from_rows(
+    rows: Sequence[R],
+    window: Window,
+    total: int,
+    convert: Callable[[R], T],
+) -> Connection[T]:
+    """Build a connection from up to ``window.limit + 1`` rows fetched at ``window.skip``."""
+    page = list(rows[: window.limit])
+    edges = [
+        Edge(cursor=encode_cursor(window.skip + index), node=convert(row))
+        for index, row in enumerate(page)
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > window.limit,
+            has_previous_page=window.skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+    )

@@ -1,0 +1,81 @@
+"""Permission classes, named for what they allow, attached to fields.
+
+They raise graphcoord errors so the client sees ``UNAUTHENTICATED`` (no or bad token) or
+``FORBIDDEN`` (a role below what the field needs), for that field only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from graphcoord.auth import AUTHENTICATED, ORGANIZING, PLANNING, PRIVATE_READERS
+from graphcoord.errors import Forbidden, Unauthenticated
+
+__all__ = [
+    "CanManageGroups",
+    "CanPlan",
+    "CanSeePrivateDetails",
+    "IsAdmin",
+    "IsSignedIn",
+    "require_roles",
+]
+
+
+def require_roles(info: Info[Any, Any], roles: frozenset[str], what: str) -> None:
+    """Raise unless the caller's role is one of ``roles``."""
+    context = info.context
+    if context.auth_error is not None:
+        raise context.auth_error
+    role = context.principal.role
+    if role == "public":
+        raise Unauthenticated(f"{what} needs a bearer token (Authorization: Bearer …)")
+    if role not in roles:
+        allowed = " or ".join(sorted(roles))
+        raise Forbidden(f"{what} is for {allowed}; your role is {role}")
+
+
+class _RolePermission(BasePermission):
+    roles: ClassVar[frozenset[str]] = AUTHENTICATED
+    what: ClassVar[str] = "this field"
+
+    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+        require_roles(info, self.roles, f"{self.what} ({info.field_name})")
+        return True
+
+
+class IsSignedIn(_RolePermission):
+    """Any signed-in role: deputy, planner, organizer, admin."""
+
+    roles = AUTHENTICATED
+    what = "reading the coordination graph"
+
+
+class CanSeePrivateDetails(_RolePermission):
+    """Phone numbers and citizens' contact details: organizer and admin only."""
+
+    roles = PRIVATE_READERS
+    what = "private contact details"
+
+
+class CanPlan(_RolePermission):
+    """Changing contacts to close gaps: planner and admin."""
+
+    roles = PLANNING
+    what = "changing contacts"
+
+
+class CanManageGroups(_RolePermission):
+    """Conveners, activities and any issue's status: organizer and admin."""
+
+    roles = ORGANIZING
+    what = "managing groups"
+
+
+class IsAdmin(_RolePermission):
+    """Bulk imports and everything else: admin only."""
+
+    roles = frozenset({"admin"})
+    what = "administration"
