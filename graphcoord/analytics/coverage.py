@@ -313,7 +313,6 @@ def coverage_report(
     :math:`O(d \\log d)` to rank the loads.
     """
     villages, scope = scope_areas(G, area_code)
-    nodes = G.nodes
     ancestry = Ancestry(G)
     covered = 0
     per_level = dict.fromkeys(LEVELS, 0)
@@ -321,9 +320,15 @@ def coverage_report(
     fragile: list[str] = []
     without_own: list[str] = []
     loads: dict[str, int] = {}
+    pred = G._pred  # raw adjacency: this loop runs once per village of a national graph
+    attrs_of = G._node
     for village in villages:
-        code = key_of(village)
-        contacts = active_contacts(G, village)
+        code = village[5:]  # strip "area:"
+        contacts = [
+            d
+            for d, rel in pred[village].items()
+            if rel.get("rel") == "CONTACTS" and attrs_of[d].get("status", "ACTIVE") != "LEFT"
+        ]
         if not contacts:
             uncovered.append(code)
             without_own.append(code)
@@ -335,7 +340,7 @@ def coverage_report(
         own = False
         chain: tuple[str, ...] | None = None
         for deputy in contacts:
-            attrs = nodes[deputy]
+            attrs = attrs_of[deputy]
             level = attrs.get("level")
             levels_seen.add(level)
             loads[deputy] = loads.get(deputy, 0) + 1
