@@ -88,3 +88,41 @@ def upsert_areas(
         write_rows(db, UPSERT_AREAS, by_depth[depth], batch_size=batch_size, on_batch=on_batch)
         for depth in sorted(by_depth)
     )
+
+
+CHILDREN_OF_AREAS: LiteralString = """
+UNWIND $codes AS code
+MATCH (c:Area)-[:PART_OF]->(:Area {code: code})
+RETURN code, c.code AS child ORDER BY child
+"""
+
+UNCOVERED_PAGE: LiteralString = """
+MATCH (v:Area)
+WHERE v.kind IN ['VILLAGE', 'COMMUNITY'] AND v.code STARTS WITH $prefix
+  AND NOT EXISTS {
+    MATCH (v)<-[:CONTACTS]-(d:Deputy)
+    WHERE coalesce(d.status, 'ACTIVE') = 'ACTIVE' AND ($level IS NULL OR d.level = $level)
+  }
+WITH v ORDER BY v.code
+WITH collect(v) AS matched
+RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit + 1)] | x.code] AS page
+"""
+
+
+def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {code: [] for code in codes}
+    for record in db.execute(CHILDREN_OF_AREAS, {"codes": list(codes)}):
+        found[record["code"]].append(record["child"])
+    return found
+
+
+def uncovered_page(
+    db: Database, area_code: str, *, level: str | None, skip: int, limit: int
+) -> tuple[int, list[str]]:
+    """Villages under ``area_code`` with no active contact (of ``level``, when given)."""
+    prefix = area_code[: significant_length(area_code)]
+    record = db.execute(
+        UNCOVERED_PAGE,
+        {"prefix": prefix, "level": level, "skip": skip, "limit": limit},
+    )[0]
+    return int(record["total"]), list(record["page"])

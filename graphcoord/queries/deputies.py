@@ -111,3 +111,105 @@ def upsert_contacts(
 def remove_contacts(db: Database, rows: Sequence[Mapping[str, Any]]) -> int:
     """Remove the given deputy→village contacts; return how many existed."""
     return int(db.write(REMOVE_CONTACTS, {"rows": list(rows)})[0]["removed"])
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+DEPUTY_PAGE: LiteralString = """
+MATCH (d:Deputy)
+WHERE ($level IS NULL OR d.level = $level)
+  AND ($nameContains IS NULL OR d.name CONTAINS $nameContains)
+  AND ($areaPrefix IS NULL OR d.electedIn STARTS WITH $areaPrefix
+       OR EXISTS { MATCH (d)-[:CONTACTS]->(v:Area) WHERE v.code STARTS WITH $areaPrefix })
+  AND ($chainId IS NULL
+       OR EXISTS { MATCH (d)-[:WORKS_ON]->(:IndustryChain {id: $chainId}) }
+       OR EXISTS { MATCH (d)-[:OBSERVES]->(:ObservationPoint)-[:ON_CHAIN]->
+                         (:IndustryChain {id: $chainId}) })
+  AND ($groupId IS NULL OR EXISTS { MATCH (d)-[:MEMBER_OF]->(:Group {id: $groupId}) })
+WITH d ORDER BY d.id
+WITH collect(d) AS matched
+RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit + 1)] | properties(x)] AS page
+"""
+
+DEPUTIES_BY_ID: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Deputy {id: id})
+RETURN id, properties(d) AS deputy
+"""
+
+CONTACTS_OF_DEPUTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Deputy {id: id})-[c:CONTACTS]->(a:Area)
+RETURN id, a.code AS code ORDER BY code
+"""
+
+LIAISON_OF_DEPUTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Deputy {id: id})
+RETURN id,
+       COLLECT { MATCH (d)-[:LIAISON_FOR]->(l:Deputy) RETURN l.id ORDER BY l.id } AS down,
+       COLLECT { MATCH (u:Deputy)-[:LIAISON_FOR]->(d) RETURN u.id ORDER BY u.id } AS up
+"""
+
+OPEN_ISSUES_OF_DEPUTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Deputy {id: id})
+RETURN id, COUNT { MATCH (d)-[:TRACKS]->(i:Issue)
+                   WHERE NOT i.status IN ['RESOLVED', 'CLOSED'] } AS open
+"""
+
+
+def deputy_page(
+    db: Database,
+    *,
+    skip: int,
+    limit: int,
+    level: str | None = None,
+    area_code: str | None = None,
+    chain_id: str | None = None,
+    group_id: str | None = None,
+    name_contains: str | None = None,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Deputies matching the filters, ordered by id: (total, up to ``limit + 1`` rows)."""
+    from graphcoord.model import significant_length
+
+    prefix = area_code[: significant_length(area_code)] if area_code else None
+    record = db.execute(
+        DEPUTY_PAGE,
+        {
+            "level": level,
+            "areaPrefix": prefix,
+            "chainId": chain_id,
+            "groupId": group_id,
+            "nameContains": name_contains,
+            "skip": skip,
+            "limit": limit,
+        },
+    )[0]
+    return int(record["total"]), list(record["page"])
+
+
+def deputies_by_id(db: Database, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r["deputy"] for r in db.execute(DEPUTIES_BY_ID, {"ids": list(ids)})}
+
+
+def contacts_of(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
+    """Village codes each deputy contacts."""
+    found: dict[str, list[str]] = {key: [] for key in ids}
+    for record in db.execute(CONTACTS_OF_DEPUTIES, {"ids": list(ids)}):
+        found[record["id"]].append(record["code"])
+    return found
+
+
+def liaisons_of(db: Database, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """For each deputy: (ids they liaise for, ids who liaise for them)."""
+    found: dict[str, tuple[list[str], list[str]]] = {key: ([], []) for key in ids}
+    for record in db.execute(LIAISON_OF_DEPUTIES, {"ids": list(ids)}):
+        found[record["id"]] = (list(record["down"]), list(record["up"]))
+    return found
+
+
+def open_issue_counts(db: Database, ids: Sequence[str]) -> dict[str, int]:
+    return {
+        r["id"]: int(r["open"]) for r in db.execute(OPEN_ISSUES_OF_DEPUTIES, {"ids": list(ids)})
+    }

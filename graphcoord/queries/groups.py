@@ -73,3 +73,137 @@ def upsert_memberships(
     groups = list(dict.fromkeys(str(row["groupId"]) for row in rows))
     raise_for(convener_violations(rows, existing_conveners(db, groups)))
     return write_rows(db, UPSERT_MEMBERSHIPS, rows, batch_size=batch_size, **kwargs)
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+GROUP_PAGE: LiteralString = """
+MATCH (g:Group)
+WHERE ($kind IS NULL OR g.kind = $kind)
+  AND ($areaPrefix IS NULL OR g.areaCode STARTS WITH $areaPrefix)
+WITH g ORDER BY g.id
+WITH collect(g) AS matched
+RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit + 1)] | properties(x)] AS page
+"""
+
+GROUPS_BY_ID: LiteralString = """
+UNWIND $ids AS id
+MATCH (g:Group {id: id})
+RETURN id, properties(g) AS group
+"""
+
+MEMBERS_OF_GROUPS: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Deputy)-[m:MEMBER_OF]->(:Group {id: id})
+RETURN id, d.id AS deputyId, m.role AS role ORDER BY role, deputyId
+"""
+
+GROUPS_OF_DEPUTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Deputy {id: id})-[m:MEMBER_OF]->(g:Group)
+RETURN id, g.id AS groupId, m.role AS role ORDER BY groupId
+"""
+
+ACTIVITIES_OF_GROUPS: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Group {id: id})-[:HELD]->(a:Activity)
+RETURN id, a.id AS activityId, a.title AS title, toString(a.date) AS date, a.kind AS kind,
+       a.series AS series, COUNT { (:Deputy)-[:ATTENDED]->(a) } AS attendance
+ORDER BY date, activityId
+"""
+
+SET_CONVENER: LiteralString = """
+MATCH (g:Group {id: $groupId})
+MATCH (d:Deputy {id: $deputyId})
+OPTIONAL MATCH (:Deputy)-[old:MEMBER_OF {role: 'CONVENER'}]->(g)
+SET old.role = 'MEMBER'
+WITH DISTINCT g, d
+MERGE (d)-[m:MEMBER_OF]->(g)
+SET m.role = 'CONVENER'
+RETURN g.id AS groupId
+"""
+
+RECORD_ACTIVITY: LiteralString = """
+MATCH (g:Group {id: $groupId})
+MERGE (a:Activity {id: $id})
+SET a.title = $title, a.date = date($date), a.kind = $kind, a.series = $series
+MERGE (g)-[:HELD]->(a)
+WITH a
+UNWIND $attendees AS deputyId
+MATCH (d:Deputy {id: deputyId})
+MERGE (d)-[:ATTENDED]->(a)
+RETURN count(d) AS attendees
+"""
+
+
+def group_page(
+    db: Database, *, skip: int, limit: int, kind: str | None, area_code: str | None
+) -> tuple[int, list[dict[str, Any]]]:
+    from graphcoord.model import significant_length
+
+    prefix = area_code[: significant_length(area_code)] if area_code else None
+    record = db.execute(
+        GROUP_PAGE,
+        {"kind": kind, "areaPrefix": prefix, "skip": skip, "limit": limit},
+    )[0]
+    return int(record["total"]), list(record["page"])
+
+
+def groups_by_id(db: Database, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r["group"] for r in db.execute(GROUPS_BY_ID, {"ids": list(ids)})}
+
+
+def members_of(db: Database, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each group: (deputy id, role), the convener first."""
+    found: dict[str, list[tuple[str, str]]] = {key: [] for key in ids}
+    for record in db.execute(MEMBERS_OF_GROUPS, {"ids": list(ids)}):
+        found[record["id"]].append((record["deputyId"], record["role"]))
+    return found
+
+
+def groups_of(db: Database, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each deputy: (group id, role)."""
+    found: dict[str, list[tuple[str, str]]] = {key: [] for key in ids}
+    for record in db.execute(GROUPS_OF_DEPUTIES, {"ids": list(ids)}):
+        found[record["id"]].append((record["groupId"], record["role"]))
+    return found
+
+
+def activities_of(db: Database, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {key: [] for key in ids}
+    for record in db.execute(ACTIVITIES_OF_GROUPS, {"ids": list(ids)}):
+        row = dict(record)
+        found[row.pop("id")].append(row)
+    return found
+
+
+def set_convener(db: Database, group_id: str, deputy_id: str) -> bool:
+    """Make ``deputy_id`` the one convener of ``group_id`` (the previous one stays a member)."""
+    return bool(db.write(SET_CONVENER, {"groupId": group_id, "deputyId": deputy_id}))
+
+
+def record_activity(
+    db: Database,
+    *,
+    activity_id: str,
+    group_id: str,
+    title: str,
+    date: str,
+    kind: str,
+    series: str | None,
+    attendees: Sequence[str],
+) -> int:
+    """Record (or update) an activity a group held; return how many attendees were linked."""
+    records = db.write(
+        RECORD_ACTIVITY,
+        {
+            "id": activity_id,
+            "groupId": group_id,
+            "title": title,
+            "date": date,
+            "kind": kind,
+            "series": series,
+            "attendees": list(attendees),
+        },
+    )
+    return int(records[0]["attendees"]) if records else 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
+from collections.abc import Sequence
+from typing import Any, LiteralString
+
+from graphcoord.db import Database
 
 __all__ = [
     "UPSERT_CHAINS",
@@ -54,3 +57,26 @@ MATCH (d:Deputy {id: row.deputyId})
 MATCH (c:IndustryChain {id: row.chainId})
 MERGE (d)-[:WORKS_ON]->(c)
 """
+
+
+CHAINS_OF_DEPUTIES: LiteralString = """
+UNWIND $ids AS id
+MATCH (d:Deputy {id: id})
+CALL (d) {
+  MATCH (d)-[:WORKS_ON]->(c:IndustryChain) RETURN c
+  UNION
+  MATCH (d)-[:OBSERVES]->(:ObservationPoint)-[:ON_CHAIN]->(c:IndustryChain) RETURN c
+}
+OPTIONAL MATCH (c)-[:IN_CLUSTER]->(k:IndustryCluster)
+RETURN id, c.id AS chainId, c.name AS name, k.id AS clusterId, k.name AS clusterName
+ORDER BY chainId
+"""
+
+
+def chains_of(db: Database, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The chains each deputy works on or observes, with their cluster."""
+    found: dict[str, list[dict[str, Any]]] = {key: [] for key in ids}
+    for record in db.execute(CHAINS_OF_DEPUTIES, {"ids": list(ids)}):
+        row = dict(record)
+        found[row.pop("id")].append(row)
+    return found

@@ -14,6 +14,7 @@ from graphcoord.auth import PUBLIC, Principal
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import Unauthenticated
+from graphcoord.schema.loaders import Loaders
 
 __all__ = ["Context"]
 
@@ -31,7 +32,10 @@ class Context:
     principal: Principal = PUBLIC
     #: A bad or expired token: fields that need a role raise it, public fields ignore it.
     auth_error: Unauthenticated | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db)
 
     @property
     def role(self) -> str:

@@ -13,13 +13,18 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
+from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.meta import MetaQuery
+from graphcoord.schema.planning import PlanningMutation
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
 
-QUERY_PARTS: tuple[type, ...] = (MetaQuery,)
-MUTATION_PARTS: tuple[type, ...] = ()
+QUERY_PARTS: tuple[type, ...] = (
+    MetaQuery,
+    DirectoryQuery,
+)
+MUTATION_PARTS: tuple[type, ...] = (PlanningMutation,)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None

@@ -1,0 +1,184 @@
+"""Who and where: deputies, areas, groups and campaigns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from graphcoord.errors import BadInput, NotFound
+from graphcoord.model import GroupKind as GroupKindEnum
+from graphcoord.model import Level as LevelEnum
+from graphcoord.queries import campaigns, deputies, groups
+from graphcoord.rules import AREA_CODE
+from graphcoord.schema.context import Context
+from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
+from graphcoord.schema.permissions import IsSignedIn
+from graphcoord.schema.types import Area, Deputy, Group, area_from_code
+
+__all__ = ["DirectoryQuery", "check_area_code"]
+
+Ctx = Info[Context, None]
+
+
+def check_area_code(code: str) -> str:
+    """Refuse anything that is not a 12-digit division code, before it reaches Cypher."""
+    if not AREA_CODE.match(code):
+        raise BadInput(f"area code {code!r} is not a 12-digit statistical division code")
+    return code
+
+
+@strawberry.input(description="Filters of `deputies`; all given filters must hold.")
+class DeputyWhere:
+    level: LevelEnum | None = None
+    area_code: str | None = strawberry.field(
+        default=None, description="Elected in, or contacting a village inside, this area."
+    )
+    chain_id: strawberry.ID | None = None
+    group_id: strawberry.ID | None = None
+    name_contains: str | None = None
+
+
+@strawberry.input(description="Filters of `groups`.")
+class GroupWhere:
+    kind: GroupKindEnum | None = None
+    area_code: str | None = None
+
+
+@strawberry.type(description="Participation of one level or area in a campaign.")
+class Participation:
+    key: str
+    name: str | None
+    deputies: int
+    participants: int
+    rate: float
+
+
+@strawberry.type(description="A campaign for all deputies, e.g. the legislation-plan call.")
+class Campaign:
+    id: strawberry.ID
+    title: str
+    citizen_count: int | None
+    participants: int
+
+    @strawberry.field(description="Share of active deputies who took part, per level.")
+    async def by_level(self, info: Ctx) -> list[Participation]:
+        levels, _ = await info.context.run(campaigns.participation, info.context.db, str(self.id))
+        return [_participation(row["level"], None, row) for row in levels]
+
+    @strawberry.field(description="Share per county of the deputies' constituency.")
+    async def by_area(self, info: Ctx) -> list[Participation]:
+        _, counties = await info.context.run(campaigns.participation, info.context.db, str(self.id))
+        return [_participation(row["county"], row["name"], row) for row in counties]
+
+    @strawberry.field(description="Share of all active deputies who took part.")
+    async def participation_rate(self, info: Ctx) -> float:
+        levels, _ = await info.context.run(campaigns.participation, info.context.db, str(self.id))
+        total = sum(row["deputies"] for row in levels)
+        return round(self.participants / total, 4) if total else 0.0
+
+
+def _participation(key: str, name: str | None, row: dict[str, int]) -> Participation:
+    deputies_count, participants = int(row["deputies"]), int(row["participants"])
+    rate = round(participants / deputies_count, 4) if deputies_count else 0.0
+    return Participation(
+        key=key, name=name, deputies=deputies_count, participants=participants, rate=rate
+    )
+
+
+@strawberry.type
+class DirectoryQuery:
+    @strawberry.field(permission_classes=[IsSignedIn], description="Deputies, filtered, by id.")
+    async def deputies(
+        self,
+        info: Ctx,
+        where: DeputyWhere | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Deputy]:
+        window = page_window(first, after, info.context.settings)
+        where = where or DeputyWhere()
+        if where.area_code is not None:
+            check_area_code(where.area_code)
+        total, rows = await info.context.run(
+            deputies.deputy_page,
+            info.context.db,
+            skip=window.skip,
+            limit=window.limit,
+            level=where.level.value if where.level else None,
+            area_code=where.area_code,
+            chain_id=where.chain_id,
+            group_id=where.group_id,
+            name_contains=where.name_contains,
+        )
+        for row in rows[: window.limit]:
+            info.context.loaders.deputy.prime(row["id"], row)
+        return connection_from_rows(rows, window, total, Deputy.from_row)
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def deputy(self, info: Ctx, id: strawberry.ID) -> Deputy:
+        row = await info.context.loaders.deputy.load(str(id))
+        if row is None:
+            raise NotFound("deputy", str(id))
+        return Deputy.from_row(row)
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def area(self, info: Ctx, code: str) -> Area:
+        area = await area_from_code(info, check_area_code(code))
+        if area is None:
+            raise NotFound("area", code)
+        return area
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def groups(
+        self,
+        info: Ctx,
+        where: GroupWhere | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Group]:
+        window = page_window(first, after, info.context.settings)
+        where = where or GroupWhere()
+        if where.area_code is not None:
+            check_area_code(where.area_code)
+        total, rows = await info.context.run(
+            groups.group_page,
+            info.context.db,
+            skip=window.skip,
+            limit=window.limit,
+            kind=where.kind.value if where.kind else None,
+            area_code=where.area_code,
+        )
+        for row in rows[: window.limit]:
+            info.context.loaders.group.prime(row["id"], row)
+        return connection_from_rows(rows, window, total, Group.from_row)
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def group(self, info: Ctx, id: strawberry.ID) -> Group:
+        row = await info.context.loaders.group.load(str(id))
+        if row is None:
+            raise NotFound("group", str(id))
+        return Group.from_row(row)
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def campaigns(self, info: Ctx) -> list[Campaign]:
+        rows = await info.context.run(campaigns.campaigns, info.context.db)
+        return [_campaign(row) for row in rows]
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def campaign(self, info: Ctx, id: strawberry.ID) -> Campaign:
+        rows = await info.context.run(campaigns.campaigns, info.context.db)
+        for row in rows:
+            if row["id"] == str(id):
+                return _campaign(row)
+        raise NotFound("campaign", str(id))
+
+
+def _campaign(row: dict[str, Any]) -> Campaign:
+    return Campaign(
+        id=strawberry.ID(row["id"]),
+        title=row["title"],
+        citizen_count=row["citizenCount"],
+        participants=int(row["participants"]),
+    )

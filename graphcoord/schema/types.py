@@ -1,0 +1,267 @@
+"""The graph's GraphQL types: deputies, areas, groups, chains and activities.
+
+They reference each other, so they live together; each is built from a row of the data layer
+(``from_row``) and resolves its relations through the request's DataLoaders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from graphcoord.model import AreaKind as AreaKindEnum
+from graphcoord.model import GroupKind as GroupKindEnum
+from graphcoord.model import Level as LevelEnum
+from graphcoord.queries.areas import Area as AreaRow
+from graphcoord.schema.context import Context
+from graphcoord.schema.permissions import CanSeePrivateDetails
+
+__all__ = [
+    "Activity",
+    "Area",
+    "AreaKind",
+    "Chain",
+    "Deputy",
+    "Group",
+    "GroupKind",
+    "GroupMembership",
+    "Level",
+    "Member",
+    "deputies_from_ids",
+]
+
+# Registering the model's enums makes them GraphQL enums under their own names.
+strawberry.enum(LevelEnum, description="The five levels of people's congress.")
+strawberry.enum(AreaKindEnum)
+strawberry.enum(GroupKindEnum)
+Level = LevelEnum
+AreaKind = AreaKindEnum
+GroupKind = GroupKindEnum
+
+Ctx = Info[Context, None]
+
+
+@strawberry.type(description="A statistical division: province, city, county, township, village.")
+class Area:
+    code: str
+    name: str
+    kind: AreaKindEnum
+    population: int | None
+    parent_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: AreaRow) -> Area:
+        return cls(
+            code=row.code,
+            name=row.name,
+            kind=AreaKindEnum(row.kind),
+            population=row.population,
+            parent_code=row.parent_code,
+        )
+
+    @strawberry.field
+    async def parent(self, info: Ctx) -> Area | None:
+        if self.parent_code is None:
+            return None
+        return await area_from_code(info, self.parent_code)
+
+    @strawberry.field(description="The divisions directly below this one, by code.")
+    async def children(self, info: Ctx) -> list[Area]:
+        codes = await info.context.loaders.area_children.load(self.code)
+        return await areas_from_codes(info, codes)
+
+
+async def area_from_code(info: Ctx, code: str | None) -> Area | None:
+    if code is None:
+        return None
+    row = await info.context.loaders.area.load(code)
+    return Area.from_row(row) if row is not None else None
+
+
+async def areas_from_codes(info: Ctx, codes: list[str]) -> list[Area]:
+    rows = await info.context.loaders.area.load_many(codes)
+    return [Area.from_row(row) for row in rows if row is not None]
+
+
+@strawberry.type(description="An industry chain and its cluster.")
+class Chain:
+    id: strawberry.ID
+    name: str
+    cluster_id: str | None
+    cluster_name: str | None
+
+
+@strawberry.type(description="A deputy's membership of a group.")
+class GroupMembership:
+    role: str
+    group_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def group(self, info: Ctx) -> Group | None:
+        row = await info.context.loaders.group.load(self.group_id)
+        return Group.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="A people's-congress deputy of one of the five levels.")
+class Deputy:
+    id: strawberry.ID
+    name: str
+    level: LevelEnum
+    gender: str | None
+    occupation: str | None
+    work_unit: str | None
+    sectors: list[str]
+    status: str
+    term: str | None
+    elected_in_code: strawberry.Private[str | None]
+    base_area_code: strawberry.Private[str | None]
+    private_phone: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Deputy:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            name=row.get("name") or row["id"],
+            level=LevelEnum(row["level"]),
+            gender=row.get("gender"),
+            occupation=row.get("occupation"),
+            work_unit=row.get("workUnit"),
+            sectors=list(row.get("sectors") or []),
+            status=row.get("status") or "ACTIVE",
+            term=row.get("term"),
+            elected_in_code=row.get("electedIn"),
+            base_area_code=row.get("baseArea"),
+            private_phone=row.get("phone"),
+        )
+
+    @strawberry.field(
+        description="Phone number: organizers and admins only.",
+        permission_classes=[CanSeePrivateDetails],
+    )
+    def phone(self) -> str | None:
+        return self.private_phone
+
+    @strawberry.field(description="Original constituency (county/township) or electing area.")
+    async def elected_in(self, info: Ctx) -> Area | None:
+        return await area_from_code(info, self.elected_in_code)
+
+    @strawberry.field(description="Township of home or work (basis of near-home contacts).")
+    async def base_area(self, info: Ctx) -> Area | None:
+        return await area_from_code(info, self.base_area_code)
+
+    @strawberry.field(description="Villages and communities this deputy contacts.")
+    async def contacts(self, info: Ctx) -> list[Area]:
+        codes = await info.context.loaders.deputy_contacts.load(str(self.id))
+        return await areas_from_codes(info, codes)
+
+    @strawberry.field
+    async def groups(self, info: Ctx) -> list[GroupMembership]:
+        rows = await info.context.loaders.deputy_groups.load(str(self.id))
+        return [GroupMembership(group_id=group_id, role=role) for group_id, role in rows]
+
+    @strawberry.field(description="Chains worked on or observed at an observation point.")
+    async def chains(self, info: Ctx) -> list[Chain]:
+        rows = await info.context.loaders.deputy_chains.load(str(self.id))
+        return [
+            Chain(
+                id=strawberry.ID(r["chainId"]),
+                name=r["name"],
+                cluster_id=r["clusterId"],
+                cluster_name=r["clusterName"],
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Lower-level deputies this deputy liaises for.")
+    async def liaison_for(self, info: Ctx) -> list[Deputy]:
+        down, _ = await info.context.loaders.deputy_liaisons.load(str(self.id))
+        return await deputies_from_ids(info, down)
+
+    @strawberry.field(description="Higher-level deputies who liaise for this deputy.")
+    async def liaised_by(self, info: Ctx) -> list[Deputy]:
+        _, up = await info.context.loaders.deputy_liaisons.load(str(self.id))
+        return await deputies_from_ids(info, up)
+
+    @strawberry.field(description="Tracked issues not yet resolved or closed.")
+    async def open_issue_count(self, info: Ctx) -> int:
+        return int(await info.context.loaders.deputy_open_issues.load(str(self.id)))
+
+
+async def deputies_from_ids(info: Ctx, ids: list[str]) -> list[Deputy]:
+    rows = await info.context.loaders.deputy.load_many(ids)
+    return [Deputy.from_row(row) for row in rows if row is not None]
+
+
+@strawberry.type(description="A group member and their role.")
+class Member:
+    role: str
+    deputy: Deputy
+
+
+@strawberry.type(description="An activity a group held.")
+class Activity:
+    id: strawberry.ID
+    title: str
+    date: str
+    kind: str | None
+    series: str | None
+    attendance: int
+
+
+@strawberry.type(description="A collaborative linkage group, supervision group or deputy team.")
+class Group:
+    id: strawberry.ID
+    name: str
+    kind: GroupKindEnum
+    room: str | None
+    theme: str | None
+    area_code: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Group:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            name=row.get("name") or row["id"],
+            kind=GroupKindEnum(row.get("kind") or "COLLABORATIVE"),
+            room=row.get("room"),
+            theme=row.get("theme"),
+            area_code=row.get("areaCode"),
+        )
+
+    @strawberry.field
+    async def area(self, info: Ctx) -> Area | None:
+        return await area_from_code(info, self.area_code)
+
+    @strawberry.field
+    async def members(self, info: Ctx) -> list[Member]:
+        rows = await info.context.loaders.group_members.load(str(self.id))
+        people = await info.context.loaders.deputy.load_many([deputy for deputy, _ in rows])
+        return [
+            Member(role=role, deputy=Deputy.from_row(person))
+            for (_, role), person in zip(rows, people, strict=True)
+            if person is not None
+        ]
+
+    @strawberry.field(description="The group's one convener (召集人).")
+    async def convener(self, info: Ctx) -> Deputy | None:
+        rows = await info.context.loaders.group_members.load(str(self.id))
+        conveners = [deputy for deputy, role in rows if role == "CONVENER"]
+        people = await deputies_from_ids(info, conveners[:1])
+        return people[0] if people else None
+
+    @strawberry.field
+    async def activities(self, info: Ctx) -> list[Activity]:
+        rows = await info.context.loaders.group_activities.load(str(self.id))
+        return [
+            Activity(
+                id=strawberry.ID(r["activityId"]),
+                title=r["title"] or "",
+                date=r["date"],
+                kind=r["kind"],
+                series=r["series"],
+                attendance=r["attendance"],
+            )
+            for r in rows
+        ]
