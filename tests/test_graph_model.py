@@ -14,6 +14,8 @@ from graphcoord.seeding.suqian import (
     SUQIAN_FRAGILE_VILLAGES,
     SUQIAN_NO_CONSTITUENCY_VILLAGES,
 )
+from tests import factories
+from tests.factories import COUNTY, TOWN_A, VILLAGE_A, VILLAGE_B, deputy
 
 
 def one(db: Database, query: Any, **params: Any) -> Any:
@@ -249,51 +251,10 @@ def test_loading_the_same_seed_twice_changes_nothing(db: Database) -> None:
 
 # -- rules -------------------------------------------------------------------------------------
 
-PROVINCE = {"code": "320000000000", "name": "江苏省", "kind": "PROVINCE"}
-CITY = {"code": "321300000000", "name": "宿迁市", "kind": "CITY", "parentCode": "320000000000"}
-COUNTY = {"code": "321302000000", "name": "宿城区", "kind": "COUNTY", "parentCode": "321300000000"}
-TOWN_A = {"code": "321302100000", "name": "甲镇", "kind": "TOWNSHIP", "parentCode": "321302000000"}
-TOWN_B = {"code": "321302101000", "name": "乙镇", "kind": "TOWNSHIP", "parentCode": "321302000000"}
-VILLAGE_A = {
-    "code": "321302100201",
-    "name": "甲村",
-    "kind": "VILLAGE",
-    "parentCode": TOWN_A["code"],
-}
-VILLAGE_B = {
-    "code": "321302101201",
-    "name": "乙村",
-    "kind": "VILLAGE",
-    "parentCode": TOWN_B["code"],
-}
-BASE_AREAS = [PROVINCE, CITY, COUNTY, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B]
-
-
-def deputy(deputy_id: str, level: str, elected_in: str | None = None) -> dict[str, Any]:
-    return {
-        "id": deputy_id,
-        "name": deputy_id,
-        "level": level,
-        "status": "ACTIVE",
-        "electedIn": elected_in,
-    }
-
 
 @pytest.fixture
 def small_city(db: Database) -> Database:
-    write_dataset(
-        db,
-        {
-            "areas": BASE_AREAS,
-            "deputies": [
-                deputy("T1", "TOWNSHIP", TOWN_A["code"]),
-                deputy("C1", "COUNTY", TOWN_A["code"]),
-                deputy("Y1", "CITY", COUNTY["code"]),
-                deputy("N1", "NATIONAL", PROVINCE["code"]),
-            ],
-            "groups": [{"id": "G1", "name": "一组", "kind": "COLLABORATIVE"}],
-        },
-    )
+    write_dataset(db, factories.small_city())
     return db
 
 
