@@ -37,6 +37,10 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
 
+    def after_write(self) -> None:
+        """Forget what the loaders cached: a mutation changed the graph."""
+        self.loaders = Loaders(self.db)
+
     @property
     def role(self) -> str:
         return self.principal.role

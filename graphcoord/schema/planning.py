@@ -51,6 +51,7 @@ class PlanningMutation:
         row = {"deputyId": str(deputy_id), "areaCode": village_code, "basis": basis}
         await info.context.run(upsert_contacts, db, [row])
         await info.context.run(bump_version, db)
+        info.context.after_write()
         deputy = await info.context.loaders.deputy.load(str(deputy_id))
         return ContactChange(
             deputy=Deputy.from_row(deputy), village_code=village_code, basis=basis, changed=True
@@ -71,6 +72,7 @@ class PlanningMutation:
         if not removed:
             raise NotFound("contact", f"{deputy_id} → {village_code}")
         await info.context.run(bump_version, db)
+        info.context.after_write()
         return ContactChange(
             deputy=Deputy.from_row(deputy),
             village_code=village_code,
@@ -93,7 +95,7 @@ class PlanningMutation:
             raise NotFound("deputy", str(deputy_id))
         await info.context.run(groups.set_convener, info.context.db, str(group_id), str(deputy_id))
         await info.context.run(bump_version, info.context.db)
-        loaders.group_members.clear(str(group_id))
+        info.context.after_write()
         return Group.from_row(group)
 
     @strawberry.mutation(
@@ -128,5 +130,5 @@ class PlanningMutation:
             attendees=[str(a) for a in attendee_ids or []],
         )
         await info.context.run(bump_version, info.context.db)
-        info.context.loaders.group_activities.clear(str(group_id))
+        info.context.after_write()
         return Group.from_row(group)
