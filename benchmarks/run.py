@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Benchmarks import each other as `benchmarks.<name>` from the checkout.
+sys.path.insert(0, str(HERE.parent))
 
 
 def discover() -> dict[str, Path]:

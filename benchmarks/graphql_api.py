@@ -1,0 +1,166 @@
+"""GraphQL latency next to the raw call it wraps, and throughput under 32 concurrent clients.
+
+At Suqian size (the seeded city): for each core query, p50/p95 of the GraphQL request over
+HTTP (uvicorn on loopback) and of the raw data-layer or analytics call in the same process, and
+their ratio (target: GraphQL ≤ 1.5× raw). Then 32 concurrent clients for a fixed number of
+requests each: requests per second and the error count (target: zero errors).
+
+Usage: ``python benchmarks/run.py graphql_api [-- --repeat 50 --clients 32 --requests 25]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import uvicorn
+
+from benchmarks.common import benchmark_database, free_port, peak_rss_mb, percentiles, record, timed
+from graphcoord.app import create_app
+from graphcoord.auth import create_token
+from graphcoord.cli.seed import load_seed
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.queries import deputies, groups
+
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "group with members": (
+        "query($id: ID!) { group(id: $id) { name convener { name } members { role deputy { id name level } } } }",
+        {"id": "SQ-G07"},
+    ),
+    "deputies page (50, nested)": (
+        "query($a: String!) { deputies(first: 50, where: {areaCode: $a}) { totalCount edges { node { id name level groups { role group { id } } contacts { code } } } } }",
+        {"a": "321322000000"},
+    ),
+}
+
+
+def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
+    """The data-layer calls each GraphQL case wraps, made directly."""
+
+    def group_with_members() -> Any:
+        group = groups.groups_by_id(db, ["SQ-G07"])
+        members = groups.members_of(db, ["SQ-G07"])["SQ-G07"]
+        return group, deputies.deputies_by_id(db, [d for d, _ in members])
+
+    def deputies_page() -> Any:
+        _, rows = deputies.deputy_page(db, skip=0, limit=50, area_code="321322000000")
+        ids = [row["id"] for row in rows[:50]]
+        return groups.groups_of(db, ids), deputies.contacts_of(db, ids)
+
+    return {"group with members": group_with_members, "deputies page (50, nested)": deputies_page}
+
+
+class Server:
+    """uvicorn serving the app on a free loopback port, in a thread."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            create_app(settings, db), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return f"http://127.0.0.1:{self.port}"
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("uvicorn did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+async def load_test(
+    url: str, headers: dict[str, str], clients: int, requests: int
+) -> tuple[float, int, list[float]]:
+    queries = list(CASES.values())
+    errors = 0
+    latencies: list[float] = []
+
+    async def client(index: int, http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for n in range(requests):
+            query, variables = queries[(index + n) % len(queries)]
+            started = time.perf_counter()
+            response = await http.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200 or "errors" in response.json():
+                errors += 1
+
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+        elapsed = time.perf_counter() - started
+    return clients * requests / elapsed, errors, latencies
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="graphql_api")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=25)
+    args = parser.parse_args(argv)
+    with benchmark_database() as (settings, db):
+        load_seed(db, "suqian", quiet=True)
+        token = create_token(settings.signing_secret, "organizer")
+        headers = {"authorization": f"Bearer {token}"}
+        raws = raw_calls(db)
+        lines = [
+            f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after 3 warm-ups;",
+            "GraphQL over HTTP to uvicorn on loopback (one worker) vs the raw call in-process.",
+            "",
+            "| query | GraphQL p50 / p95 (ms) | raw p50 / p95 (ms) | ratio p50 |",
+            "|---|---|---|---|",
+        ]
+        with Server(settings, db) as url, httpx.Client(base_url=url, timeout=60) as http:
+            for name, (query, variables) in CASES.items():
+
+                def call(query: str = query, variables: dict[str, Any] = variables) -> None:
+                    response = http.post(
+                        "/graphql", json={"query": query, "variables": variables}, headers=headers
+                    )
+                    body = response.json()
+                    if "errors" in body:
+                        raise RuntimeError(body["errors"])
+
+                timed(call, 3)
+                timed(raws[name], 3)
+                api = percentiles(timed(call, args.repeat))
+                raw = percentiles(timed(raws[name], args.repeat))
+                ratio = api["p50"] / raw["p50"]
+                print(
+                    f"{name}: graphql {api['p50']:.1f}/{api['p95']:.1f} ms, raw {raw['p50']:.1f}/{raw['p95']:.1f} ms, ×{ratio:.2f}"
+                )
+                lines.append(
+                    f"| {name} | {api['p50']:.1f} / {api['p95']:.1f} | {raw['p50']:.1f} / {raw['p95']:.1f} | {ratio:.2f}× |"
+                )
+            rps, errors, latencies = asyncio.run(
+                load_test(url, headers, args.clients, args.requests)
+            )
+        load = percentiles(latencies)
+        print(f"{args.clients} clients: {rps:.1f} req/s, {errors} errors, p50 {load['p50']:.1f} ms")
+        lines += [
+            "",
+            f"Throughput: {args.clients} concurrent clients × {args.requests} requests (the cases above in turn): "
+            f"**{rps:.1f} requests/s**, **{errors} errors**, latency p50 {load['p50']:.1f} ms / p95 {load['p95']:.1f} ms. "
+            f"Peak RSS of the benchmark process {peak_rss_mb():.0f} MB.",
+        ]
+        record("GraphQL API (issue 6)", lines)
+    return 0
