@@ -24,12 +24,13 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import admin, db, seed, serve
+    from graphcoord.cli import admin, db, importer, seed, serve
 
     app.add_typer(db.app, name="db")
     seed.register(app)
     serve.register(app)
     admin.register(app)
+    importer.register(app)
 
 
 _register()

@@ -1,0 +1,271 @@
+"""``graphcoord import FILE``, ``graphcoord import history`` and ``graphcoord import template``.
+
+``import`` is a command group whose default command is ``run``: ``graphcoord import FILE …``
+is ``graphcoord import run FILE …``, so the everyday use needs no sub-command while
+``history`` and ``template`` still read naturally.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from typer import _click
+from typer.core import TyperGroup
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.errors import BadInput, ImportRejected
+from graphcoord.importer import KIND_ORDER, ImportReport, Status, run_import, write_template
+from graphcoord.model import ROW_KINDS
+from graphcoord.queries.imports import import_history
+
+__all__ = ["register"]
+
+console = Console()
+err_console = Console(stderr=True)
+SHOWN_BAD_ROWS = 50
+_TEMPLATE_KINDS = f"Kinds to include ({', '.join(KIND_ORDER)} or all)."
+_KIND_HELP = (
+    f"What the file holds ({', '.join(KIND_ORDER)}); default: from the file or sheet names."
+)
+
+
+class _RunByDefault(TyperGroup):
+    """A group that runs ``run`` when its first argument is not a sub-command."""
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+class _RichProgress:
+    """The importer's progress as a rich bar with rows/s and ETA (on stderr)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+        self.started = time.monotonic()
+
+    def phase(self, name: str, total: int | None) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(name, total=total, rate="")
+        self.started = time.monotonic()
+
+    def advance(self, rows: int) -> None:
+        if self.task is None:
+            return
+        self.progress.advance(self.task, rows)
+        done = self.progress.tasks[-1].completed
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        self.progress.update(self.task, rate=f"{done / elapsed:,.0f} rows/s")
+
+
+def _bad_rows_table(report: ImportReport) -> Table:
+    table = Table(title=f"{report.bad_row_count:,} problem(s) in {report.file}", show_lines=False)
+    for column in ("sheet", "row", "column", "value", "reason"):
+        table.add_column(column, overflow="fold")
+    for bad in report.bad_rows[:SHOWN_BAD_ROWS]:
+        table.add_row(bad.sheet or "", str(bad.row), bad.column or "", bad.value or "", bad.reason)
+    if report.bad_row_count > SHOWN_BAD_ROWS:
+        more = report.bad_row_count - SHOWN_BAD_ROWS
+        table.caption = f"… and {more:,} more (write them all with --errors FILE.csv)"
+    return table
+
+
+def _summary_table(report: ImportReport) -> Table:
+    verb = "would be " if report.status in (Status.VALIDATED, Status.REJECTED) else ""
+    table = Table(title=f"{report.file}: {report.status}")
+    table.add_column("kind")
+    for column in ("created", "updated", "unchanged"):
+        table.add_column(f"{verb}{column}", justify="right")
+    table.add_column("rejected", justify="right")
+    table.add_column("seconds", justify="right")
+    for kind, counts in sorted(report.counts.items(), key=lambda kv: ROW_KINDS.index(kv[0])):
+        table.add_row(
+            kind,
+            f"{counts.created:,}",
+            f"{counts.updated:,}",
+            f"{counts.unchanged:,}",
+            f"{counts.rejected:,}",
+            f"{counts.seconds:.1f}",
+        )
+    table.caption = (
+        f"validated in {report.validate_seconds:.1f} s, "
+        f"{'counted' if verb else 'written'} in {report.write_seconds:.1f} s"
+    )
+    return table
+
+
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """The report as plain JSON (``--json``)."""
+    return {
+        "file": report.file,
+        "fileHash": report.file_hash,
+        "status": report.status,
+        "runId": report.run_id,
+        "kinds": report.kinds,
+        "dryRun": report.dry_run,
+        "counts": {
+            kind: {
+                "created": c.created,
+                "updated": c.updated,
+                "unchanged": c.unchanged,
+                "rejected": c.rejected,
+            }
+            for kind, c in report.counts.items()
+        },
+        "rejectedRows": report.rejected_rows,
+        "badRowCount": report.bad_row_count,
+        "badRows": [
+            {
+                "file": b.file,
+                "sheet": b.sheet,
+                "row": b.row,
+                "column": b.column,
+                "value": b.value,
+                "reason": b.reason,
+            }
+            for b in report.bad_rows
+        ],
+        "warnings": report.warnings,
+        "validateSeconds": report.validate_seconds,
+        "writeSeconds": report.write_seconds,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    import_app = typer.Typer(
+        cls=_RunByDefault,
+        help=(
+            "Import rosters (XLSX, CSV, TSV): `graphcoord import FILE --kind deputies`. "
+            "All or nothing unless --allow-partial."
+        ),
+        no_args_is_help=True,
+    )
+    app.add_typer(import_app, name="import")
+
+    @import_app.command("run")
+    def run(
+        file: Path = typer.Argument(..., exists=True, dir_okay=False, help="XLSX, CSV or TSV."),
+        kind: str = typer.Option(
+            None,
+            "--kind",
+            "-k",
+            help=_KIND_HELP,
+        ),
+        encoding: str = typer.Option(
+            None, help="CSV encoding (utf-8, utf-8-sig, gb18030…); default: detected."
+        ),
+        allow_partial: bool = typer.Option(
+            False, "--allow-partial", help="Load the good rows even if some are bad."
+        ),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; write nothing."),
+        errors: Path = typer.Option(
+            None, "--errors", help="Write every bad row to this CSV (UTF-8 with BOM)."
+        ),
+        batch_size: int = typer.Option(
+            None, "--batch-size", min=1, help="Rows per write transaction (default 5000)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """Validate a roster file completely, then write it (or nothing)."""
+        settings = Settings.from_env()
+        db = Database(settings)
+        try:
+            with Progress(
+                TextColumn("[bold]{task.description:<22}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+                disable=as_json,
+            ) as progress:
+                report = run_import(
+                    db,
+                    file,
+                    kind=kind,
+                    encoding=encoding,
+                    allow_partial=allow_partial,
+                    dry_run=dry_run,
+                    batch_size=batch_size or settings.import_batch_size,
+                    errors_path=errors,
+                    progress=_RichProgress(progress),
+                )
+        finally:
+            db.close()
+        if as_json:
+            typer.echo(json.dumps(report_json(report), ensure_ascii=False, indent=1))
+        else:
+            for warning in report.warnings:
+                err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            if report.bad_row_count:
+                console.print(_bad_rows_table(report))
+            console.print(_summary_table(report))
+            if errors is not None and report.bad_row_count:
+                console.print(f"every problem is listed in {errors}")
+        if report.status == Status.REJECTED:
+            raise ImportRejected(
+                f"{report.file}: {report.rejected_rows:,} bad row(s); nothing was written. "
+                "Fix them (or use --allow-partial) and import again."
+            )
+
+    @import_app.command("history")
+    def history(
+        limit: int = typer.Option(20, min=1, help="How many runs to show."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """The latest import runs (RUNNING means it was interrupted: re-run it)."""
+        db = Database(Settings.from_env())
+        try:
+            runs = import_history(db, limit)
+        finally:
+            db.close()
+        if as_json:
+            typer.echo(json.dumps([run.__dict__ for run in runs], ensure_ascii=False, indent=1))
+            return
+        table = Table(title="import runs (newest first)")
+        for column in ("started (UTC)", "status", "kind", "file", "sha256"):
+            table.add_column(column, overflow="fold")
+        table.add_column("created/updated/unchanged/rejected", justify="right")
+        for run in runs:
+            counts = (run.created, run.updated, run.unchanged, run.rejected)
+            table.add_row(
+                run.started_at[:19].replace("T", " "),
+                run.status,
+                run.kind,
+                run.file,
+                run.file_hash[:12],
+                "/".join("" if v is None else f"{v:,}" for v in counts),
+            )
+        console.print(table)
+
+    @import_app.command("template")
+    def template(
+        kind: list[str] = typer.Option(..., "--kind", "-k", help=_TEMPLATE_KINDS),
+        out: Path = typer.Option(Path("roster-template.xlsx"), help="Where to write it."),
+    ) -> None:
+        """Write an XLSX template: Chinese headers, an example row, the allowed values."""
+        kinds = list(KIND_ORDER) if "all" in kind else kind
+        unknown = [k for k in kinds if k not in KIND_ORDER]
+        if unknown:
+            raise BadInput(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KIND_ORDER)}")
+        write_template(out, sorted(kinds, key=KIND_ORDER.index))
+        console.print(f"wrote {out} ({', '.join(kinds)})")

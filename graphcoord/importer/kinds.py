@@ -1,0 +1,440 @@
+"""The import kinds: their sheet names, accepted headers, models and the rows they produce.
+
+An import kind is what a clerk's sheet holds (``deputies``); it produces rows of one or more
+row kinds of :mod:`graphcoord.model` (a deputies sheet also yields ``chainWorkers``). Headers
+are matched after trimming, half-width folding, lower-casing and dropping spaces, ``*`` and
+bracketed notes such as ``（必填）``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphcoord.importer.models import (
+    ActivityRow,
+    AreaRow,
+    ChainRow,
+    ContactRow,
+    DeputyRow,
+    GroupRow,
+    LiaisonRow,
+    MembershipRow,
+    ObservationPointRow,
+    RosterRow,
+)
+from graphcoord.importer.text import cell_text
+
+__all__ = [
+    "FORBIDDEN_HEADERS",
+    "KINDS",
+    "KIND_ORDER",
+    "KindSpec",
+    "Reference",
+    "header_key",
+    "is_forbidden_header",
+    "kind_for_name",
+]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column that names a node of another kind (``area``, ``deputy``, ``group``, ``chain``)."""
+
+    field: str
+    target: str
+    many: bool = False
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything the importer knows about one import kind."""
+
+    name: str
+    names: tuple[str, ...]
+    model: type[RosterRow]
+    headers: dict[str, tuple[str, ...]]
+    to_rows: Callable[[Any], list[tuple[str, dict[str, Any]]]]
+    examples: tuple[dict[str, str], ...]
+    references: tuple[Reference, ...] = ()
+    #: Row kinds written, in write order; the first one carries the rejected count.
+    row_kinds: tuple[str, ...] = ()
+    #: What this kind defines for later kinds of the same file (area, deputy, group, chain).
+    defines: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        fields = self.model.model_fields
+        return tuple(name for name in self.headers if fields[name].is_required())
+
+    @property
+    def template_headers(self) -> list[str]:
+        """The Chinese header of each column (the first alias)."""
+        return [aliases[0] for aliases in self.headers.values()]
+
+
+def _area_rows(row: AreaRow) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (
+            "areas",
+            {
+                "code": row.code,
+                "name": row.name,
+                "kind": row.kind,
+                "parentCode": row.parentCode,
+                "population": row.population,
+            },
+        )
+    ]
+
+
+def _deputy_rows(row: DeputyRow) -> list[tuple[str, dict[str, Any]]]:
+    deputy = {
+        "id": row.id,
+        "name": row.name,
+        "level": row.level.value,
+        "gender": row.gender,
+        "occupation": row.occupation,
+        "workUnit": row.workUnit,
+        "sectors": row.sectors or None,
+        "phone": row.phone,
+        "status": row.status,
+        "term": row.term,
+        "electedIn": row.electedIn,
+        "baseArea": row.baseArea,
+    }
+    workers = [("chainWorkers", {"deputyId": row.id, "chainId": c}) for c in row.chains]
+    return [("deputies", deputy), *workers]
+
+
+def _contact_rows(row: ContactRow) -> list[tuple[str, dict[str, Any]]]:
+    # The basis is filled in by the validator once the deputy's level is known.
+    return [("contacts", {"deputyId": row.deputyId, "areaCode": row.areaCode, "basis": row.basis})]
+
+
+def _group_rows(row: GroupRow) -> list[tuple[str, dict[str, Any]]]:
+    return [("groups", row.model_dump(include={"id", "name", "kind", "room", "theme", "areaCode"}))]
+
+
+def _membership_rows(row: MembershipRow) -> list[tuple[str, dict[str, Any]]]:
+    return [("memberships", row.model_dump(include={"deputyId", "groupId", "role"}))]
+
+
+def _chain_rows(row: ChainRow) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("clusters", {"id": row.clusterId, "name": row.clusterName}),
+        ("chains", {"id": row.id, "name": row.name, "clusterId": row.clusterId}),
+    ]
+
+
+def _point_rows(row: ObservationPointRow) -> list[tuple[str, dict[str, Any]]]:
+    fields = {"id", "name", "enterprise", "role", "chainId", "areaCode"}
+    return [("observationPoints", row.model_dump(include=fields))]
+
+
+def _liaison_rows(row: LiaisonRow) -> list[tuple[str, dict[str, Any]]]:
+    return [("liaisons", {"fromId": row.fromId, "toId": row.toId})]
+
+
+def _activity_rows(row: ActivityRow) -> list[tuple[str, dict[str, Any]]]:
+    fields = {"id", "title", "date", "kind", "groupId", "series"}
+    return [("activities", row.model_dump(include=fields))]
+
+
+KINDS: dict[str, KindSpec] = {
+    spec.name: spec
+    for spec in (
+        KindSpec(
+            "areas",
+            ("区划", "行政区划", "区划代码", "区域", "areas"),
+            AreaRow,
+            {
+                "code": ("区划代码", "统计用区划代码", "代码", "code", "areaCode"),
+                "name": ("名称", "区划名称", "单位名称", "name"),
+                "kind": ("类型", "区划类型", "层级", "kind"),
+                "parentCode": ("上级代码", "上级区划代码", "parentCode", "parent"),
+                "population": ("人口", "户籍人口", "population"),
+            },
+            _area_rows,
+            (
+                {"区划代码": "321302001000", "名称": "幸福街道", "类型": "街道", "上级代码": ""},
+                {
+                    "区划代码": "321302001001",
+                    "名称": "幸福社区",
+                    "类型": "社区",
+                    "上级代码": "321302001000",
+                    "人口": "3200",
+                },
+            ),
+            references=(Reference("parentCode", "area"),),
+            row_kinds=("areas",),
+            defines="area",
+            notes={
+                "kind": "derived from the code when absent (社区 names → COMMUNITY)",
+                "parentCode": "derived from the code when absent",
+            },
+        ),
+        KindSpec(
+            "deputies",
+            ("代表", "代表名单", "人大代表", "deputies"),
+            DeputyRow,
+            {
+                "id": ("代表编号", "编号", "id", "deputyId"),
+                "name": ("姓名", "代表姓名", "name"),
+                "level": ("代表层级", "层级", "级别", "代表级别", "level"),
+                "gender": ("性别", "gender"),
+                "workUnit": ("工作单位", "单位", "workUnit"),
+                "occupation": ("职务", "职业", "occupation"),
+                "phone": ("联系电话", "手机", "电话", "手机号码", "phone"),
+                "electedIn": (
+                    "选区代码",
+                    "原选区代码",
+                    "选区",
+                    "constituencyCode",
+                    "electedIn",
+                ),
+                "baseArea": ("居住或工作地代码", "居住地代码", "工作地代码", "baseArea"),
+                "sectors": ("专业领域", "领域", "sectors"),
+                "status": ("状态", "status"),
+                "term": ("届次", "任期", "term"),
+                "chains": ("所属产业链", "产业链", "chain", "chains"),
+            },
+            _deputy_rows,
+            (
+                {
+                    "代表编号": "SQ-D09000",
+                    "姓名": "李建国",
+                    "代表层级": "市人大代表",
+                    "性别": "男",
+                    "工作单位": "宿迁某储能科技有限公司",
+                    "职务": "董事长",
+                    "联系电话": "0527-84361234",
+                    "居住或工作地代码": "321302001000",
+                    "所属产业链": "SQ-CH16",
+                },
+                {
+                    "代表编号": "SQ-D09001",
+                    "姓名": "王晓梅",
+                    "代表层级": "县",
+                    "性别": "女",
+                    "工作单位": "宿城区幸福街道幸福社区",
+                    "职务": "社区党委书记",
+                    "联系电话": "13812345678",
+                    "选区代码": "321302001000",
+                    "居住或工作地代码": "321302001000",
+                    "专业领域": "基层治理;民生",
+                    "状态": "在任",
+                    "届次": "2021-2026",
+                    "所属产业链": "",
+                },
+            ),
+            references=(
+                Reference("electedIn", "area"),
+                Reference("baseArea", "area"),
+                Reference("chains", "chain", many=True),
+            ),
+            row_kinds=("deputies", "chainWorkers"),
+            defines="deputy",
+            notes={"chains": "chain ids separated by ; 、 or ,", "sectors": "separated by ;"},
+        ),
+        KindSpec(
+            "contacts",
+            ("联系", "联系村", "联系点", "联系村居", "contacts"),
+            ContactRow,
+            {
+                "deputyId": ("代表编号", "deputyId", "id"),
+                "areaCode": (
+                    "联系村(社区)代码",
+                    "联系村代码",
+                    "村(社区)代码",
+                    "联系村居代码",
+                    "villageCode",
+                    "areaCode",
+                ),
+                "basis": ("联系方式", "联系依据", "basis"),
+            },
+            _contact_rows,
+            ({"代表编号": "SQ-D09001", "联系村(社区)代码": "321302001001", "联系方式": "原选区"},),
+            references=(Reference("deputyId", "deputy"), Reference("areaCode", "area")),
+            row_kinds=("contacts",),
+            notes={"basis": "derived from the deputy's level when absent"},
+        ),
+        KindSpec(
+            "chains",
+            ("产业链", "产业集群", "产业链群", "chains", "clusters"),
+            ChainRow,
+            {
+                "id": ("产业链编号", "链编号", "chainId", "id"),
+                "name": ("产业链名称", "产业链", "chainName", "name"),
+                "clusterId": ("产业集群编号", "集群编号", "clusterId"),
+                "clusterName": ("产业集群名称", "产业集群", "clusterName"),
+            },
+            _chain_rows,
+            (
+                {
+                    "产业链编号": "SQ-CH16",
+                    "产业链名称": "新型储能",
+                    "产业集群编号": "SQ-CL01",
+                    "产业集群名称": "新能源",
+                },
+            ),
+            row_kinds=("chains", "clusters"),
+            defines="chain",
+        ),
+        KindSpec(
+            "groups",
+            ("小组", "协同小组", "协同联动组", "代表小组", "groups"),
+            GroupRow,
+            {
+                "id": ("小组编号", "编号", "id", "groupId"),
+                "name": ("小组名称", "名称", "name"),
+                "kind": ("小组类型", "类型", "kind"),
+                "room": ("活动室", "room"),
+                "theme": ("主题", "theme"),
+                "areaCode": ("所在区划代码", "区划代码", "areaCode"),
+            },
+            _group_rows,
+            (
+                {
+                    "小组编号": "SQ-G31",
+                    "小组名称": "幸福街道协同联动组",
+                    "小组类型": "协同联动组",
+                    "活动室": "幸福街道代表之家",
+                    "主题": "我行动",
+                    "所在区划代码": "321302001000",
+                },
+            ),
+            references=(Reference("areaCode", "area"),),
+            row_kinds=("groups",),
+            defines="group",
+        ),
+        KindSpec(
+            "memberships",
+            ("成员", "小组成员", "组员", "memberships", "members"),
+            MembershipRow,
+            {
+                "deputyId": ("代表编号", "deputyId"),
+                "groupId": ("小组编号", "groupId"),
+                "role": ("角色", "职务", "role"),
+            },
+            _membership_rows,
+            ({"代表编号": "SQ-D09001", "小组编号": "SQ-G31", "角色": "召集人"},),
+            references=(Reference("deputyId", "deputy"), Reference("groupId", "group")),
+            row_kinds=("memberships",),
+            notes={"role": "MEMBER when absent; each group needs exactly one 召集人"},
+        ),
+        KindSpec(
+            "observation-points",
+            ("观察点", "经济运行观察点", "observation-points", "observationPoints"),
+            ObservationPointRow,
+            {
+                "id": ("观察点编号", "编号", "id"),
+                "name": ("观察点名称", "名称", "name"),
+                "enterprise": ("所在企业", "企业", "enterprise"),
+                "role": ("类别", "角色", "类型", "role"),
+                "chainId": ("产业链编号", "chainId"),
+                "areaCode": ("区划代码", "所在区划代码", "areaCode"),
+            },
+            _point_rows,
+            (
+                {
+                    "观察点编号": "SQ-OP42",
+                    "观察点名称": "储能企业观察点",
+                    "所在企业": "宿迁某储能科技有限公司",
+                    "类别": "协同",
+                    "产业链编号": "SQ-CH16",
+                    "区划代码": "321302001000",
+                },
+            ),
+            references=(Reference("chainId", "chain"), Reference("areaCode", "area")),
+            row_kinds=("observationPoints",),
+        ),
+        KindSpec(
+            "liaisons",
+            ("联系人", "代表联系人", "联系制度", "liaisons"),
+            LiaisonRow,
+            {
+                "fromId": ("联系人代表编号", "上级代表编号", "fromId"),
+                "toId": ("被联系代表编号", "下级代表编号", "toId"),
+            },
+            _liaison_rows,
+            ({"联系人代表编号": "SQ-D09000", "被联系代表编号": "SQ-D09001"},),
+            references=(Reference("fromId", "deputy"), Reference("toId", "deputy")),
+            row_kinds=("liaisons",),
+            notes={"fromId": "the higher-level deputy; liaison goes downward"},
+        ),
+        KindSpec(
+            "activities",
+            ("活动", "小组活动", "activities"),
+            ActivityRow,
+            {
+                "id": ("活动编号", "编号", "id"),
+                "title": ("活动名称", "标题", "title"),
+                "date": ("活动日期", "日期", "date"),
+                "kind": ("活动类型", "类型", "kind"),
+                "groupId": ("小组编号", "groupId"),
+                "series": ("系列", "主题系列", "series"),
+            },
+            _activity_rows,
+            (
+                {
+                    "活动编号": "SQ-A9001",
+                    "活动名称": "幸福街道协同联动组季度活动",
+                    "活动日期": "2024-03-15",
+                    "活动类型": "RESEARCH",
+                    "小组编号": "SQ-G31",
+                    "系列": "我行动",
+                },
+            ),
+            references=(Reference("groupId", "group"),),
+            row_kinds=("activities",),
+        ),
+    )
+}
+
+#: Dependency order: a kind may reference kinds before it in the same file.
+KIND_ORDER: tuple[str, ...] = (
+    "areas",
+    "chains",
+    "deputies",
+    "contacts",
+    "groups",
+    "memberships",
+    "observation-points",
+    "liaisons",
+    "activities",
+)
+
+_HEADER_NOISE = re.compile(r"[\s*＊]|[(（](必填|选填|可选|required|optional)[)）]", re.IGNORECASE)
+
+#: Column headers that would carry national ID numbers: such a column is refused.
+FORBIDDEN_HEADERS = (
+    "身份证",
+    "身份号码",
+    "证件号",
+    "idcard",
+    "nationalid",
+    "idnumber",
+    "citizenid",
+)
+
+
+def header_key(value: Any) -> str:
+    """A header as compared with the aliases: trimmed, half-width, lower-case, no notes."""
+    return _HEADER_NOISE.sub("", cell_text(value)).lower()
+
+
+def is_forbidden_header(key: str) -> bool:
+    return any(word in key for word in FORBIDDEN_HEADERS)
+
+
+def kind_for_name(name: str) -> str | None:
+    """The import kind a sheet or file is named after (Chinese or English), or ``None``."""
+    key = header_key(name).replace("_", "-")
+    for spec in KINDS.values():
+        if key in {header_key(n).replace("_", "-") for n in spec.names}:
+            return spec.name
+    return None

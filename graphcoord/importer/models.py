@@ -1,0 +1,351 @@
+"""One pydantic model per import kind: types, enums in Chinese or English, derived defaults.
+
+Cells arrive as trimmed half-width text (:func:`graphcoord.importer.text.cell_text`); empty
+cells are ``None``. Each model turns a row into the typed values the write path stores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from graphcoord.importer.text import normalise_level, normalise_phone
+from graphcoord.model import (
+    AREA_KIND_BY_CODE_LENGTH,
+    AreaKind,
+    Basis,
+    GroupKind,
+    Level,
+    ObservationRole,
+    basis_for_level,
+    parent_code,
+    significant_length,
+)
+
+__all__ = [
+    "ActivityRow",
+    "AreaRow",
+    "ChainRow",
+    "ContactRow",
+    "DeputyRow",
+    "GroupRow",
+    "LiaisonRow",
+    "MembershipRow",
+    "ObservationPointRow",
+    "RosterRow",
+]
+
+_CODE = re.compile(r"^\d+$")
+_LIST_SEPARATORS = re.compile(r"[;；、,，|/]")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_COMMUNITY_SUFFIXES = ("社区", "居委会", "居民委员会", "生活区")
+
+
+def _choice(text: str, names: dict[str, str], what: str) -> str:
+    key = text.strip().lower().replace(" ", "").replace("（", "(").replace("）", ")")
+    value = names.get(key) or names.get(key.upper())
+    if value is None:
+        allowed = sorted({v for v in names.values()})
+        raise ValueError(f"{text!r} is not a known {what} (allowed: {', '.join(allowed)})")
+    return value
+
+
+def _names(enum_values: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for value, spellings in enum_values.items():
+        table[value] = value
+        table[value.lower()] = value
+        for spelling in spellings:
+            table[spelling.lower()] = value
+    return table
+
+
+AREA_KIND_NAMES = _names(
+    {
+        AreaKind.PROVINCE: ("省", "省级", "自治区", "直辖市"),
+        AreaKind.CITY: ("市", "地级市", "设区的市", "自治州", "地区", "盟"),
+        AreaKind.COUNTY: ("县", "区", "县级市", "县(区)", "县(市、区)", "旗"),
+        AreaKind.TOWNSHIP: ("乡", "镇", "街道", "乡镇", "乡(镇)", "乡镇(街道)", "苏木"),
+        AreaKind.VILLAGE: ("村", "行政村", "村委会", "村民委员会", "嘎查"),
+        AreaKind.COMMUNITY: ("社区", "居委会", "居民委员会"),
+    }
+)
+BASIS_NAMES = _names(
+    {
+        Basis.ORIGINAL_CONSTITUENCY: ("原选区", "选区", "original", "constituency"),
+        Basis.NEAR_HOME_OR_WORK: ("就地就便", "居住地", "工作地", "居住地或工作地", "near"),
+    }
+)
+GROUP_KIND_NAMES = _names(
+    {
+        GroupKind.COLLABORATIVE: ("协同联动组", "协同", "协同组", "collaborative"),
+        GroupKind.SUPERVISION: ("专项监督小组", "监督", "监督小组", "supervision"),
+        GroupKind.DEPUTY_TEAM: ("代表小组", "代表组", "team"),
+    }
+)
+ROLE_NAMES = _names({"CONVENER": ("召集人", "组长"), "MEMBER": ("成员", "组员", "member")})
+POINT_ROLE_NAMES = _names(
+    {
+        ObservationRole.LEAD: ("牵头", "牵头点", "lead"),
+        ObservationRole.COLLABORATIVE: ("协同", "协同点", "collaborative"),
+    }
+)
+STATUS_NAMES = _names(
+    {"ACTIVE": ("在任", "在职", "正常", "active"), "LEFT": ("离任", "已离任", "调离", "left")}
+)
+GENDER_NAMES = _names({"男": ("m", "male", "男性"), "女": ("f", "female", "女性")})
+
+
+def area_code(text: str) -> str:
+    """A 12-digit division code; a shorter significant prefix (2/4/6/9 digits) is padded."""
+    if not _CODE.match(text):
+        raise ValueError(f"area code {text!r} is not made of digits")
+    if len(text) in (2, 4, 6, 9):
+        return text.ljust(12, "0")
+    if len(text) != 12:
+        raise ValueError(f"area code {text!r} is not a 12-digit statistical division code")
+    return text
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
+
+
+class RosterRow(BaseModel):
+    """Common behaviour: blank cells are missing, unknown columns are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=False)
+
+    #: Fields that make the row's business key, in order.
+    KEY: ClassVar[tuple[str, ...]] = ("id",)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_missing(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    def key(self) -> tuple[str, ...]:
+        return tuple(str(getattr(self, name)) for name in self.KEY)
+
+
+class AreaRow(RosterRow):
+    KEY: ClassVar[tuple[str, ...]] = ("code",)
+    code: str
+    name: str
+    kind: str | None = None
+    parentCode: str | None = None
+    population: int | None = None
+    #: Whether parentCode was derived from the code (an unknown derived parent is no error).
+    parentDerived: bool = False
+
+    @field_validator("code", "parentCode")
+    @classmethod
+    def _code(cls, value: str | None) -> str | None:
+        return _opt(area_code, value)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str | None) -> str | None:
+        return None if value is None else _choice(value, AREA_KIND_NAMES, "area kind")
+
+    @field_validator("population")
+    @classmethod
+    def _population(cls, value: int | None) -> int | None:
+        if value is not None and value < 0:
+            raise ValueError("population cannot be negative")
+        return value
+
+    @model_validator(mode="after")
+    def _derive(self) -> AreaRow:
+        if self.kind is None:
+            kind = AREA_KIND_BY_CODE_LENGTH[significant_length(self.code)]
+            if kind is AreaKind.VILLAGE and self.name.endswith(_COMMUNITY_SUFFIXES):
+                kind = AreaKind.COMMUNITY
+            self.kind = kind.value
+        if self.parentCode is None:
+            self.parentCode = parent_code(self.code)
+            self.parentDerived = self.parentCode is not None
+        return self
+
+
+class DeputyRow(RosterRow):
+    id: str
+    name: str
+    level: Level
+    gender: str | None = None
+    occupation: str | None = None
+    workUnit: str | None = None
+    sectors: list[str] | None = None
+    phone: str | None = None
+    status: str = "ACTIVE"
+    term: str | None = None
+    electedIn: str | None = None
+    baseArea: str | None = None
+    chains: list[str] = []
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            level = normalise_level(value)
+            if level is None:
+                raise ValueError(
+                    f"{value!r} is not a level (全国/省/市/县/乡, or NATIONAL … TOWNSHIP)"
+                )
+            return level
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        phone = normalise_phone(value)
+        if phone is None:
+            raise ValueError(
+                f"{value!r} is not a mainland mobile (1[3-9] + 9 digits) or landline "
+                "(0527-84361234)"
+            )
+        return phone
+
+    @field_validator("gender")
+    @classmethod
+    def _gender(cls, value: str | None) -> str | None:
+        return None if value is None else _choice(value, GENDER_NAMES, "gender")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: Any) -> Any:
+        return "ACTIVE" if value is None else _choice(str(value), STATUS_NAMES, "status")
+
+    @field_validator("electedIn", "baseArea")
+    @classmethod
+    def _area(cls, value: str | None) -> str | None:
+        return _opt(area_code, value)
+
+    @field_validator("sectors", "chains", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> Any:
+        return split_list(value) if isinstance(value, str) else ([] if value is None else value)
+
+
+class ContactRow(RosterRow):
+    KEY: ClassVar[tuple[str, ...]] = ("deputyId", "areaCode")
+    deputyId: str
+    areaCode: str
+    basis: str | None = None
+
+    @field_validator("areaCode")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return area_code(value)
+
+    @field_validator("basis")
+    @classmethod
+    def _basis(cls, value: str | None) -> str | None:
+        return None if value is None else _choice(value, BASIS_NAMES, "contact basis")
+
+    def with_basis(self, level: str) -> str:
+        """The basis given, or the one the deputy's level requires."""
+        return self.basis or basis_for_level(level).value
+
+
+class GroupRow(RosterRow):
+    id: str
+    name: str
+    kind: str = GroupKind.COLLABORATIVE.value
+    room: str | None = None
+    theme: str | None = None
+    areaCode: str | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        if value is None:
+            return GroupKind.COLLABORATIVE.value
+        return _choice(str(value), GROUP_KIND_NAMES, "group kind")
+
+    @field_validator("areaCode")
+    @classmethod
+    def _area(cls, value: str | None) -> str | None:
+        return _opt(area_code, value)
+
+
+class MembershipRow(RosterRow):
+    KEY: ClassVar[tuple[str, ...]] = ("deputyId", "groupId")
+    deputyId: str
+    groupId: str
+    role: str = "MEMBER"
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: Any) -> Any:
+        return "MEMBER" if value is None else _choice(str(value), ROLE_NAMES, "role")
+
+
+class ChainRow(RosterRow):
+    id: str
+    name: str
+    clusterId: str
+    clusterName: str
+
+
+class ObservationPointRow(RosterRow):
+    id: str
+    name: str
+    enterprise: str
+    role: str
+    chainId: str
+    areaCode: str | None = None
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: Any) -> Any:
+        return value if value is None else _choice(str(value), POINT_ROLE_NAMES, "point role")
+
+    @field_validator("areaCode")
+    @classmethod
+    def _area(cls, value: str | None) -> str | None:
+        return _opt(area_code, value)
+
+
+class LiaisonRow(RosterRow):
+    KEY: ClassVar[tuple[str, ...]] = ("fromId", "toId")
+    fromId: str
+    toId: str
+
+
+class ActivityRow(RosterRow):
+    id: str
+    title: str
+    date: str
+    kind: str = "ACTIVITY"
+    groupId: str | None = None
+    series: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _DATE.match(value)
+        if not match:
+            raise ValueError(f"{value!r} is not a date like 2024-03-15")
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            raise ValueError(f"{value!r} is not a valid date") from None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        return "ACTIVITY" if value is None else str(value).upper()
+
+
+def _opt(function: Callable[[str], str], value: str | None) -> str | None:
+    return None if value is None else function(value)

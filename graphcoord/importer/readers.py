@@ -1,0 +1,209 @@
+"""Streaming readers of roster files: CSV/TSV (encoding detected) and XLSX (read-only).
+
+Each sheet is yielded as a :class:`Sheet` whose rows are produced lazily, so memory stays
+bounded by one row whatever the file size. Row numbers are the ones a clerk sees in Excel
+(the header is usually row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from graphcoord.errors import BadInput
+from graphcoord.importer.kinds import KIND_ORDER, KINDS, header_key, kind_for_name
+from graphcoord.importer.text import cell_text
+
+__all__ = ["Sheet", "count_lines", "detect_encoding", "open_sheets"]
+
+_SAMPLE = 256 * 1024
+_HEADER_SCAN = 10
+_XLSX = (".xlsx", ".xlsm")
+_CSV = (".csv", ".tsv", ".tab", ".txt")
+#: charset-normalizer's names of the GB family: read them all as their superset GB18030.
+_GB = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class Sheet:
+    """One sheet (or CSV file) of one import kind, with its header and lazy rows."""
+
+    kind: str
+    name: str | None
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[str]]]
+    total: int | None = None
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or GB18030, from the file's first bytes."""
+    with path.open("rb") as handle:
+        sample = handle.read(_SAMPLE)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(sample).best()
+    if best is None:
+        raise BadInput(f"{path.name}: cannot tell the text encoding; pass --encoding")
+    name = best.encoding.replace("_", "").replace("-", "").lower()
+    return "gb18030" if name in _GB else best.encoding
+
+
+def count_lines(path: Path) -> int:
+    """Newlines in a text file: a cheap estimate of its rows for the progress bar."""
+    lines = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return lines
+
+
+@contextmanager
+def open_sheets(
+    path: Path, kind: str | None = None, encoding: str | None = None, *, display: str | None = None
+) -> Iterator[list[Sheet]]:
+    """The sheets of ``path`` in dependency order, each with its import kind.
+
+    ``kind`` names the kind of a CSV or single-sheet workbook; without it the kind comes from
+    the file name (``deputies.csv``, ``代表.csv``) or from each sheet's name.
+    """
+    display = display or path.name
+    suffix = path.suffix.lower()
+    if kind is not None and kind not in KINDS:
+        kind = kind_for_name(kind) or kind
+        if kind not in KINDS:
+            raise BadInput(f"unknown kind {kind!r}; known: {', '.join(KIND_ORDER)}")
+    if suffix in _XLSX:
+        with _xlsx(path, kind, display) as sheets:
+            yield sheets
+    elif suffix in _CSV:
+        with _csv(path, kind, encoding, display) as sheet:
+            yield [sheet]
+    else:
+        raise BadInput(f"{display}: unsupported file type {suffix!r} (use .xlsx, .csv or .tsv)")
+
+
+@contextmanager
+def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> Iterator[Sheet]:
+    kind = kind or kind_for_name(path.stem)
+    if kind is None:
+        raise BadInput(f"{display}: say which kind it holds with --kind ({', '.join(KIND_ORDER)})")
+    encoding = encoding or detect_encoding(path)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise BadInput(f"unknown encoding {encoding!r}") from None
+    with path.open(encoding=encoding, newline="", errors="strict") as handle:
+        try:
+            first = handle.readline()
+        except UnicodeDecodeError as error:
+            raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
+        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else _sniff(first)
+        reader = csv.reader(chain([first], handle), delimiter=delimiter)
+        numbered = ((n, row) for n, row in enumerate(reader, start=1))
+        try:
+            sheet = _sheet(kind, None, numbered, display)
+        except UnicodeDecodeError as error:
+            raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
+        sheet.total = max(count_lines(path) - sheet.header_row, 0)
+        sheet.rows = _decoding(sheet.rows, display, encoding)
+        yield sheet
+
+
+def _decoding(
+    rows: Iterator[tuple[int, list[str]]], display: str, encoding: str
+) -> Iterator[tuple[int, list[str]]]:
+    try:
+        yield from rows
+    except UnicodeDecodeError as error:
+        raise BadInput(
+            f"{display} is not valid {encoding} ({error.reason}); pass --encoding"
+        ) from None
+
+
+def _sniff(line: str) -> str:
+    return "\t" if line.count("\t") > line.count(",") else ","
+
+
+@contextmanager
+def _xlsx(path: Path, kind: str | None, display: str) -> Iterator[list[Sheet]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a bad workbook
+        raise BadInput(f"{display} is not a readable XLSX workbook ({error})") from None
+    try:
+        named = [(kind_for_name(ws.title), ws) for ws in book.worksheets]
+        chosen = [(k, ws) for k, ws in named if k is not None]
+        if kind is not None:
+            same = [ws for k, ws in chosen if k == kind]
+            chosen = [(kind, same[0] if same else book.worksheets[0])]
+        elif not chosen:
+            titles = ", ".join(ws.title for ws in book.worksheets)
+            raise BadInput(
+                f"{display}: no sheet is named after a kind ({titles}); name the sheets "
+                f"(代表, 区划, deputies…) or pass --kind"
+            )
+        kinds = [k for k, _ in chosen]
+        duplicated = {k for k in kinds if kinds.count(k) > 1}
+        if duplicated:
+            raise BadInput(f"{display}: several sheets hold {', '.join(sorted(duplicated))}")
+        chosen.sort(key=lambda pair: KIND_ORDER.index(str(pair[0])))
+        sheets = []
+        for sheet_kind, ws in chosen:
+            rows = ((n, list(r)) for n, r in enumerate(ws.iter_rows(values_only=True), start=1))
+            sheet = _sheet(str(sheet_kind), ws.title, rows, display)
+            max_row = getattr(ws, "max_row", None)
+            sheet.total = max(max_row - sheet.header_row, 0) if max_row else None
+            sheets.append(sheet)
+        yield sheets
+    finally:
+        book.close()
+
+
+def _sheet(
+    kind: str, name: str | None, rows: Iterator[tuple[int, list[Any]]], display: str
+) -> Sheet:
+    """Find the header (the first row naming known columns) and wrap the rows after it."""
+    aliases = {header_key(a) for names in KINDS[kind].headers.values() for a in names}
+    first: tuple[int, list[str]] | None = None
+    skipped: list[tuple[int, list[str]]] = []
+    for number, raw in rows:
+        cells = [cell_text(value) for value in raw]
+        if not any(cells):
+            continue
+        if first is None:
+            first = (number, cells)
+        hits = sum(1 for cell in cells if header_key(cell) in aliases)
+        if hits >= 2 or (hits and len([c for c in cells if c]) == 1):
+            return Sheet(kind, name, cells, number, _data(rows))
+        skipped.append((number, cells))
+        if len(skipped) >= _HEADER_SCAN:
+            break
+    if first is None:
+        return Sheet(kind, name, [], 1, iter(()))
+    # No recognisable header: take the first row; the required-column check will explain.
+    rest = chain(((n, c) for n, c in skipped[1:]), _data(rows))
+    return Sheet(kind, name, first[1], first[0], rest)
+
+
+def _data(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[str]]]:
+    for number, raw in rows:
+        cells = [cell_text(value) for value in raw]
+        if any(cells):
+            yield number, cells

@@ -1,0 +1,211 @@
+"""One import, end to end: record the run, validate everything, then write (or not).
+
+All or nothing by default: any bad row and nothing is written (status REJECTED). With
+``allow_partial`` the good rows are written and the bad ones still reported. ``dry_run``
+validates and counts what would be created, updated and left unchanged, and writes nothing,
+not even a run record. Writes go through :func:`graphcoord.queries.dataset.write_kind` in
+batches, in a deterministic order, skipping rows already stored as they are: so a re-run
+changes nothing and a re-run after a crash finishes the job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Protocol
+
+from graphcoord.db import Database
+from graphcoord.importer.readers import open_sheets
+from graphcoord.importer.report import BadRowSink, ImportReport, Status
+from graphcoord.importer.spool import Spool
+from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
+from graphcoord.queries.dataset import write_kind
+from graphcoord.queries.imports import create_run, finish_run
+from graphcoord.queries.meta import bump_version
+
+__all__ = ["ProgressSink", "file_hash", "run_import"]
+
+
+class ProgressSink(Protocol):
+    """Where an import reports its progress (the CLI draws a rich progress bar)."""
+
+    def phase(self, name: str, total: int | None) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+
+class _Silent:
+    def phase(self, name: str, total: int | None) -> None:
+        return None
+
+    def advance(self, rows: int) -> None:
+        return None
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes: the run record says exactly which file was loaded."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_import(
+    db: Database,
+    path: Path,
+    *,
+    kind: str | None = None,
+    encoding: str | None = None,
+    allow_partial: bool = False,
+    dry_run: bool = False,
+    batch_size: int = 5000,
+    errors_path: Path | None = None,
+    display_name: str | None = None,
+    progress: ProgressSink | None = None,
+) -> ImportReport:
+    """Import the roster file at ``path``; return what happened (never half-written)."""
+    progress = progress or _Silent()
+    display = display_name or path.name
+    report = ImportReport(
+        file=display,
+        file_hash=file_hash(path),
+        kinds=[],
+        dry_run=dry_run,
+        allow_partial=allow_partial,
+    )
+    sink = BadRowSink(report, errors_path)
+    try:
+        with open_sheets(path, kind, encoding, display=display) as sheets:
+            report.kinds = [sheet.kind for sheet in sheets]
+            if not dry_run:
+                report.run_id = str(uuid.uuid4())
+                create_run(
+                    db,
+                    report.run_id,
+                    file=display,
+                    file_hash=report.file_hash,
+                    kind=",".join(report.kinds),
+                    allow_partial=allow_partial,
+                )
+            try:
+                _import(db, report, sink, sheets, batch_size, progress)
+            except BaseException as error:
+                report.status = Status.FAILED
+                report.error = str(error) or type(error).__name__
+                with contextlib.suppress(Exception):
+                    _finish(db, report)
+                raise
+            _finish(db, report)
+    finally:
+        sink.close()
+    return report
+
+
+def _import(
+    db: Database,
+    report: ImportReport,
+    sink: BadRowSink,
+    sheets: list[Any],
+    batch_size: int,
+    progress: ProgressSink,
+) -> None:
+    keep_deputies = "deputies" in report.kinds and any(
+        k in DEPUTY_REFERENCING for k in report.kinds
+    )
+    with tempfile.TemporaryDirectory(prefix="graphcoord-import-") as folder:
+        spool = Spool(Path(folder))
+        try:
+            started = time.monotonic()
+            validator = Validator(
+                db, report, sink, spool, batch_size=batch_size, keep_deputies=keep_deputies
+            )
+            for index, sheet in enumerate(sheets):
+                where = f"validating {sheet.kind}"
+                progress.phase(where, sheet.total)
+                validator.sheet(index, sheet, progress.advance)
+            report.validate_seconds = time.monotonic() - started
+            rejected = report.bad_row_count > 0 and not report.allow_partial
+            write = not (rejected or report.dry_run)
+            started = time.monotonic()
+            wrote = _write(db, report, spool, validator.late_bad, batch_size, progress, write)
+            report.write_seconds = time.monotonic() - started
+            if wrote:
+                bump_version(db)
+        finally:
+            spool.close()
+    if rejected:
+        report.status = Status.REJECTED
+    elif report.dry_run:
+        report.status = Status.VALIDATED
+    else:
+        report.status = Status.SUCCEEDED
+
+
+def _write(
+    db: Database,
+    report: ImportReport,
+    spool: Spool,
+    skip: set[int],
+    batch_size: int,
+    progress: ProgressSink,
+    write: bool,
+) -> int:
+    """Count (and when ``write``, write) the spooled rows; return how many were written."""
+    progress.phase("writing" if write else "counting", spool.total)
+    written = 0
+    held: dict[str, list[dict[str, Any]]] = {}
+    for row_kind, part in spool.parts():
+        counts = report.count(row_kind)
+        started = time.monotonic()
+        for entries in spool.read(row_kind, part):
+            changed = []
+            for ref, status, row in entries:
+                if ref in skip:
+                    continue
+                counts.add(status)
+                if status != "unchanged":
+                    changed.append(row)
+            if write and changed:
+                if row_kind == "memberships":
+                    # A group's convener and members are checked together: write them at once.
+                    held.setdefault(row_kind, []).extend(changed)
+                else:
+                    written += write_kind(db, row_kind, changed, batch_size=batch_size)
+            progress.advance(len(entries))
+        for kind, rows in held.items():
+            rows.sort(key=_group_then_convener)
+            written += write_kind(db, kind, rows, batch_size=batch_size)
+        held.clear()
+        counts.seconds += time.monotonic() - started
+    return written
+
+
+def _group_then_convener(row: dict[str, Any]) -> tuple[str, int, str]:
+    return (str(row["groupId"]), 0 if row["role"] == "CONVENER" else 1, str(row["deputyId"]))
+
+
+def _finish(db: Database, report: ImportReport) -> None:
+    if report.run_id is None:
+        return
+    counts = {
+        kind: {
+            "created": c.created,
+            "updated": c.updated,
+            "unchanged": c.unchanged,
+            "rejected": c.rejected,
+        }
+        for kind, c in report.counts.items()
+    }
+    finish_run(
+        db,
+        report.run_id,
+        status=report.status,
+        totals=report.totals(),
+        counts=counts,
+        error=report.error,
+    )

@@ -1,0 +1,565 @@
+"""Streaming validation: every row checked, every problem reported, good rows spooled.
+
+Per row: national-ID refusal, the kind's pydantic model, duplicate keys inside the file. Per
+batch (one database round trip per kind of lookup): references to areas, deputies, groups and
+chains in the file or the database, the model's rules from :mod:`graphcoord.rules`, and the
+stored state that tells created from updated from unchanged. Checks that need a whole sheet
+(forward references between areas, one convener per group) run when the sheet ends.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from graphcoord.db import Database
+from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
+from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, RosterRow
+from graphcoord.importer.readers import Sheet
+from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
+from graphcoord.importer.spool import Entry, Spool
+from graphcoord.importer.text import NATIONAL_ID
+from graphcoord.model import AreaKind, significant_length
+from graphcoord.queries.areas import area_kinds
+from graphcoord.queries.deputies import deputy_facts
+from graphcoord.queries.groups import existing_conveners
+from graphcoord.queries.imports import STATE_FIELDS, chain_ids, group_ids, stored_state
+from graphcoord.rules import (
+    DeputyFacts,
+    Violation,
+    area_violations,
+    contact_violations,
+    convener_violations,
+    liaison_violations,
+)
+
+__all__ = ["Validator"]
+
+_VILLAGES = (AreaKind.VILLAGE.value, AreaKind.COMMUNITY.value)
+
+Advance = Callable[[int], None]
+
+
+@dataclass
+class _Pending:
+    """A row that passed the per-row checks, waiting for its batch checks."""
+
+    ref: int
+    number: int
+    model: Any
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class Known:
+    """What exists, in this file (rows that passed) or in the database (looked up in bulk)."""
+
+    def __init__(self, db: Database, keep_deputies: bool) -> None:
+        self.db = db
+        self.keep_deputies = keep_deputies
+        self.areas: dict[str, str] = {}
+        self.db_areas: dict[str, str | None] = {}
+        self.deputies: dict[str, DeputyFacts] = {}
+        self.db_deputies: dict[str, DeputyFacts] = {}
+        self.groups: set[str] = set()
+        self.db_groups: dict[str, bool] = {}
+        self.chains: set[str] = set()
+        self.db_chains: dict[str, bool] = {}
+
+    def resolve(self, wanted: dict[str, set[str]]) -> None:
+        """Look up, in one query per target, every wanted key not known yet."""
+        areas = [
+            c for c in wanted.get("area", ()) if c not in self.areas and c not in self.db_areas
+        ]
+        if areas:
+            found = area_kinds(self.db, areas)
+            self.db_areas.update({code: found.get(code) for code in areas})
+        deputies = [d for d in wanted.get("deputy", ()) if d not in self.deputies]
+        self.db_deputies = deputy_facts(self.db, deputies) if deputies else {}
+        for target, known, cache, fetch in (
+            ("group", self.groups, self.db_groups, group_ids),
+            ("chain", self.chains, self.db_chains, chain_ids),
+        ):
+            missing = [k for k in wanted.get(target, ()) if k not in known and k not in cache]
+            if missing:
+                found_ids = fetch(self.db, missing)
+                cache.update({k: k in found_ids for k in missing})
+
+    def area_kind(self, code: str) -> str | None:
+        return self.areas.get(code) or self.db_areas.get(code)
+
+    def deputy(self, deputy_id: str) -> DeputyFacts | None:
+        return self.deputies.get(deputy_id) or self.db_deputies.get(deputy_id)
+
+    def exists(self, target: str, key: str) -> bool:
+        if target == "area":
+            return self.area_kind(key) is not None
+        if target == "deputy":
+            return self.deputy(key) is not None
+        if target == "group":
+            return key in self.groups or self.db_groups.get(key, False)
+        return key in self.chains or self.db_chains.get(key, False)
+
+
+class Validator:
+    """Validates the sheets of one file in dependency order, spooling the good rows."""
+
+    def __init__(
+        self,
+        db: Database,
+        report: ImportReport,
+        sink: BadRowSink,
+        spool: Spool,
+        *,
+        batch_size: int,
+        keep_deputies: bool,
+    ) -> None:
+        self.db = db
+        self.report = report
+        self.sink = sink
+        self.spool = spool
+        self.batch_size = batch_size
+        self.known = Known(db, keep_deputies)
+        #: Rows found bad after they were spooled (skipped when writing).
+        self.late_bad: set[int] = set()
+        self._bad_refs_seen: set[int] = set()
+        self._clusters: dict[str, str] = {}
+
+    # -- reporting -------------------------------------------------------------------------
+    def _bad(
+        self,
+        sheet: Sheet,
+        spec: KindSpec,
+        number: int,
+        column: str | None,
+        value: Any,
+        reason: str,
+        *,
+        ref: int | None = None,
+    ) -> None:
+        self.sink.add(
+            BadRow(
+                self.report.file,
+                sheet.name,
+                number,
+                column,
+                None if value is None else str(value),
+                reason,
+            )
+        )
+        if ref is not None and ref in self._bad_refs_seen:
+            return
+        if ref is not None:
+            self._bad_refs_seen.add(ref)
+        self.report.rejected_rows += 1
+        self.report.count(spec.row_kinds[0]).rejected += 1
+
+    # -- a sheet ---------------------------------------------------------------------------
+    def sheet(self, index: int, sheet: Sheet, advance: Advance | None = None) -> None:
+        spec = KINDS[sheet.kind]
+        header = sheet.header
+        columns: dict[str, int] = {}
+        names: dict[str, str] = {}
+        alias_to_field = {header_key(a): f for f, aliases in spec.headers.items() for a in aliases}
+        ignored: list[str] = []
+        forbidden: list[str] = []
+        for position, title in enumerate(header):
+            key = header_key(title)
+            if not key:
+                continue
+            if is_forbidden_header(key):
+                forbidden.append(title)
+                continue
+            target = alias_to_field.get(key)
+            if target is None or target in columns:
+                ignored.append(title)
+                continue
+            columns[target] = position
+            names[target] = title
+        where = f"{self.report.file}" + (f" [{sheet.name}]" if sheet.name else "")
+        if ignored:
+            self.report.warnings.append(f"{where}: ignored columns {', '.join(ignored)}")
+        missing = [f for f in spec.required if f not in columns]
+        refusal: list[tuple[str | None, str]] = []
+        for title in forbidden:
+            refusal.append(
+                (
+                    title,
+                    f"column {title} would hold national ID numbers, which graphcoord never "
+                    "stores: delete the column and import again",
+                )
+            )
+        if missing:
+            wanted = "; ".join(f"{spec.headers[f][0]} ({spec.headers[f][-1]})" for f in missing)
+            refusal.append((None, f"missing required column(s): {wanted}"))
+        if refusal:
+            for column, reason in refusal:
+                self.sink.add(
+                    BadRow(self.report.file, sheet.name, sheet.header_row, column, None, reason)
+                )
+            rows = sum(1 for _ in sheet.rows)
+            self.report.rejected_rows += rows
+            self.report.count(spec.row_kinds[0]).rejected += rows
+            return
+        self._rows(index, sheet, spec, columns, names, advance)
+
+    def _rows(
+        self,
+        index: int,
+        sheet: Sheet,
+        spec: KindSpec,
+        columns: dict[str, int],
+        names: dict[str, str],
+        advance: Advance | None,
+    ) -> None:
+        seen: dict[int, int] = {}
+        pending: list[_Pending] = []
+        self._names = names
+        self._memberships: list[_Pending] = []
+        self._deferred: list[_Pending] = []
+        model = spec.model
+        items = list(columns.items())
+        base = index << 32
+        for number, cells in sheet.rows:
+            ref = base | number
+            if NATIONAL_ID.search("\x1f".join(cells)):
+                for position, cell in enumerate(cells):
+                    if NATIONAL_ID.search(cell):
+                        title = sheet.header[position] if position < len(sheet.header) else None
+                        self._bad(
+                            sheet,
+                            spec,
+                            number,
+                            title,
+                            cell,
+                            "looks like a national ID number (身份证号), which graphcoord never "
+                            "stores: remove it",
+                            ref=ref,
+                        )
+                continue
+            values = {f: cells[p] for f, p in items if p < len(cells) and cells[p]}
+            try:
+                parsed = model.model_validate(values)
+            except ValidationError as error:
+                self._model_errors(sheet, spec, number, ref, values, error)
+                continue
+            key = hash(parsed.key())
+            first = seen.get(key)
+            if first is not None:
+                shown = " / ".join(parsed.key())
+                self._bad(
+                    sheet,
+                    spec,
+                    number,
+                    names.get(parsed.KEY[0]),
+                    shown,
+                    f"duplicate key {shown}: already in row {first}",
+                    ref=ref,
+                )
+                continue
+            seen[key] = number
+            pending.append(_Pending(ref, number, parsed))
+            if len(pending) >= self.batch_size:
+                self._batch(sheet, spec, pending)
+                if advance is not None:
+                    advance(len(pending))
+                pending = []
+        if pending:
+            self._batch(sheet, spec, pending)
+            if advance is not None:
+                advance(len(pending))
+        self._finish_sheet(sheet, spec)
+
+    def _model_errors(
+        self,
+        sheet: Sheet,
+        spec: KindSpec,
+        number: int,
+        ref: int,
+        values: dict[str, str],
+        error: ValidationError,
+    ) -> None:
+        for item in error.errors():
+            field_name = str(item["loc"][0]) if item["loc"] else None
+            column = self._names.get(field_name or "", field_name)
+            value = values.get(field_name or "")
+            message = str(item["msg"]).removeprefix("Value error, ")
+            if item["type"] == "missing":
+                message = f"{column} is required"
+            elif item["type"] == "int_parsing":
+                message = f"{value!r} is not a whole number"
+            self._bad(sheet, spec, number, column, value, message, ref=ref)
+
+    # -- a batch ---------------------------------------------------------------------------
+    def _batch(self, sheet: Sheet, spec: KindSpec, pending: list[_Pending]) -> None:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for item in pending:
+            for reference in spec.references:
+                for value in _values(item.model, reference.field, reference.many):
+                    wanted[reference.target].add(value)
+        if spec.name == "areas":
+            # Rows of the same batch may be each other's parents: make them known first.
+            for item in pending:
+                self.known.areas[item.model.code] = str(item.model.kind)
+        self.known.resolve(wanted)
+        good: list[_Pending] = []
+        for item in pending:
+            if self._references_ok(sheet, spec, item):
+                good.append(item)
+        checker = _RULES.get(spec.name)
+        if checker is not None:
+            good = checker(self, sheet, spec, good)
+        if spec.name == "areas":
+            kept = {item.ref for item in good}
+            for item in pending:
+                if item.ref not in kept:
+                    self.known.areas.pop(item.model.code, None)
+        self._classify_and_spool(spec, good)
+
+    def _references_ok(self, sheet: Sheet, spec: KindSpec, item: _Pending) -> bool:
+        model = item.model
+        ok = True
+        for reference in spec.references:
+            for value in _values(model, reference.field, reference.many):
+                if self.known.exists(reference.target, value):
+                    continue
+                if isinstance(model, AreaRow):
+                    if model.parentDerived and model.kind not in _VILLAGES:
+                        model.parentCode = None  # the division above is not loaded: no link
+                        continue
+                    self._deferred.append(item)
+                    return False
+                self._bad(
+                    sheet,
+                    spec,
+                    item.number,
+                    self._names.get(reference.field, reference.field),
+                    value,
+                    f"unknown {reference.target} {value}: not in this file nor in the database",
+                    ref=item.ref,
+                )
+                ok = False
+        return ok
+
+    def _classify_and_spool(self, spec: KindSpec, good: Sequence[_Pending]) -> None:
+        by_kind: dict[str, list[tuple[_Pending, dict[str, Any]]]] = defaultdict(list)
+        for item in good:
+            for row_kind, row in item.rows or spec.to_rows(item.model):
+                if row_kind == "clusters":
+                    if row["id"] in self._clusters:
+                        continue
+                    self._clusters[row["id"]] = row["name"]
+                by_kind[row_kind].append((item, row))
+            self._define(spec, item.model)
+        for row_kind, pairs in by_kind.items():
+            rows = [row for _, row in pairs]
+            state = stored_state(self.db, row_kind, rows)
+            fields = STATE_FIELDS[row_kind]
+            key_fields = _key_fields(row_kind)
+            by_part: dict[int, list[Entry]] = defaultdict(list)
+            for item, row in pairs:
+                stored = state.get(tuple(str(row[k]) for k in key_fields))
+                if stored is None:
+                    status = "created"
+                elif stored == [row.get(f) for f in fields]:
+                    status = "unchanged"
+                else:
+                    status = "updated"
+                part = significant_length(row["code"]) if row_kind == "areas" else 0
+                by_part[part].append((item.ref, status, row))
+            for part, entries in by_part.items():
+                self.spool.add(row_kind, entries, part)
+
+    def _define(self, spec: KindSpec, model: RosterRow) -> None:
+        if isinstance(model, AreaRow):
+            self.known.areas[model.code] = str(model.kind)
+        elif isinstance(model, DeputyRow):
+            if self.known.keep_deputies:
+                self.known.deputies[model.id] = DeputyFacts(model.level.value, model.electedIn)
+        elif spec.defines == "group":
+            self.known.groups.add(str(model.key()[0]))
+        elif spec.defines == "chain":
+            self.known.chains.add(str(model.key()[0]))
+
+    # -- end of a sheet --------------------------------------------------------------------
+    def _finish_sheet(self, sheet: Sheet, spec: KindSpec) -> None:
+        deferred = self._deferred
+        while deferred:
+            self._deferred = []
+            ready = [i for i in deferred if self.known.area_kind(str(i.model.parentCode))]
+            if not ready:
+                break
+            self._batch(sheet, spec, ready)
+            ids = {i.ref for i in ready}
+            deferred = [i for i in deferred if i.ref not in ids] + self._deferred
+        for item in deferred:
+            self._bad(
+                sheet,
+                spec,
+                item.number,
+                self._names.get("parentCode", "parentCode"),
+                item.model.parentCode,
+                f"unknown parent area {item.model.parentCode}: not in this file nor in the "
+                "database",
+                ref=item.ref,
+            )
+        self._deferred = []
+        if spec.name == "memberships" and self._memberships:
+            self._check_conveners(sheet, spec)
+
+    def _check_conveners(self, sheet: Sheet, spec: KindSpec) -> None:
+        items = self._memberships
+        rows = [i.model.model_dump() for i in items]
+        groups = list(dict.fromkeys(r["groupId"] for r in rows))
+        for violation in convener_violations(rows, existing_conveners(self.db, groups)):
+            group = violation.ids[0]
+            conveners = set(violation.ids[1:])
+            offenders = [
+                i
+                for i in items
+                if i.model.groupId == group and (not conveners or i.model.deputyId in conveners)
+            ] or [items[violation.index]]
+            for item in offenders:
+                self.late_bad.add(item.ref)
+                self._bad(
+                    sheet,
+                    spec,
+                    item.number,
+                    self._names.get("role", "role"),
+                    item.model.role,
+                    violation.reason,
+                    ref=item.ref,
+                )
+        self._memberships = []
+
+    # -- rules per kind --------------------------------------------------------------------
+    def _report_violations(
+        self, sheet: Sheet, spec: KindSpec, good: list[_Pending], violations: Iterable[Violation]
+    ) -> list[_Pending]:
+        bad: set[int] = set()
+        for violation in violations:
+            item = good[violation.index]
+            bad.add(violation.index)
+            column = self._names.get(violation.column or "", violation.column)
+            value = item.rows[0][1].get(violation.column or "") if item.rows else None
+            if value is None and violation.column:
+                value = getattr(item.model, violation.column, None)
+            self._bad(sheet, spec, item.number, column, value, violation.reason, ref=item.ref)
+        return [item for i, item in enumerate(good) if i not in bad]
+
+    def rule_areas(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        rows = [spec.to_rows(item.model)[0][1] for item in good]
+        parents = {
+            str(r["parentCode"]): str(self.known.area_kind(str(r["parentCode"])))
+            for r in rows
+            if r["parentCode"] and self.known.area_kind(str(r["parentCode"]))
+        }
+        return self._report_violations(sheet, spec, good, area_violations(rows, parents))
+
+    def rule_deputies(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        kept = []
+        for item in good:
+            model: DeputyRow = item.model
+            if model.level.directly_elected and model.electedIn is None:
+                self._bad(
+                    sheet,
+                    spec,
+                    item.number,
+                    self._names.get("electedIn", spec.headers["electedIn"][0]),
+                    None,
+                    f"a {model.level.value} deputy needs an original constituency (选区代码)",
+                    ref=item.ref,
+                )
+                continue
+            kept.append(item)
+        return kept
+
+    def rule_contacts(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        facts: dict[str, DeputyFacts] = {}
+        kinds: dict[str, str] = {}
+        for item in good:
+            model: ContactRow = item.model
+            deputy = self.known.deputy(model.deputyId)
+            if deputy is not None:
+                facts[model.deputyId] = deputy
+                row = {
+                    "deputyId": model.deputyId,
+                    "areaCode": model.areaCode,
+                    "basis": model.with_basis(deputy.level),
+                }
+                item.rows = [("contacts", row)]
+            kind = self.known.area_kind(model.areaCode)
+            if kind is not None:
+                kinds[model.areaCode] = kind
+        rows = [item.rows[0][1] for item in good]
+        return self._report_violations(sheet, spec, good, contact_violations(rows, facts, kinds))
+
+    def rule_memberships(
+        self, sheet: Sheet, spec: KindSpec, good: list[_Pending]
+    ) -> list[_Pending]:
+        self._memberships.extend(good)
+        return good
+
+    def rule_liaisons(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        levels: dict[str, str] = {}
+        for item in good:
+            for deputy_id in (item.model.fromId, item.model.toId):
+                facts = self.known.deputy(deputy_id)
+                if facts is not None:
+                    levels[deputy_id] = facts.level
+        rows = [{"fromId": i.model.fromId, "toId": i.model.toId} for i in good]
+        return self._report_violations(sheet, spec, good, liaison_violations(rows, levels))
+
+    def rule_chains(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        kept = []
+        for item in good:
+            known = self._clusters.get(item.model.clusterId)
+            if known is not None and known != item.model.clusterName:
+                self._bad(
+                    sheet,
+                    spec,
+                    item.number,
+                    self._names.get("clusterName", "clusterName"),
+                    item.model.clusterName,
+                    f"cluster {item.model.clusterId} is named {known} in an earlier row",
+                    ref=item.ref,
+                )
+                continue
+            kept.append(item)
+        return kept
+
+
+_RULES: dict[str, Callable[[Validator, Sheet, KindSpec, list[_Pending]], list[_Pending]]] = {
+    "areas": Validator.rule_areas,
+    "deputies": Validator.rule_deputies,
+    "contacts": Validator.rule_contacts,
+    "memberships": Validator.rule_memberships,
+    "liaisons": Validator.rule_liaisons,
+    "chains": Validator.rule_chains,
+}
+
+_KEYS: dict[str, tuple[str, ...]] = {
+    "contacts": ("deputyId", "areaCode"),
+    "memberships": ("deputyId", "groupId"),
+    "liaisons": ("fromId", "toId"),
+    "chainWorkers": ("deputyId", "chainId"),
+    "areas": ("code",),
+}
+
+
+def _key_fields(row_kind: str) -> tuple[str, ...]:
+    return _KEYS.get(row_kind, ("id",))
+
+
+def _values(model: Any, name: str, many: bool) -> list[str]:
+    value = getattr(model, name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if many else [str(value)]
+
+
+#: Kinds whose rows name deputies: a file holding one of them keeps its deputies' facts.
+DEPUTY_REFERENCING = ("contacts", "memberships", "liaisons")

@@ -1,0 +1,380 @@
+"""Roster imports: import-run records, what already exists (for created/updated/unchanged),
+reference lookups, the LOAD CSV baseline of the benchmark and a graph fingerprint.
+
+Statements that read the stored state of a row kind return the compared values as a list in
+the order of :data:`STATE_FIELDS`, so the importer can tell a new row from a changed or an
+unchanged one in one round trip per batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+from graphcoord.db import Database
+from graphcoord.queries.batch import chunks, lookup
+
+__all__ = [
+    "BASELINE",
+    "STATE_FIELDS",
+    "ImportRunRecord",
+    "chain_ids",
+    "clear_baseline_labels",
+    "create_run",
+    "fingerprint",
+    "finish_run",
+    "group_ids",
+    "import_history",
+    "stored_state",
+]
+
+CREATE_RUN: LiteralString = """
+CREATE (r:ImportRun {id: $id})
+SET r.file = $file, r.fileHash = $fileHash, r.kind = $kind, r.status = 'RUNNING',
+    r.startedAt = datetime($startedAt), r.dryRun = $dryRun, r.allowPartial = $allowPartial
+"""
+
+FINISH_RUN: LiteralString = """
+MATCH (r:ImportRun {id: $id})
+SET r.status = $status, r.finishedAt = datetime($finishedAt), r.created = $created,
+    r.updated = $updated, r.unchanged = $unchanged, r.rejected = $rejected,
+    r.counts = $counts, r.error = $error
+"""
+
+HISTORY: LiteralString = """
+MATCH (r:ImportRun)
+RETURN r.id AS id, r.file AS file, r.fileHash AS fileHash, r.kind AS kind, r.status AS status,
+       toString(r.startedAt) AS startedAt, toString(r.finishedAt) AS finishedAt,
+       r.created AS created, r.updated AS updated, r.unchanged AS unchanged,
+       r.rejected AS rejected, r.error AS error
+ORDER BY r.startedAt DESC
+LIMIT $limit
+"""
+
+#: For each row kind, the values compared with a row, in the order the statement returns them.
+STATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "areas": ("name", "kind", "parentCode", "population"),
+    "deputies": (
+        "name",
+        "level",
+        "gender",
+        "occupation",
+        "workUnit",
+        "sectors",
+        "phone",
+        "status",
+        "term",
+        "electedIn",
+        "baseArea",
+    ),
+    "clusters": ("name",),
+    "chains": ("name", "clusterId"),
+    "groups": ("name", "kind", "room", "theme", "areaCode"),
+    "observationPoints": ("name", "enterprise", "role", "chainId", "areaCode"),
+    "activities": ("title", "date", "kind", "series", "groupId"),
+    "contacts": ("basis",),
+    "memberships": ("role",),
+    "liaisons": (),
+    "chainWorkers": (),
+}
+
+#: Node kinds: ``UNWIND $keys AS key … RETURN key, [values] AS value``.
+NODE_STATE: dict[str, LiteralString] = {
+    "areas": """
+UNWIND $keys AS key
+MATCH (a:Area {code: key})
+RETURN key, [a.name, a.kind, a.parentCode, a.population] AS value
+""",
+    "deputies": """
+UNWIND $keys AS key
+MATCH (d:Deputy {id: key})
+OPTIONAL MATCH (d)-[:ELECTED_IN]->(e:Area)
+RETURN key, [d.name, d.level, d.gender, d.occupation, d.workUnit, d.sectors, d.phone,
+             d.status, d.term, e.code, d.baseArea] AS value
+""",
+    "clusters": """
+UNWIND $keys AS key
+MATCH (c:IndustryCluster {id: key})
+RETURN key, [c.name] AS value
+""",
+    "chains": """
+UNWIND $keys AS key
+MATCH (c:IndustryChain {id: key})
+OPTIONAL MATCH (c)-[:IN_CLUSTER]->(k:IndustryCluster)
+RETURN key, [c.name, k.id] AS value
+""",
+    "groups": """
+UNWIND $keys AS key
+MATCH (g:Group {id: key})
+OPTIONAL MATCH (g)-[:LOCATED_IN]->(a:Area)
+RETURN key, [g.name, g.kind, g.room, g.theme, a.code] AS value
+""",
+    "observationPoints": """
+UNWIND $keys AS key
+MATCH (p:ObservationPoint {id: key})
+OPTIONAL MATCH (p)-[:ON_CHAIN]->(c:IndustryChain)
+OPTIONAL MATCH (p)-[:LOCATED_IN]->(a:Area)
+RETURN key, [p.name, p.enterprise, p.role, c.id, a.code] AS value
+""",
+    "activities": """
+UNWIND $keys AS key
+MATCH (a:Activity {id: key})
+OPTIONAL MATCH (g:Group)-[:HELD]->(a)
+RETURN key, [a.title, toString(a.date), a.kind, a.series, g.id] AS value
+""",
+}
+
+#: Relationship kinds: ``UNWIND $pairs AS pair … RETURN pair[0] AS a, pair[1] AS b, value``.
+EDGE_STATE: dict[str, LiteralString] = {
+    "contacts": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[c:CONTACTS]->(:Area {code: pair[1]})
+RETURN pair[0] AS a, pair[1] AS b, [c.basis] AS value
+""",
+    "memberships": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[m:MEMBER_OF]->(:Group {id: pair[1]})
+RETURN pair[0] AS a, pair[1] AS b, [m.role] AS value
+""",
+    "liaisons": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[:LIAISON_FOR]->(:Deputy {id: pair[1]})
+RETURN pair[0] AS a, pair[1] AS b, [] AS value
+""",
+    "chainWorkers": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[:WORKS_ON]->(:IndustryChain {id: pair[1]})
+RETURN pair[0] AS a, pair[1] AS b, [] AS value
+""",
+}
+
+#: The key columns of each relationship kind, in ``pair`` order.
+EDGE_KEYS: dict[str, tuple[str, str]] = {
+    "contacts": ("deputyId", "areaCode"),
+    "memberships": ("deputyId", "groupId"),
+    "liaisons": ("fromId", "toId"),
+    "chainWorkers": ("deputyId", "chainId"),
+}
+NODE_KEYS: dict[str, str] = {kind: "id" for kind in NODE_STATE} | {"areas": "code"}
+
+GROUP_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (g:Group {id: key})
+RETURN key, true AS value
+"""
+
+CHAIN_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (c:IndustryChain {id: key})
+RETURN key, true AS value
+"""
+
+
+def stored_state(
+    db: Database, kind: str, rows: Sequence[Mapping[str, Any]]
+) -> dict[tuple[str, ...], list[Any]]:
+    """The stored values (see :data:`STATE_FIELDS`) of the rows of ``kind`` that exist."""
+    if kind in NODE_STATE:
+        key = NODE_KEYS[kind]
+        found = lookup(db, NODE_STATE[kind], [str(row[key]) for row in rows])
+        return {(k,): [_plain(v) for v in value] for k, value in found.items()}
+    first, second = EDGE_KEYS[kind]
+    pairs = list(dict.fromkeys((str(row[first]), str(row[second])) for row in rows))
+    state: dict[tuple[str, ...], list[Any]] = {}
+    for batch in chunks(pairs, 20000):
+        records = db.execute(EDGE_STATE[kind], {"pairs": [list(p) for p in batch]})
+        for record in records:
+            state[(record["a"], record["b"])] = [_plain(v) for v in record["value"]]
+    return state
+
+
+def _plain(value: Any) -> Any:
+    return value.iso_format() if hasattr(value, "iso_format") else value
+
+
+def group_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(lookup(db, GROUP_IDS, ids))
+
+
+def chain_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(lookup(db, CHAIN_IDS, ids))
+
+
+# -- import runs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRunRecord:
+    id: str
+    file: str
+    file_hash: str
+    kind: str
+    status: str
+    started_at: str
+    finished_at: str | None
+    created: int | None
+    updated: int | None
+    unchanged: int | None
+    rejected: int | None
+    error: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def create_run(
+    db: Database,
+    run_id: str,
+    *,
+    file: str,
+    file_hash: str,
+    kind: str,
+    dry_run: bool = False,
+    allow_partial: bool = False,
+) -> None:
+    """Record that an import started (status RUNNING until :func:`finish_run`)."""
+    db.write(
+        CREATE_RUN,
+        {
+            "id": run_id,
+            "file": file,
+            "fileHash": file_hash,
+            "kind": kind,
+            "startedAt": _now(),
+            "dryRun": dry_run,
+            "allowPartial": allow_partial,
+        },
+    )
+
+
+def finish_run(
+    db: Database,
+    run_id: str,
+    *,
+    status: str,
+    totals: Mapping[str, int],
+    counts: Mapping[str, Mapping[str, int]],
+    error: str | None = None,
+) -> None:
+    db.write(
+        FINISH_RUN,
+        {
+            "id": run_id,
+            "status": status,
+            "finishedAt": _now(),
+            "created": totals.get("created", 0),
+            "updated": totals.get("updated", 0),
+            "unchanged": totals.get("unchanged", 0),
+            "rejected": totals.get("rejected", 0),
+            "counts": json.dumps(counts, ensure_ascii=False, sort_keys=True),
+            "error": error,
+        },
+    )
+
+
+def import_history(db: Database, limit: int = 20) -> list[ImportRunRecord]:
+    """The latest import runs, newest first."""
+    return [
+        ImportRunRecord(
+            r["id"],
+            r["file"],
+            r["fileHash"],
+            r["kind"],
+            r["status"],
+            r["startedAt"],
+            r["finishedAt"],
+            r["created"],
+            r["updated"],
+            r["unchanged"],
+            r["rejected"],
+            r["error"],
+        )
+        for r in db.execute(HISTORY, {"limit": limit})
+    ]
+
+
+# -- the LOAD CSV baseline (benchmarks) -----------------------------------------------------
+
+#: ``LOAD CSV … CALL { MERGE … } IN TRANSACTIONS`` doing what the upserts of the write path do,
+#: for the national generator's files (``$file`` is a ``file:///`` URL of the import folder).
+BASELINE: dict[str, LiteralString] = {
+    "areas": """
+LOAD CSV WITH HEADERS FROM $file AS row
+CALL (row) {
+  MERGE (a:Area {code: row.code})
+  SET a.name = row.name, a.kind = row.kind, a.parentCode = nullIf(row.parentCode, '')
+  WITH a, row WHERE row.parentCode <> ''
+  MATCH (p:Area {code: row.parentCode})
+  MERGE (a)-[:PART_OF]->(p)
+} IN TRANSACTIONS OF 5000 ROWS
+""",
+    "deputies": """
+LOAD CSV WITH HEADERS FROM $file AS row
+CALL (row) {
+  MERGE (d:Deputy {id: row.id})
+  SET d.name = row.name, d.level = row.level, d.gender = row.gender,
+      d.occupation = row.occupation, d.workUnit = row.workUnit,
+      d.sectors = split(row.sectors, ';'), d.phone = row.phone,
+      d.status = coalesce(row.status, 'ACTIVE'), d.term = row.term,
+      d.electedIn = row.electedIn, d.baseArea = row.baseArea
+  WITH d, row
+  MATCH (a:Area {code: row.electedIn})
+  MERGE (d)-[:ELECTED_IN]->(a)
+} IN TRANSACTIONS OF 5000 ROWS
+""",
+    "contacts": """
+LOAD CSV WITH HEADERS FROM $file AS row
+CALL (row) {
+  MATCH (d:Deputy {id: row.deputyId})
+  MATCH (a:Area {code: row.areaCode})
+  MERGE (d)-[c:CONTACTS]->(a)
+  SET c.basis = row.basis
+} IN TRANSACTIONS OF 5000 ROWS
+""",
+}
+
+CLEAR_LABEL: LiteralString = """
+MATCH (n) WHERE any(label IN labels(n) WHERE label IN $labels)
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+def clear_baseline_labels(db: Database, labels: Sequence[str]) -> None:
+    """Delete every node with one of ``labels`` (benchmarks wipe between runs)."""
+    db.run_autocommit(CLEAR_LABEL, {"labels": list(labels)})
+
+
+# -- fingerprint ----------------------------------------------------------------------------
+
+FINGERPRINT_NODES: LiteralString = """
+MATCH (n) WHERE NOT n:ImportRun AND NOT n:GraphVersion
+WITH n ORDER BY elementId(n)
+RETURN labels(n) AS labels, properties(n) AS props
+"""
+
+FINGERPRINT_EDGES: LiteralString = """
+MATCH (a)-[r]->(b) WHERE NOT a:ImportRun AND NOT b:ImportRun
+RETURN labels(a)[0] AS fromLabel, coalesce(a.id, a.code) AS fromKey, type(r) AS type,
+       properties(r) AS props, labels(b)[0] AS toLabel, coalesce(b.id, b.code) AS toKey
+"""
+
+
+def fingerprint(db: Database) -> tuple[list[str], list[str]]:
+    """Every node and relationship (bookkeeping excluded) as sorted canonical strings.
+
+    Two graphs with equal fingerprints hold the same nodes, relationships and properties.
+    """
+
+    def canon(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+    nodes = sorted(canon([sorted(r["labels"]), r["props"]]) for r in db.execute(FINGERPRINT_NODES))
+    edges = sorted(
+        canon([r["fromLabel"], r["fromKey"], r["type"], r["props"], r["toLabel"], r["toKey"]])
+        for r in db.execute(FINGERPRINT_EDGES)
+    )
+    return nodes, edges
