@@ -15,6 +15,7 @@ __all__ = [
     "Forbidden",
     "GraphcoordError",
     "ImportRejected",
+    "NoPath",
     "NotFound",
     "RuleViolation",
     "Unauthenticated",
@@ -52,6 +53,13 @@ class NotFound(GraphcoordError):
         super().__init__(f"{kind} {key!r} not found")
         self.kind = kind
         self.key = key
+
+
+class NoPath(GraphcoordError):
+    """No escalation path exists; the message says which link is missing."""
+
+    code = "NOT_FOUND"
+    exit_code = 3
 
 
 class RuleViolation(GraphcoordError):
