@@ -13,6 +13,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
+from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.meta import MetaQuery
@@ -23,6 +24,7 @@ __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
 QUERY_PARTS: tuple[type, ...] = (
     MetaQuery,
     DirectoryQuery,
+    AnalysisQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (PlanningMutation,)
 

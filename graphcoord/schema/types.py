@@ -6,7 +6,7 @@ They reference each other, so they live together; each is built from a row of th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -42,6 +42,16 @@ GroupKind = GroupKindEnum
 
 Ctx = Info[Context, None]
 
+if TYPE_CHECKING:
+    from graphcoord.schema.analysis import (
+        Coverage,
+        GroupCompliance,
+        GroupCoverageInfo,
+        GroupOverlap,
+    )
+
+_ANALYSIS = "graphcoord.schema.analysis"
+
 
 @strawberry.type(description="A statistical division: province, city, county, township, village.")
 class Area:
@@ -71,6 +81,12 @@ class Area:
     async def children(self, info: Ctx) -> list[Area]:
         codes = await info.context.loaders.area_children.load(self.code)
         return await areas_from_codes(info, codes)
+
+    @strawberry.field(description="Who covers the villages under this area, and the gaps.")
+    async def coverage(self, info: Ctx) -> Annotated[Coverage, strawberry.lazy(_ANALYSIS)]:
+        from graphcoord.schema.analysis import area_coverage
+
+        return await area_coverage(info, self.code)
 
 
 async def area_from_code(info: Ctx, code: str | None) -> Area | None:
@@ -250,6 +266,32 @@ class Group:
         conveners = [deputy for deputy, role in rows if role == "CONVENER"]
         people = await deputies_from_ids(info, conveners[:1])
         return people[0] if people else None
+
+    @strawberry.field(description="Villages its members cover, and the gaps in its area.")
+    async def coverage(
+        self, info: Ctx
+    ) -> Annotated[GroupCoverageInfo, strawberry.lazy(_ANALYSIS)] | None:
+        from graphcoord.schema.analysis import group_coverage
+
+        return await group_coverage(info, str(self.id))
+
+    @strawberry.field(description="Other groups covering the same villages (Jaccard).")
+    async def overlaps(
+        self, info: Ctx
+    ) -> list[Annotated[GroupOverlap, strawberry.lazy(_ANALYSIS)]]:
+        from graphcoord.schema.analysis import group_overlaps
+
+        return await group_overlaps(info, str(self.id))
+
+    @strawberry.field(
+        description="Activities per quarter of `year`; a quarter without one is a miss."
+    )
+    async def quarterly_compliance(
+        self, info: Ctx, year: int
+    ) -> Annotated[GroupCompliance, strawberry.lazy(_ANALYSIS)] | None:
+        from graphcoord.schema.analysis import group_compliance
+
+        return await group_compliance(info, str(self.id), year)
 
     @strawberry.field
     async def activities(self, info: Ctx) -> list[Activity]:

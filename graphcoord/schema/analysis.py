@@ -1,0 +1,504 @@
+"""Planners' and deputies' questions: coverage, gaps, assignments, what-if, peers, escalation.
+
+Resolvers call :mod:`graphcoord.analysis` (the same service as ``graphcoord analyze``), which
+answers from a cached projection of the graph; villages in answers are resolved to ``Area``
+objects through the request's DataLoader.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from graphcoord import analysis
+from graphcoord import analytics as an
+from graphcoord.model import Level as LevelEnum
+from graphcoord.queries import areas as area_queries
+from graphcoord.schema.context import Context
+from graphcoord.schema.directory import check_area_code
+from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
+from graphcoord.schema.permissions import IsSignedIn
+from graphcoord.schema.types import Area, Deputy, areas_from_codes, deputies_from_ids
+
+__all__ = [
+    "AnalysisQuery",
+    "Coverage",
+    "GroupCompliance",
+    "GroupOverlap",
+    "VillageList",
+    "group_compliance",
+    "group_coverage",
+    "group_overlaps",
+]
+
+Ctx = Info[Context, None]
+
+
+async def _village_connection(
+    info: Ctx, codes: tuple[str, ...], first: int | None, after: str | None
+) -> Connection[Area]:
+    window = page_window(first, after, info.context.settings)
+    page = list(codes[window.skip : window.skip + window.limit + 1])
+    found = {area.code: area for area in await areas_from_codes(info, page)}
+    rows = [found[code] for code in page if code in found]
+    return connection_from_rows(rows, window, len(codes), lambda area: area)
+
+
+@strawberry.type(description="Villages of an answer, paged.")
+class VillageList:
+    codes: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field
+    async def count(self) -> int:
+        return len(self.codes)
+
+    @strawberry.field
+    async def villages(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return await _village_connection(info, self.codes, first, after)
+
+
+@strawberry.type(description="Coverage by deputies of one level.")
+class LevelCoverage:
+    level: LevelEnum
+    covered_count: int
+    coverage_rate: float
+
+
+@strawberry.type(description="A deputy and how many villages in scope they contact.")
+class DeputyLoad:
+    deputy_id: strawberry.Private[str]
+    villages: int
+
+    @strawberry.field
+    async def deputy(self, info: Ctx) -> Deputy | None:
+        found = await deputies_from_ids(info, [self.deputy_id])
+        return found[0] if found else None
+
+
+@strawberry.type(description="Villages per deputy among the deputies of a scope.")
+class Load:
+    deputy_count: int
+    contact_count: int
+    mean: float
+    min: int
+    max: int
+    gini: float
+    most_loaded: list[DeputyLoad]
+    least_loaded: list[DeputyLoad]
+
+
+@strawberry.type(description="Who covers the villages of an area, and where the gaps are.")
+class Coverage:
+    area_code: str | None
+    village_count: int
+    covered_count: int
+    coverage_rate: float
+    by_level: list[LevelCoverage]
+    load: Load
+    report: strawberry.Private[an.CoverageReport]
+
+    @classmethod
+    def from_report(cls, report: an.CoverageReport) -> Coverage:
+        load = report.load
+        return cls(
+            area_code=report.area_code,
+            village_count=report.village_count,
+            covered_count=report.covered_count,
+            coverage_rate=report.coverage_rate,
+            by_level=[
+                LevelCoverage(
+                    level=LevelEnum(item.level),
+                    covered_count=item.covered_count,
+                    coverage_rate=item.coverage_rate,
+                )
+                for item in report.by_level
+            ],
+            load=Load(
+                deputy_count=load.deputy_count,
+                contact_count=load.contact_count,
+                mean=load.mean,
+                min=load.min,
+                max=load.max,
+                gini=load.gini,
+                most_loaded=[
+                    DeputyLoad(deputy_id=d.deputy_id, villages=d.villages) for d in load.most_loaded
+                ],
+                least_loaded=[
+                    DeputyLoad(deputy_id=d.deputy_id, villages=d.villages)
+                    for d in load.least_loaded
+                ],
+            ),
+            report=report,
+        )
+
+    @strawberry.field(description="Villages no active deputy contacts.")
+    async def uncovered(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return await _village_connection(info, self.report.uncovered, first, after)
+
+    @strawberry.field(description="Villages exactly one active deputy contacts.")
+    async def fragile(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return await _village_connection(info, self.report.fragile, first, after)
+
+    @strawberry.field(
+        description="Villages no county/township deputy of their own constituency contacts."
+    )
+    async def without_own_constituency_deputy(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return await _village_connection(
+            info, self.report.without_own_constituency_deputy, first, after
+        )
+
+
+async def area_coverage(info: Ctx, code: str) -> Coverage:
+    report = await info.context.run(analysis.coverage, info.context.db, code)
+    return Coverage.from_report(report)
+
+
+@strawberry.type(description="A suggested new contact that closes a gap.")
+class Assignment:
+    deputy_id: strawberry.Private[str]
+    village_code: str
+    deputy_level: LevelEnum
+    basis: str
+    target: str
+    distance: int
+    load_before: int
+    cost: float
+    reason: str
+
+    @strawberry.field
+    async def deputy(self, info: Ctx) -> Deputy | None:
+        found = await deputies_from_ids(info, [self.deputy_id])
+        return found[0] if found else None
+
+    @strawberry.field
+    async def village(self, info: Ctx) -> Area | None:
+        found = await areas_from_codes(info, [self.village_code])
+        return found[0] if found else None
+
+
+@strawberry.type(description="A village that cannot be covered under the constraints, and why.")
+class Unassignable:
+    village_code: str
+    target: str
+    reason: str
+
+
+@strawberry.type(description="New contacts that cover the gaps at least cost (min-cost flow).")
+class AssignmentPlan:
+    area_code: str | None
+    max_per_deputy: int
+    target_count: int
+    total_cost: float
+    assignments: list[Assignment]
+    unassignable: list[Unassignable]
+
+    @classmethod
+    def from_plan(cls, plan: an.AssignmentPlan) -> AssignmentPlan:
+        return cls(
+            area_code=plan.area_code,
+            max_per_deputy=plan.max_per_deputy,
+            target_count=plan.target_count,
+            total_cost=plan.total_cost,
+            assignments=[
+                Assignment(
+                    deputy_id=a.deputy_id,
+                    village_code=a.village_code,
+                    deputy_level=LevelEnum(a.deputy_level),
+                    basis=a.basis,
+                    target=a.target,
+                    distance=a.distance,
+                    load_before=a.load_before,
+                    cost=a.cost,
+                    reason=a.reason,
+                )
+                for a in plan.assignments
+            ],
+            unassignable=[
+                Unassignable(village_code=u.village_code, target=u.target, reason=u.reason)
+                for u in plan.unassignable
+            ],
+        )
+
+
+@strawberry.type(description="What happens to coverage if some deputies leave.")
+class WhatIf:
+    removed_deputy_ids: list[str]
+    village_count: int
+    covered_before: int
+    covered_after: int
+    coverage_rate_before: float
+    coverage_rate_after: float
+    newly_uncovered: list[str]
+    newly_fragile: list[str]
+    replacements: AssignmentPlan
+
+
+@strawberry.type(description="A peer on the same industry chain (or cluster), and why.")
+class ChainPeer:
+    deputy_id: strawberry.Private[str]
+    relation: str
+    score: float
+    chains: list[str]
+    reason: str
+
+    @strawberry.field
+    async def deputy(self, info: Ctx) -> Deputy | None:
+        found = await deputies_from_ids(info, [self.deputy_id])
+        return found[0] if found else None
+
+
+@strawberry.type(description="One hop of an escalation path, with the reason it exists.")
+class Hop:
+    from_id: str = strawberry.field(name="from")
+    to_id: str = strawberry.field(name="to")
+    relation: str
+    via: str | None
+    weight: float
+    reason: str
+
+
+@strawberry.type(
+    description="An explained path from a village or deputy to a deputy of the target level."
+)
+class EscalationPath:
+    cost: float
+    target_level: LevelEnum
+    target_deputy_id: strawberry.Private[str]
+    deputy_ids: list[str]
+    hops: list[Hop]
+
+    @strawberry.field(description="The deputy at the end of the path.")
+    async def target(self, info: Ctx) -> Deputy | None:
+        found = await deputies_from_ids(info, [self.target_deputy_id])
+        return found[0] if found else None
+
+
+@strawberry.type(description="A group's coverage: its members' villages and the gaps in its area.")
+class GroupCoverageInfo:
+    village_count: int
+    covered_in_area: int
+    coverage_rate: float | None
+    covered: VillageList
+    uncovered: VillageList
+
+
+@strawberry.type(description="Villages two groups both cover.")
+class GroupOverlap:
+    other_group_id: str
+    shared_count: int
+    jaccard: float
+
+
+@strawberry.type(
+    description="Activities per quarter of a year; compliant means one or more in each."
+)
+class GroupCompliance:
+    year: int
+    counts: list[int]
+    missing_quarters: list[str]
+    compliant: bool
+
+
+async def _group_report(info: Ctx, year: int | None = None) -> analysis.GroupReport:
+    return await info.context.run(analysis.groups, info.context.db, None, year=year)
+
+
+async def group_coverage(info: Ctx, group_id: str) -> GroupCoverageInfo | None:
+    report = await _group_report(info)
+    for item in report.coverage:
+        if item.group_id == group_id:
+            return GroupCoverageInfo(
+                village_count=item.village_count,
+                covered_in_area=item.covered_in_area,
+                coverage_rate=item.coverage_rate,
+                covered=VillageList(codes=tuple(item.covered)),
+                uncovered=VillageList(codes=tuple(item.uncovered)),
+            )
+    return None
+
+
+async def group_overlaps(info: Ctx, group_id: str) -> list[GroupOverlap]:
+    report = await _group_report(info)
+    found = []
+    for item in report.overlaps:
+        if group_id in (item.group_a, item.group_b):
+            other = item.group_b if item.group_a == group_id else item.group_a
+            found.append(
+                GroupOverlap(
+                    other_group_id=other, shared_count=item.shared_count, jaccard=item.jaccard
+                )
+            )
+    return found
+
+
+async def group_compliance(info: Ctx, group_id: str, year: int) -> GroupCompliance | None:
+    report = await _group_report(info, year)
+    for item in report.compliance:
+        if item.group_id == group_id:
+            return GroupCompliance(
+                year=item.year,
+                counts=list(item.counts),
+                missing_quarters=list(item.missing),
+                compliant=item.compliant,
+            )
+    return None
+
+
+@strawberry.type
+class AnalysisQuery:
+    @strawberry.field(
+        permission_classes=[IsSignedIn], description="Coverage of an area's villages."
+    )
+    async def coverage(self, info: Ctx, area_code: str) -> Coverage:
+        return await area_coverage(info, check_area_code(area_code))
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="Villages with no active contact at all, or (with `level`) none of that level.",
+    )
+    async def uncovered_villages(
+        self,
+        info: Ctx,
+        area_code: str,
+        level: LevelEnum | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Area]:
+        window = page_window(first, after, info.context.settings)
+        total, codes = await info.context.run(
+            area_queries.uncovered_page,
+            info.context.db,
+            check_area_code(area_code),
+            level=level.value if level else None,
+            skip=window.skip,
+            limit=window.limit,
+        )
+        found = {area.code: area for area in await areas_from_codes(info, codes)}
+        return connection_from_rows(
+            [found[c] for c in codes if c in found], window, total, lambda a: a
+        )
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn], description="New contacts that close the gaps."
+    )
+    async def suggest_assignments(
+        self,
+        info: Ctx,
+        area_code: str,
+        max_per_deputy: int | None = None,
+        include_fragile: bool = False,
+    ) -> AssignmentPlan:
+        plan = await info.context.run(
+            analysis.suggest,
+            info.context.db,
+            check_area_code(area_code),
+            max_per_deputy=max_per_deputy or an.DEFAULT_MAX_PER_DEPUTY,
+            include_fragile=include_fragile,
+        )
+        return AssignmentPlan.from_plan(plan)
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn], description="Coverage if these deputies left."
+    )
+    async def what_if(
+        self,
+        info: Ctx,
+        deputy_ids: list[strawberry.ID],
+        area_code: str | None = None,
+        max_per_deputy: int | None = None,
+    ) -> WhatIf:
+        report = await info.context.run(
+            analysis.what_if,
+            info.context.db,
+            [str(d) for d in deputy_ids],
+            check_area_code(area_code) if area_code else None,
+            max_per_deputy=max_per_deputy or an.DEFAULT_MAX_PER_DEPUTY,
+        )
+        return WhatIf(
+            removed_deputy_ids=list(report.removed_deputy_ids),
+            village_count=report.village_count,
+            covered_before=report.covered_before,
+            covered_after=report.covered_after,
+            coverage_rate_before=report.coverage_rate_before,
+            coverage_rate_after=report.coverage_rate_after,
+            newly_uncovered=list(report.newly_uncovered),
+            newly_fragile=list(report.newly_fragile),
+            replacements=AssignmentPlan.from_plan(report.replacements),
+        )
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn], description="Deputies on the same chains, ranked."
+    )
+    async def chain_peers(
+        self, info: Ctx, deputy_id: strawberry.ID, first: int | None = None
+    ) -> list[ChainPeer]:
+        limit = min(
+            first if first is not None else info.context.settings.page_default,
+            info.context.settings.page_max,
+        )
+        found = await info.context.run(analysis.peers, info.context.db, str(deputy_id), limit=limit)
+        return [
+            ChainPeer(
+                deputy_id=p.deputy_id,
+                relation=p.relation,
+                score=p.score,
+                chains=list(p.chains),
+                reason=p.reason,
+            )
+            for p in found
+        ]
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="The k best explained paths from a village (or an issue's village) to a deputy of the target level.",
+    )
+    async def escalation_paths(
+        self,
+        info: Ctx,
+        target_level: LevelEnum,
+        village_code: str | None = None,
+        issue_id: strawberry.ID | None = None,
+        k: int = 3,
+    ) -> list[EscalationPath]:
+        if village_code is not None:
+            check_area_code(village_code)
+        if not 1 <= k <= 20:
+            from graphcoord.errors import BadInput
+
+            raise BadInput("k must be between 1 and 20")
+        result = await info.context.run(
+            analysis.escalate,
+            info.context.db,
+            village_code=village_code,
+            issue_id=str(issue_id) if issue_id is not None else None,
+            level=target_level.value,
+            k=k,
+        )
+        return [
+            EscalationPath(
+                cost=path.cost,
+                target_level=LevelEnum(path.target_level),
+                target_deputy_id=path.target_deputy_id,
+                deputy_ids=list(path.deputy_ids),
+                hops=[
+                    Hop(
+                        from_id=h.from_id,
+                        to_id=h.to_id,
+                        relation=h.relation,
+                        via=h.via,
+                        weight=h.weight,
+                        reason=h.reason,
+                    )
+                    for h in path.hops
+                ],
+            )
+            for path in result.paths
+        ]
