@@ -24,13 +24,14 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import admin, db, importer, seed, serve
+    from graphcoord.cli import admin, analyze, db, importer, seed, serve
 
     app.add_typer(db.app, name="db")
     seed.register(app)
     serve.register(app)
     admin.register(app)
     importer.register(app)
+    analyze.register(app)
 
 
 _register()
