@@ -16,6 +16,7 @@ from graphcoord.config import Settings
 from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.errors import ErrorCodes
+from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.planning import PlanningMutation
 
@@ -25,8 +26,9 @@ QUERY_PARTS: tuple[type, ...] = (
     MetaQuery,
     DirectoryQuery,
     AnalysisQuery,
+    IssueQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (PlanningMutation,)
+MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None

@@ -1,0 +1,467 @@
+"""Citizens' issues in GraphQL: submit (public), track by code (public), queues, status, report.
+
+``submitIssue`` and ``issueByTrackingCode`` are the only public fields; the public view has no
+contact and no deputy ids. Everything else needs a signed-in role; ``Issue.contact`` needs
+organizer or admin; ``updateIssueStatus`` is for a deputy who tracks the issue, organizers and
+admins (the service in ``graphcoord/queries/tracking.py`` decides, for every surface alike).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from graphcoord.errors import Forbidden
+from graphcoord.model import Channel as ChannelEnum
+from graphcoord.model import IssueStatus as IssueStatusEnum
+from graphcoord.queries import reports, tracking
+from graphcoord.schema.context import Context
+from graphcoord.schema.directory import check_area_code
+from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
+from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn, require_roles
+from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids
+from graphcoord.tickets import LocalTicketGateway, TicketGateway
+from graphcoord.web.ratelimit import limiter_for
+
+__all__ = ["IssueMutation", "IssueQuery"]
+
+Ctx = Info[Context, None]
+
+strawberry.enum(
+    IssueStatusEnum,
+    description="RECEIVED → DISPATCHED → IN_PROGRESS → RESOLVED → "
+    "CLOSED, or ESCALATED from DISPATCHED/IN_PROGRESS.",
+)
+strawberry.enum(ChannelEnum, description="How an issue reached the deputies.")
+
+
+def gateway_for(info: Ctx) -> TicketGateway:
+    """The 12345 gateway of this request (the local one unless the app provides another)."""
+    request = info.context.request
+    app = getattr(request, "app", None) if request is not None else None
+    gateway = getattr(getattr(app, "state", None), "ticket_gateway", None)
+    return gateway if gateway is not None else LocalTicketGateway(info.context.db)
+
+
+@strawberry.type(description="One entry of an issue's status history.")
+class StatusChange:
+    status: IssueStatusEnum
+    from_status: IssueStatusEnum | None
+    at: dt.datetime | None
+    by: str = strawberry.field(description="citizen, 12345, organizer, admin or deputy:<id>.")
+    by_name: str | None
+    note: str | None
+
+    @classmethod
+    def from_step(cls, step: tracking.StatusStep) -> StatusChange:
+        return cls(
+            status=IssueStatusEnum(step.status),
+            from_status=IssueStatusEnum(step.from_status) if step.from_status else None,
+            at=step.at,
+            by=step.by,
+            by_name=step.by_name,
+            note=step.note,
+        )
+
+
+@strawberry.type(description="Where an issue was escalated, when and why.")
+class Escalation:
+    at: dt.datetime | None
+    reason: str | None
+    deputy_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def deputy(self, info: Ctx) -> Deputy | None:
+        found = await deputies_from_ids(info, [self.deputy_id])
+        return found[0] if found else None
+
+
+@strawberry.type(description="A citizen's opinion (社情民意) and its handling.")
+class Issue:
+    id: strawberry.ID
+    title: str
+    body: str | None
+    category: str | None
+    channel: ChannelEnum
+    ticket: str | None = strawberry.field(description="The 12345 ticket number.")
+    status: IssueStatusEnum
+    created_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    area_code: str | None
+    tracking_code: str | None
+    private_contact: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: tracking.IssueRow) -> Issue:
+        return cls(
+            id=strawberry.ID(row.id),
+            title=row.title,
+            body=row.body,
+            category=row.category,
+            channel=ChannelEnum(row.channel),
+            ticket=row.ticket,
+            status=IssueStatusEnum(row.status),
+            created_at=row.created_at,
+            resolved_at=row.resolved_at,
+            closed_at=row.closed_at,
+            area_code=row.area_code,
+            tracking_code=row.tracking_code,
+            private_contact=row.contact,
+        )
+
+    @strawberry.field(
+        description="The citizen's contact: organizers and admins only.",
+        permission_classes=[CanSeePrivateDetails],
+    )
+    def contact(self) -> str | None:
+        return self.private_contact
+
+    @strawberry.field(description="The village or community it was raised in.")
+    async def area(self, info: Ctx) -> Area | None:
+        return await area_from_code(info, self.area_code)
+
+    @strawberry.field(description="Deputies who track it (every level covering the village).")
+    async def trackers(self, info: Ctx) -> list[Deputy]:
+        details = await info.context.run(tracking.issue_details, info.context.db, str(self.id))
+        return await deputies_from_ids(info, details.trackers)
+
+    @strawberry.field(description="Status changes, oldest first (with who and when).")
+    async def history(self, info: Ctx) -> list[StatusChange]:
+        details = await info.context.run(tracking.issue_details, info.context.db, str(self.id))
+        return [StatusChange.from_step(step) for step in details.history]
+
+    @strawberry.field
+    async def escalations(self, info: Ctx) -> list[Escalation]:
+        details = await info.context.run(tracking.issue_details, info.context.db, str(self.id))
+        return [
+            Escalation(at=e["at"], reason=e["reason"], deputy_id=e["deputyId"])
+            for e in details.escalations
+        ]
+
+
+@strawberry.type(description="The public view of an issue, for whoever holds its tracking code.")
+class PublicIssue:
+    tracking_code: str
+    title: str
+    body: str
+    category: str | None
+    status: IssueStatusEnum
+    ticket: str | None
+    created_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    village_code: str | None
+    village_name: str | None
+    township_name: str | None
+    tracker_count: int
+    tracker_levels: list[str]
+    history: list[StatusChange]
+
+    @classmethod
+    def from_view(cls, view: tracking.PublicIssue) -> PublicIssue:
+        return cls(
+            tracking_code=view.tracking_code,
+            title=view.title,
+            body=view.body,
+            category=view.category,
+            status=IssueStatusEnum(view.status),
+            ticket=view.ticket,
+            created_at=view.created_at,
+            resolved_at=view.resolved_at,
+            village_code=view.village_code,
+            village_name=view.village_name,
+            township_name=view.township_name,
+            tracker_count=view.trackers,
+            tracker_levels=view.levels,
+            history=[StatusChange.from_step(step) for step in view.history],
+        )
+
+
+@strawberry.type(description="What a submission returns: keep the tracking code.")
+class SubmitResult:
+    issue_id: strawberry.ID
+    tracking_code: str
+    ticket: str | None
+    status: IssueStatusEnum
+    tracker_count: int
+    tracking_url: str
+
+
+@strawberry.input(description="Filters of `issues`; all given filters must hold.")
+class IssueWhere:
+    status: IssueStatusEnum | None = None
+    channel: ChannelEnum | None = None
+    area_code: str | None = strawberry.field(default=None, description="Raised inside this area.")
+    category: str | None = None
+
+
+@strawberry.type(description="A count under a key (week, category, channel, status).")
+class KeyCount:
+    key: str
+    label: str
+    count: int
+
+
+@strawberry.type(description="Volume, answer rate (答复率) and resolution rate (解决率).")
+class RateRow:
+    key: str
+    label: str
+    total: int
+    answered: int
+    resolved: int
+    answer_rate: float
+    resolution_rate: float
+
+    @classmethod
+    def from_rate(cls, rate: reports.AreaRate) -> RateRow:
+        return cls(
+            key=rate.key,
+            label=rate.label,
+            total=rate.total,
+            answered=rate.answered,
+            resolved=rate.resolved,
+            answer_rate=rate.answer_rate,
+            resolution_rate=rate.resolution_rate,
+        )
+
+
+@strawberry.type(description="A village's issue count and, when its population is known, rate.")
+class VillageVolume:
+    code: str
+    name: str
+    count: int
+    population: int | None
+    per_thousand_residents: float | None
+
+
+@strawberry.type(description="An issue still open, with the days it has been open.")
+class OpenIssueRow:
+    id: strawberry.ID
+    title: str
+    status: IssueStatusEnum
+    category: str | None
+    ticket: str | None
+    village: str | None
+    created_at: dt.datetime
+    days_open: float
+
+
+@strawberry.type(description="The opinion-analysis report (民意分析报告) of an area and period.")
+class OpinionReport:
+    area_code: str
+    area_name: str
+    start: dt.date
+    end: dt.date
+    total: int
+    answered: int
+    resolved: int
+    answer_rate: float
+    resolution_rate: float
+    median_days_to_resolve: float | None
+    by_week: list[KeyCount]
+    by_category: list[KeyCount]
+    by_channel: list[KeyCount]
+    by_status: list[KeyCount]
+    by_township: list[RateRow]
+    by_area: list[RateRow] = strawberry.field(description="Per division directly below the area.")
+    by_level: list[RateRow] = strawberry.field(description="Per level of the tracking deputies.")
+    top_villages: list[VillageVolume]
+    per_thousand_residents: list[VillageVolume]
+    longest_open: list[OpenIssueRow]
+
+    @classmethod
+    def from_figures(cls, f: reports.OpinionFigures) -> OpinionReport:
+        def counts(rows: list[reports.Count]) -> list[KeyCount]:
+            return [KeyCount(key=r.key, label=r.label, count=r.count) for r in rows]
+
+        def villages(rows: list[reports.VillageRate]) -> list[VillageVolume]:
+            return [
+                VillageVolume(
+                    code=r.key,
+                    name=r.label,
+                    count=r.count,
+                    population=r.population,
+                    per_thousand_residents=r.per_thousand,
+                )
+                for r in rows
+            ]
+
+        return cls(
+            area_code=f.area_code,
+            area_name=f.area_name,
+            start=f.start,
+            end=f.end,
+            total=f.total,
+            answered=f.answered,
+            resolved=f.resolved,
+            answer_rate=f.answer_rate,
+            resolution_rate=f.resolution_rate,
+            median_days_to_resolve=f.median_days_to_resolve,
+            by_week=counts(f.by_week),
+            by_category=counts(f.by_category),
+            by_channel=counts(f.by_channel),
+            by_status=counts(f.by_status),
+            by_township=[RateRow.from_rate(r) for r in f.by_township],
+            by_area=[RateRow.from_rate(r) for r in f.by_area],
+            by_level=[RateRow.from_rate(r) for r in f.by_level],
+            top_villages=villages(f.top_villages),
+            per_thousand_residents=villages(f.per_thousand),
+            longest_open=[
+                OpenIssueRow(
+                    id=strawberry.ID(o.id),
+                    title=o.title,
+                    status=IssueStatusEnum(o.status),
+                    category=o.category,
+                    ticket=o.ticket,
+                    village=o.village,
+                    created_at=o.created_at,
+                    days_open=o.days_open,
+                )
+                for o in f.longest_open
+            ],
+        )
+
+
+@strawberry.type
+class IssueQuery:
+    @strawberry.field(permission_classes=[IsSignedIn], description="Issues, newest first.")
+    async def issues(
+        self,
+        info: Ctx,
+        where: IssueWhere | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Issue]:
+        window = page_window(first, after, info.context.settings)
+        where = where or IssueWhere()
+        if where.area_code is not None:
+            check_area_code(where.area_code)
+        total, rows = await info.context.run(
+            tracking.issue_page,
+            info.context.db,
+            skip=window.skip,
+            limit=window.limit,
+            status=where.status.value if where.status else None,
+            channel=where.channel.value if where.channel else None,
+            category=where.category,
+            area_code=where.area_code,
+        )
+        return connection_from_rows(rows, window, total, Issue.from_row)
+
+    @strawberry.field(permission_classes=[IsSignedIn])
+    async def issue(self, info: Ctx, id: strawberry.ID) -> Issue:
+        row = await info.context.run(tracking.get_issue, info.context.db, str(id))
+        return Issue.from_row(row)
+
+    @strawberry.field(description="Public: the status of an issue by its tracking code.")
+    async def issue_by_tracking_code(self, info: Ctx, tracking_code: str) -> PublicIssue:
+        view = await info.context.run(tracking.public_issue, info.context.db, tracking_code)
+        return PublicIssue.from_view(view)
+
+    @strawberry.field(description="The signed-in deputy's tracked issues, open ones first.")
+    async def my_queue(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Issue]:
+        require_roles(info, frozenset({"deputy"}), "a deputy's queue (myQueue)")
+        deputy_id = info.context.principal.deputy_id
+        if deputy_id is None:  # pragma: no cover - deputy tokens always name their deputy
+            raise Forbidden("this deputy token names no deputy")
+        window = page_window(first, after, info.context.settings)
+        total, rows = await info.context.run(
+            tracking.deputy_queue,
+            info.context.db,
+            deputy_id,
+            skip=window.skip,
+            limit=window.limit,
+        )
+        return connection_from_rows(rows, window, total, Issue.from_row)
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="Figures of the opinion-analysis report; `from`/`to` are included days.",
+    )
+    async def opinion_report(
+        self,
+        info: Ctx,
+        area_code: str,
+        from_: Annotated[dt.date, strawberry.argument(name="from")],
+        to: Annotated[dt.date, strawberry.argument(name="to")],
+    ) -> OpinionReport:
+        check_area_code(area_code)
+        figures = await info.context.run(reports.figures, info.context.db, area_code, from_, to)
+        return OpinionReport.from_figures(figures)
+
+
+@strawberry.type
+class IssueMutation:
+    @strawberry.mutation(
+        description="Public: submit an opinion for a village; it is routed to every deputy "
+        "covering the village and dispatched as a 12345 ticket."
+    )
+    async def submit_issue(
+        self,
+        info: Ctx,
+        village_code: str,
+        title: str,
+        body: str,
+        category: str,
+        contact: str | None = None,
+        channel: ChannelEnum = ChannelEnum.QR,
+    ) -> SubmitResult:
+        context = info.context
+        actor = tracking.CITIZEN
+        if context.principal.authenticated and context.auth_error is None:
+            actor = tracking.Actor(context.principal.role, context.principal.deputy_id)
+        else:
+            if channel is not ChannelEnum.QR:
+                raise Forbidden("the public submits through the QR channel only")
+            request = context.request
+            client = request.client.host if request is not None and request.client else "?"
+            limiter_for(context.settings).hit(client)
+        submission = tracking.Submission.clean(
+            village_code, title, body, category, contact, channel
+        )
+        result = await context.run(
+            tracking.submit_issue, context.db, gateway_for(info), submission, actor=actor
+        )
+        return SubmitResult(
+            issue_id=strawberry.ID(result.issue_id),
+            tracking_code=result.tracking_code,
+            ticket=result.ticket,
+            status=IssueStatusEnum(result.status),
+            tracker_count=result.trackers,
+            tracking_url=f"{context.settings.public_base_url}/t/{result.tracking_code}",
+        )
+
+    @strawberry.mutation(
+        description="Move an issue along the status machine (a tracking deputy, organizers and "
+        "admins); ESCALATED needs a reason (note) and goes to `escalateTo` or the caller's "
+        "liaison deputy."
+    )
+    async def update_issue_status(
+        self,
+        info: Ctx,
+        issue_id: strawberry.ID,
+        status: IssueStatusEnum,
+        note: str | None = None,
+        escalate_to: strawberry.ID | None = None,
+    ) -> Issue:
+        require_roles(
+            info, frozenset({"deputy", "organizer", "admin"}), "changing an issue's status"
+        )
+        principal = info.context.principal
+        actor = tracking.Actor(principal.role, principal.deputy_id)
+        row = await info.context.run(
+            tracking.update_status,
+            info.context.db,
+            gateway_for(info),
+            str(issue_id),
+            status,
+            actor,
+            note=note,
+            escalate_to=str(escalate_to) if escalate_to is not None else None,
+        )
+        return Issue.from_row(row)

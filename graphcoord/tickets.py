@@ -1,0 +1,118 @@
+"""The 12345 hotline platform as seen by graphcoord: a ticket number and a dispatch.
+
+:class:`TicketGateway` is the plug point of a real 12345 integration (an HTTP client of the
+city platform would implement it). :class:`LocalTicketGateway` stands in for it: numbers
+``12345-YYYY-NNNNNN`` come from one ``TicketCounter`` node per year in Neo4j (incremented under
+the node's write lock, so concurrent submissions never share a number), and every dispatch is
+recorded as a ``(:Ticket {number, issueId, dispatchedAt, gateway})-[:FOR]->(:Issue)`` node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import LiteralString, Protocol
+
+from graphcoord.db import Database
+
+__all__ = ["Dispatch", "LocalTicketGateway", "TicketGateway", "TicketRequest"]
+
+_CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
+    "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",
+    "CREATE CONSTRAINT ticket_number IF NOT EXISTS FOR (n:Ticket) REQUIRE n.number IS UNIQUE",
+)
+
+# A new counter starts after the highest number already on an issue (seeded or imported).
+NEXT_NUMBER: LiteralString = """
+OPTIONAL MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
+WITH max(toInteger(substring(i.ticket, size($prefix)))) AS highest
+MERGE (c:TicketCounter {year: $year})
+ON CREATE SET c.value = coalesce(highest, 0)
+SET c.value = c.value + 1
+RETURN c.value AS value
+"""
+
+RECORD_DISPATCH: LiteralString = """
+MATCH (i:Issue {id: $issueId})
+MERGE (t:Ticket {number: $number})
+SET t.issueId = $issueId, t.dispatchedAt = $at, t.gateway = $gateway, t.category = $category
+MERGE (t)-[:FOR]->(i)
+RETURN t.number AS number
+"""
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """What the hotline platform needs to open and route a ticket (never the contact)."""
+
+    issue_id: str
+    title: str
+    body: str
+    category: str
+    area_code: str
+    area_name: str
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """The platform's answer: the ticket number and when it was dispatched."""
+
+    ticket: str
+    dispatched_at: dt.datetime
+    gateway: str
+
+
+class TicketGateway(Protocol):
+    """A 12345 platform: issues ticket numbers and dispatches tickets."""
+
+    name: str
+
+    def issue_number(self, at: dt.datetime) -> str:
+        """A new, never reused ticket number."""
+        ...
+
+    def dispatch(self, ticket: str, request: TicketRequest, at: dt.datetime) -> Dispatch:
+        """Hand the ticket to the platform; raise if it refuses (the issue stays RECEIVED)."""
+        ...
+
+
+class LocalTicketGateway:
+    """A stand-in 12345 platform keeping its counter and dispatch log in Neo4j."""
+
+    name = "local-12345"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _ensure_schema(self) -> None:
+        """Create the counter's and tickets' constraints once per database object."""
+        if id(self.db) not in _ready:
+            for statement in _CONSTRAINTS:
+                self.db.write(statement)
+            _ready.add(id(self.db))
+
+    def issue_number(self, at: dt.datetime) -> str:
+        self._ensure_schema()
+        year = at.astimezone(_CHINA).year
+        prefix = f"12345-{year}-"
+        value = int(self.db.write(NEXT_NUMBER, {"year": year, "prefix": prefix})[0]["value"])
+        return f"{prefix}{value:06d}"
+
+    def dispatch(self, ticket: str, request: TicketRequest, at: dt.datetime) -> Dispatch:
+        self._ensure_schema()
+        self.db.write(
+            RECORD_DISPATCH,
+            {
+                "issueId": request.issue_id,
+                "number": ticket,
+                "at": at,
+                "gateway": self.name,
+                "category": request.category,
+            },
+        )
+        return Dispatch(ticket=ticket, dispatched_at=at, gateway=self.name)
+
+
+_CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+_ready: set[int] = set()
