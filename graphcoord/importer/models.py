@@ -116,17 +116,12 @@ def split_list(text: str) -> list[str]:
 
 
 class RosterRow(BaseModel):
-    """Common behaviour: blank cells are missing, unknown columns are ignored."""
+    """Common behaviour: unknown columns are ignored (blank cells are never passed in)."""
 
     model_config = ConfigDict(extra="ignore", frozen=False)
 
     #: Fields that make the row's business key, in order.
     KEY: ClassVar[tuple[str, ...]] = ("id",)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_missing(cls, value: Any) -> Any:
-        return None if value == "" else value
 
     def key(self) -> tuple[str, ...]:
         return tuple(str(getattr(self, name)) for name in self.KEY)

@@ -24,7 +24,7 @@ from graphcoord.importer.report import BadRowSink, ImportReport, Status
 from graphcoord.importer.spool import Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.queries.dataset import write_kind
-from graphcoord.queries.imports import create_run, finish_run
+from graphcoord.queries.imports import CREATE_NEW, create_new, create_run, finish_run
 from graphcoord.queries.meta import bump_version
 
 __all__ = ["ProgressSink", "file_hash", "run_import"]
@@ -164,18 +164,20 @@ def _write(
         started = time.monotonic()
         for entries in spool.read(row_kind, part):
             changed = []
+            new = 0
             for ref, status, row in entries:
                 if ref in skip:
                     continue
                 counts.add(status)
                 if status != "unchanged":
                     changed.append(row)
+                    new += status == "created"
             if write and changed:
                 if row_kind == "memberships":
                     # A group's convener and members are checked together: write them at once.
                     held.setdefault(row_kind, []).extend(changed)
                 else:
-                    written += write_kind(db, row_kind, changed, batch_size=batch_size)
+                    written += _write_batch(db, row_kind, changed, new, batch_size)
             progress.advance(len(entries))
         for kind, rows in held.items():
             rows.sort(key=_group_then_convener)
@@ -183,6 +185,19 @@ def _write(
         held.clear()
         counts.seconds += time.monotonic() - started
     return written
+
+
+def _write_batch(
+    db: Database, kind: str, rows: list[dict[str, Any]], new: int, batch_size: int
+) -> int:
+    """CREATE a batch of only new nodes where that is possible, else upsert it (MERGE)."""
+    if new == len(rows) and kind in CREATE_NEW:
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start : start + batch_size]
+            if not create_new(db, kind, chunk):
+                write_kind(db, kind, chunk, batch_size=batch_size)
+        return len(rows)
+    return write_kind(db, kind, rows, batch_size=batch_size)
 
 
 def _group_then_convener(row: dict[str, Any]) -> tuple[str, int, str]:

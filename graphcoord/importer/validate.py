@@ -308,6 +308,7 @@ class Validator:
         good: list[_Pending] = []
         for item in pending:
             if self._references_ok(sheet, spec, item):
+                item.rows = item.rows or spec.to_rows(item.model)
                 good.append(item)
         checker = _RULES.get(spec.name)
         if checker is not None:
@@ -347,7 +348,7 @@ class Validator:
     def _classify_and_spool(self, spec: KindSpec, good: Sequence[_Pending]) -> None:
         by_kind: dict[str, list[tuple[_Pending, dict[str, Any]]]] = defaultdict(list)
         for item in good:
-            for row_kind, row in item.rows or spec.to_rows(item.model):
+            for row_kind, row in item.rows:
                 if row_kind == "clusters":
                     if row["id"] in self._clusters:
                         continue
@@ -451,7 +452,7 @@ class Validator:
         return [item for i, item in enumerate(good) if i not in bad]
 
     def rule_areas(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
-        rows = [spec.to_rows(item.model)[0][1] for item in good]
+        rows = [item.rows[0][1] for item in good]
         parents = {
             str(r["parentCode"]): str(self.known.area_kind(str(r["parentCode"])))
             for r in rows

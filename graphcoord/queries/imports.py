@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
+from neo4j.exceptions import ConstraintError
+
 from graphcoord.db import Database
 from graphcoord.queries.batch import chunks, lookup
 
@@ -23,6 +25,7 @@ __all__ = [
     "ImportRunRecord",
     "chain_ids",
     "clear_baseline_labels",
+    "create_new",
     "create_run",
     "fingerprint",
     "finish_run",
@@ -160,6 +163,28 @@ EDGE_KEYS: dict[str, tuple[str, str]] = {
 }
 NODE_KEYS: dict[str, str] = {kind: "id" for kind in NODE_STATE} | {"areas": "code"}
 
+#: Rows the importer has just seen absent are CREATEd (cheaper than MERGE); every property the
+#: upserts of the write path set is set here too, so the graph is the same either way. A row
+#: that appeared meanwhile fails the uniqueness constraint and the batch is MERGEd instead.
+CREATE_NEW: dict[str, LiteralString] = {
+    "areas": """
+UNWIND $rows AS row
+CREATE (a:Area {code: row.code})
+SET a += row
+WITH a, row WHERE row.parentCode IS NOT NULL
+MATCH (p:Area {code: row.parentCode})
+CREATE (a)-[:PART_OF]->(p)
+""",
+    "deputies": """
+UNWIND $rows AS row
+CREATE (d:Deputy {id: row.id})
+SET d += row, d.status = coalesce(row.status, 'ACTIVE')
+WITH d, row WHERE row.electedIn IS NOT NULL
+MATCH (a:Area {code: row.electedIn})
+CREATE (d)-[:ELECTED_IN]->(a)
+""",
+}
+
 GROUP_IDS: LiteralString = """
 UNWIND $keys AS key
 MATCH (g:Group {id: key})
@@ -193,6 +218,15 @@ def stored_state(
 
 def _plain(value: Any) -> Any:
     return value.iso_format() if hasattr(value, "iso_format") else value
+
+
+def create_new(db: Database, kind: str, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """CREATE rows of ``kind`` known to be new; ``False`` (nothing written) if one exists."""
+    try:
+        db.write(CREATE_NEW[kind], {"rows": list(rows)})
+    except ConstraintError:
+        return False
+    return True
 
 
 def group_ids(db: Database, ids: Sequence[str]) -> set[str]:
