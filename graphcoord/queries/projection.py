@@ -29,7 +29,8 @@ Deputies that a part needs (a group's members, a chain's workers) are added even
 
 :func:`get_projection` and :func:`get_hop_graph` keep the last projection of each
 (database, scope, parts) and the escalation hop graph, and re-read only when
-:func:`~graphcoord.queries.meta.graph_version` has changed: one cheap round trip per call.
+:func:`~graphcoord.queries.meta.graph_version` (or the node or relationship count) has changed:
+one cheap round trip per call.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from graphcoord.analytics.escalation import build_hop_graph
 from graphcoord.db import Database
 from graphcoord.errors import DatabaseAuthError, DatabaseUnavailable, NotFound
 from graphcoord.model import significant_length
-from graphcoord.queries.meta import graph_version
 
 __all__ = [
     "ALL",
@@ -66,6 +66,7 @@ __all__ = [
     "get_projection",
     "issue_place",
     "project",
+    "version_token",
 ]
 
 
@@ -487,9 +488,26 @@ def project(
 # -- cache -------------------------------------------------------------------------------------
 
 
+#: The graph version with the node and relationship counts (from Neo4j's count store, so
+#: cheap): a graph wiped and rewritten restarts its version at 0, the counts tell it apart.
+VERSION_TOKEN: LiteralString = """
+OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
+WITH coalesce(v.version, 0) AS version
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+RETURN version, nodes, relationships
+"""
+
+
+def version_token(db: Database) -> tuple[int, int, int]:
+    """:func:`~graphcoord.queries.meta.graph_version` plus the node and relationship counts."""
+    record = db.execute(VERSION_TOKEN)[0]
+    return int(record["version"]), int(record["nodes"]), int(record["relationships"])
+
+
 @dataclass
 class _Entry:
-    version: int
+    version: tuple[int, int, int]
     graph: nx.DiGraph
     hop_graph: nx.DiGraph | None = None
 
@@ -516,7 +534,7 @@ class ProjectionCache:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())
 
-    def _get(self, key: tuple[Any, ...], version: int) -> _Entry | None:
+    def _get(self, key: tuple[Any, ...], version: tuple[int, int, int]) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry.version != version:
@@ -535,7 +553,7 @@ class ProjectionCache:
         self, db: Database, scope: str | None, parts: frozenset[Part]
     ) -> tuple[_Entry, tuple[Any, ...]]:
         key = (db.uri, db.settings.neo4j_database, scope, parts)
-        version = graph_version(db)
+        version = version_token(db)
         entry = self._get(key, version)
         if entry is not None:
             return entry, key
