@@ -12,27 +12,48 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import threading
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
-import uvicorn
 
 from benchmarks.common import benchmark_database, free_port, peak_rss_mb, percentiles, record, timed
-from graphcoord.app import create_app
+from graphcoord import analysis
 from graphcoord.auth import create_token
 from graphcoord.cli.seed import load_seed
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries import deputies, groups
+from graphcoord.queries import areas, deputies, groups
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
-    "group with members": (
-        "query($id: ID!) { group(id: $id) { name convener { name } members { role deputy { id name level } } } }",
+    "coverage of a county": (
+        "query($a: String!) { coverage(areaCode: $a) { villageCount coveredCount coverageRate "
+        "byLevel { level coveredCount } fragile(first: 10) { totalCount edges { node { code name } } } "
+        "load { gini max min mean } } }",
+        {"a": "321322000000"},
+    ),
+    "uncovered villages of the city (national level)": (
+        "query($a: String!) { uncoveredVillages(areaCode: $a, level: NATIONAL, first: 50) "
+        "{ totalCount edges { node { code name } } } }",
+        {"a": "321300000000"},
+    ),
+    "group with members and coverage": (
+        "query($id: ID!) { group(id: $id) { name convener { name } members { role deputy { id name level } } "
+        "coverage { villageCount coveredInArea coverageRate } } }",
         {"id": "SQ-G07"},
+    ),
+    "chain peers": (
+        "query($d: ID!) { chainPeers(deputyId: $d, first: 10) { relation score reason deputy { id name } } }",
+        {"d": "SQ-D00030"},
+    ),
+    "escalation paths (k=3, to NATIONAL)": (
+        "query($v: String!) { escalationPaths(villageCode: $v, targetLevel: NATIONAL, k: 3) "
+        "{ cost target { id name } hops { from to relation reason } } }",
+        {"v": "321322102200"},
     ),
     "deputies page (50, nested)": (
         "query($a: String!) { deputies(first: 50, where: {areaCode: $a}) { totalCount edges { node { id name level groups { role group { id } } contacts { code } } } } }",
@@ -49,39 +70,62 @@ def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
         members = groups.members_of(db, ["SQ-G07"])["SQ-G07"]
         return group, deputies.deputies_by_id(db, [d for d, _ in members])
 
+    def group_with_coverage() -> Any:
+        return group_with_members(), analysis.groups(db, None)
+
     def deputies_page() -> Any:
         _, rows = deputies.deputy_page(db, skip=0, limit=50, area_code="321322000000")
         ids = [row["id"] for row in rows[:50]]
         return groups.groups_of(db, ids), deputies.contacts_of(db, ids)
 
-    return {"group with members": group_with_members, "deputies page (50, nested)": deputies_page}
+    return {
+        "coverage of a county": lambda: analysis.coverage(db, "321322000000"),
+        "uncovered villages of the city (national level)": lambda: areas.uncovered_page(
+            db, "321300000000", level="NATIONAL", skip=0, limit=50
+        ),
+        "group with members and coverage": group_with_coverage,
+        "chain peers": lambda: analysis.peers(db, "SQ-D00030", limit=10),
+        "escalation paths (k=3, to NATIONAL)": lambda: analysis.escalate(
+            db, village_code="321322102200", level="NATIONAL", k=3
+        ),
+        "deputies page (50, nested)": deputies_page,
+    }
 
 
 class Server:
-    """uvicorn serving the app on a free loopback port, in a thread."""
+    """``graphcoord serve`` in its own process on a free loopback port, as users run it."""
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.port = free_port()
-        config = uvicorn.Config(
-            create_app(settings, db), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.env = {
+            **os.environ,
+            "GRAPHCOORD_STATE_DIR": str(settings.state_dir),
+            "GRAPHCOORD_BOLT_PORT": str(settings.bolt_port),
+            "GRAPHCOORD_JWT_SECRET": settings.signing_secret,
+            "GRAPHCOORD_PORT": str(self.port),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 30
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "graphcoord", "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return f"http://127.0.0.1:{self.port}"
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("uvicorn did not start")
+                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=2).status_code == 200:
+                    return f"http://127.0.0.1:{self.port}"
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("graphcoord serve did not start")
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(30)
 
 
 async def load_test(
@@ -124,12 +168,12 @@ def main(argv: list[str]) -> int:
         raws = raw_calls(db)
         lines = [
             f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after 3 warm-ups;",
-            "GraphQL over HTTP to uvicorn on loopback (one worker) vs the raw call in-process.",
+            "GraphQL over HTTP to `graphcoord serve` (uvicorn, one worker, its own process) on loopback vs the raw call in-process.",
             "",
             "| query | GraphQL p50 / p95 (ms) | raw p50 / p95 (ms) | ratio p50 |",
             "|---|---|---|---|",
         ]
-        with Server(settings, db) as url, httpx.Client(base_url=url, timeout=60) as http:
+        with Server(settings) as url, httpx.Client(base_url=url, timeout=60) as http:
             for name, (query, variables) in CASES.items():
 
                 def call(query: str = query, variables: dict[str, Any] = variables) -> None:

@@ -105,7 +105,9 @@ WHERE v.kind IN ['VILLAGE', 'COMMUNITY'] AND v.code STARTS WITH $prefix
   }
 WITH v ORDER BY v.code
 WITH collect(v) AS matched
-RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit + 1)] | x.code] AS page
+RETURN size(matched) AS total,
+       [x IN matched[$skip..($skip + $limit + 1)] |
+        x {.code, .name, .kind, .parentCode, .population}] AS page
 """
 
 
@@ -118,11 +120,11 @@ def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[str]]:
 
 def uncovered_page(
     db: Database, area_code: str, *, level: str | None, skip: int, limit: int
-) -> tuple[int, list[str]]:
+) -> tuple[int, list[Area]]:
     """Villages under ``area_code`` with no active contact (of ``level``, when given)."""
     prefix = area_code[: significant_length(area_code)]
     record = db.execute(
         UNCOVERED_PAGE,
         {"prefix": prefix, "level": level, "skip": skip, "limit": limit},
     )[0]
-    return int(record["total"]), list(record["page"])
+    return int(record["total"]), [Area.from_record(row) for row in record["page"]]

@@ -373,7 +373,7 @@ class AnalysisQuery:
         after: str | None = None,
     ) -> Connection[Area]:
         window = page_window(first, after, info.context.settings)
-        total, codes = await info.context.run(
+        total, rows = await info.context.run(
             area_queries.uncovered_page,
             info.context.db,
             check_area_code(area_code),
@@ -381,10 +381,9 @@ class AnalysisQuery:
             skip=window.skip,
             limit=window.limit,
         )
-        found = {area.code: area for area in await areas_from_codes(info, codes)}
-        return connection_from_rows(
-            [found[c] for c in codes if c in found], window, total, lambda a: a
-        )
+        for row in rows:
+            info.context.loaders.area.prime(row.code, row)
+        return connection_from_rows(rows, window, total, Area.from_row)
 
     @strawberry.field(
         permission_classes=[IsSignedIn], description="New contacts that close the gaps."

@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
@@ -56,6 +61,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=settings.query_max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=settings.query_max_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.query_max_tokens),
+            # Clients repeat the same documents: validate each once. (A parser cache would bypass
+            # the token limit's error code, so documents are parsed each time.)
+            lambda: ValidationCache(maxsize=256),
         ],
     )
 
