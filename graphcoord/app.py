@@ -19,6 +19,7 @@ from graphcoord.db import Database
 from graphcoord.errors import GraphcoordError, Unauthenticated
 from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
+from graphcoord.web import web_routes
 
 __all__ = ["GraphcoordGraphQL", "create_app"]
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         routes=[
             Route("/health", health),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            *web_routes(db, settings),
         ],
         lifespan=lifespan,
     )

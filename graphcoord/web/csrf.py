@@ -1,0 +1,54 @@
+"""CSRF protection of the public form: a signed double-submit token.
+
+The page sets a cookie holding ``nonce.issued.signature`` (HMAC-SHA256 with the settings'
+signing secret) and puts the same token in a hidden field. A POST is accepted only when the
+field equals the cookie, the signature is ours and the token is younger than :data:`MAX_AGE`:
+another site can make a browser send the cookie but can neither read it nor forge a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+__all__ = ["COOKIE", "FIELD", "MAX_AGE", "double_submit_ok", "issue_token", "token_is_valid"]
+
+COOKIE = "gc_csrf"
+FIELD = "csrf"
+MAX_AGE = 4 * 3600
+
+
+def _signature(secret: str, payload: str) -> str:
+    key = hashlib.sha256(("graphcoord-csrf:" + secret).encode()).digest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_token(secret: str, now: float | None = None) -> str:
+    """A new token: random nonce, issue time, signature."""
+    payload = f"{secrets.token_urlsafe(18)}.{int(now if now is not None else time.time())}"
+    return f"{payload}.{_signature(secret, payload)}"
+
+
+def token_is_valid(
+    secret: str, token: str | None, *, max_age: int = MAX_AGE, now: float | None = None
+) -> bool:
+    """True when ``token`` is ours and not expired."""
+    if not token or token.count(".") != 2:
+        return False
+    nonce, issued, signature = token.split(".")
+    if not hmac.compare_digest(signature, _signature(secret, f"{nonce}.{issued}")):
+        return False
+    try:
+        age = (now if now is not None else time.time()) - int(issued)
+    except ValueError:
+        return False
+    return 0 <= age <= max_age
+
+
+def double_submit_ok(secret: str, cookie: str | None, field: str | None) -> bool:
+    """The form's token equals the cookie's and is valid."""
+    if not cookie or not field or not hmac.compare_digest(cookie, field):
+        return False
+    return token_is_valid(secret, cookie)

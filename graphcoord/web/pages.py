@@ -1,0 +1,270 @@
+"""The public pages of the citizen channel: a village's page and form, and the tracking page.
+
+``GET /v/{code}`` shows the village, its covering deputies by level (name and work unit, never a
+phone) and the form; ``POST /v/{code}`` is rate limited per client address, checks the CSRF
+token, validates (clear Chinese messages, the form re-shown with its values) and calls the
+same :func:`~graphcoord.queries.tracking.submit_issue` as GraphQL, then redirects to
+``/t/{trackingCode}``. Jinja2 autoescapes every value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound
+from graphcoord.model import Channel, Level
+from graphcoord.queries import tracking
+from graphcoord.tickets import LocalTicketGateway, TicketGateway
+from graphcoord.web import csrf
+from graphcoord.web.ratelimit import RateLimited, limiter_for
+
+__all__ = ["LEVEL_NAMES", "STATUS_NAMES", "web_routes"]
+
+LEVEL_NAMES = {
+    Level.NATIONAL: "全国人大代表",
+    Level.PROVINCIAL: "省人大代表",
+    Level.CITY: "市人大代表",
+    Level.COUNTY: "县（区）人大代表",
+    Level.TOWNSHIP: "乡镇（街道）人大代表",
+}
+LEVEL_SHORT = {
+    "NATIONAL": "全国",
+    "PROVINCIAL": "省",
+    "CITY": "市",
+    "COUNTY": "县（区）",
+    "TOWNSHIP": "乡镇",
+}
+STATUS_NAMES = {
+    "RECEIVED": "已受理",
+    "DISPATCHED": "已派单",
+    "IN_PROGRESS": "办理中",
+    "RESOLVED": "已解决",
+    "CLOSED": "已办结",
+    "ESCALATED": "已提请上级代表",
+}
+_BY_NAMES = {
+    "citizen": "群众提交",
+    "12345": "12345热线平台",
+    "organizer": "人大工作人员",
+    "admin": "人大工作人员",
+}
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+_FORM_FIELDS = ("title", "category", "body", "contact")
+_MAX_FORM_BYTES = 32_000
+
+
+def _when(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(_CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def _by(step: tracking.StatusStep) -> str:
+    if step.by.startswith("deputy:"):
+        return f"{step.by_name} 代表" if step.by_name else "人大代表"
+    return _BY_NAMES.get(step.by, step.by)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    env.filters["by"] = _by
+    env.globals.update(
+        level_names=LEVEL_NAMES,
+        level_short=LEVEL_SHORT,
+        status_names=STATUS_NAMES,
+        categories=tracking.CATEGORIES,
+        limits=tracking.LIMITS,
+    )
+    return env
+
+
+class _Pages:
+    """The handlers, bound to one database, settings and ticket gateway."""
+
+    def __init__(self, db: Database, settings: Settings, gateway: TicketGateway) -> None:
+        self.db = db
+        self.settings = settings
+        self.gateway = gateway
+        self.env = _environment()
+        self.limiter = limiter_for(settings)
+        self.secure_cookie = settings.public_base_url.startswith("https://")
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.env.get_template(template).render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    def message(
+        self,
+        status: int,
+        heading: str,
+        text: str,
+        back: str | None = None,
+        *,
+        back_label: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        response = self.render(
+            "message.html", status, heading=heading, text=text, back=back, back_label=back_label
+        )
+        response.headers.update(headers or {})
+        return response
+
+    def not_found(self, what: str) -> HTMLResponse:
+        return self.message(
+            404,
+            "没有找到这个页面",
+            f"没有找到{what}。请核对二维码或查询码是否完整，或联系所在村（社区）的人大代表联络站。",
+        )
+
+    def unavailable(self) -> HTMLResponse:
+        return self.message(
+            503, "系统繁忙", "系统暂时无法处理，请稍后再试。您尚未提交的内容不会被保存。"
+        )
+
+    async def village_form(
+        self,
+        request: Request,
+        code: str,
+        *,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
+        try:
+            village = await run_in_threadpool(tracking.village_page, self.db, code)
+        except NotFound:
+            return self.not_found(f"代码为 {code} 的村（社区）")
+        except DatabaseUnavailable:
+            return self.unavailable()
+        token = request.cookies.get(csrf.COOKIE)
+        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
+            token = csrf.issue_token(self.settings.signing_secret)
+        response = self.render(
+            "village.html",
+            status,
+            village=village,
+            groups=village.by_level(),
+            values=values or dict.fromkeys(_FORM_FIELDS, ""),
+            errors=errors or {},
+            csrf=token,
+        )
+        response.set_cookie(
+            csrf.COOKIE,
+            str(token),
+            max_age=csrf.MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=self.secure_cookie,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def village(self, request: Request) -> Response:
+        return await self.village_form(request, request.path_params["code"])
+
+    async def submit(self, request: Request) -> Response:
+        code = request.path_params["code"]
+        client = request.client.host if request.client else "unknown"
+        try:
+            self.limiter.hit(client)
+        except RateLimited as limited:
+            return self.message(
+                429,
+                "提交过于频繁",
+                f"同一网络每分钟最多提交{limited.limit}条意见，请{limited.retry_after}秒后再试。"
+                "此前已成功提交的意见不受影响。",
+                back=f"/v/{code}",
+                headers={"Retry-After": str(limited.retry_after)},
+            )
+        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
+            return self.message(413, "内容过长", "提交的内容过长，请精简后再提交。", f"/v/{code}")
+        form = await request.form()
+        values = {name: str(form.get(name) or "") for name in _FORM_FIELDS}
+        if not csrf.double_submit_ok(
+            self.settings.signing_secret,
+            request.cookies.get(csrf.COOKIE),
+            str(form.get(csrf.FIELD) or ""),
+        ):
+            return self.message(
+                403,
+                "页面已过期",
+                "为保护您的信息安全，请返回重新打开页面后再提交。",
+                back=f"/v/{code}",
+                back_label="返回重新填写",
+            )
+        submission = tracking.Submission.clean(
+            code,
+            values["title"],
+            values["body"],
+            values["category"],
+            values["contact"],
+            Channel.QR,
+        )
+        problems = submission.problems()
+        if problems:
+            return await self.village_form(
+                request, code, values=values, errors=problems, status=400
+            )
+        try:
+            result = await run_in_threadpool(
+                tracking.submit_issue, self.db, self.gateway, submission
+            )
+        except NotFound:
+            return self.not_found(f"代码为 {code} 的村（社区）")
+        except BadInput as error:  # pragma: no cover - problems() caught it above
+            return self.message(400, "提交未成功", str(error), back=f"/v/{code}")
+        except DatabaseUnavailable:
+            return self.unavailable()
+        return RedirectResponse(f"/t/{result.tracking_code}?new=1", status_code=303)
+
+    async def tracking_page(self, request: Request) -> Response:
+        code = request.path_params["code"]
+        try:
+            issue = await run_in_threadpool(tracking.public_issue, self.db, code)
+        except NotFound:
+            return self.not_found(f"查询码为 {code} 的意见")
+        except DatabaseUnavailable:
+            return self.unavailable()
+        response = self.render(
+            "tracking.html", issue=issue, new=request.query_params.get("new") == "1"
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def lookup(self, request: Request) -> Response:
+        code = request.query_params.get("code", "").strip().upper()
+        if not tracking.TRACKING_CODE.match(code):
+            return self.not_found(f"查询码 {code or '（空）'} 对应的意见")
+        return RedirectResponse(f"/t/{code}", status_code=303)
+
+
+def web_routes(
+    db: Database, settings: Settings, gateway: TicketGateway | None = None
+) -> list[BaseRoute]:
+    """The public pages, to be added to the application's routes."""
+    pages = _Pages(db, settings, gateway or LocalTicketGateway(db))
+    return [
+        Route("/v/{code}", pages.village, methods=["GET"]),
+        Route("/v/{code}", pages.submit, methods=["POST"]),
+        Route("/t", pages.lookup, methods=["GET"]),
+        Route("/t/{code}", pages.tracking_page, methods=["GET"]),
+    ]
