@@ -36,6 +36,7 @@ from typing import Any
 
 __all__ = [
     "AREA_KIND_BY_CODE_LENGTH",
+    "DEPUTY_KEYS",
     "ROW_KINDS",
     "AreaKind",
     "Basis",
@@ -145,6 +146,22 @@ def parent_code(code: str) -> str | None:
     keep = _PREFIX_LENGTHS[index - 1]
     return code[:keep].ljust(12, "0")
 
+
+#: The keys of a ``deputies`` row: the properties of a ``Deputy`` node.
+DEPUTY_KEYS: tuple[str, ...] = (
+    "id",
+    "name",
+    "level",
+    "gender",
+    "occupation",
+    "workUnit",
+    "sectors",
+    "phone",
+    "status",
+    "term",
+    "electedIn",
+    "baseArea",
+)
 
 #: Every row kind, in the order in which they can be written (referenced kinds first).
 ROW_KINDS: tuple[str, ...] = (

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, LiteralString
 
 from graphcoord.db import Database
+from graphcoord.model import DEPUTY_KEYS
 from graphcoord.queries.areas import area_kinds
 from graphcoord.queries.batch import lookup, write_rows
 from graphcoord.rules import DeputyFacts, contact_violations, level_violations, raise_for
@@ -19,20 +20,7 @@ __all__ = [
     "upsert_deputies",
 ]
 
-DEPUTY_FIELDS = (
-    "id",
-    "name",
-    "level",
-    "gender",
-    "occupation",
-    "workUnit",
-    "sectors",
-    "phone",
-    "status",
-    "term",
-    "electedIn",
-    "baseArea",
-)
+DEPUTY_FIELDS = DEPUTY_KEYS
 
 UPSERT_DEPUTIES: LiteralString = """
 UNWIND $rows AS row

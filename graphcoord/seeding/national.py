@@ -20,7 +20,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from graphcoord.model import AreaKind, Basis, Level
+from graphcoord.model import DEPUTY_KEYS, AreaKind, Basis, Level
 from graphcoord.seeding.deputies import make_deputy
 from graphcoord.seeding.divisions import ensure_package, iter_divisions, pad, village_kind
 
@@ -43,20 +43,7 @@ NATIONAL_DEPUTIES: dict[Level, int] = {
 }
 HEADERS: dict[str, tuple[str, ...]] = {
     "areas": ("code", "name", "kind", "parentCode"),
-    "deputies": (
-        "id",
-        "name",
-        "level",
-        "gender",
-        "occupation",
-        "workUnit",
-        "sectors",
-        "phone",
-        "status",
-        "term",
-        "electedIn",
-        "baseArea",
-    ),
+    "deputies": DEPUTY_KEYS,
     "contacts": ("deputyId", "areaCode", "basis"),
 }
 #: Separator of the ``sectors`` list inside one CSV cell.
