@@ -56,11 +56,19 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(sample).best()
-    if best is None:
+    matches = list(from_bytes(sample))
+    if not matches:
         raise BadInput(f"{path.name}: cannot tell the text encoding; pass --encoding")
-    name = best.encoding.replace("_", "").replace("-", "").lower()
-    return "gb18030" if name in _GB else best.encoding
+    # Short Chinese samples decode as GB18030 and as Korean or Japanese codecs alike: rosters
+    # are Chinese, so the GB family wins unless it reads clearly worse.
+    chinese = [m for m in matches if _GB.intersection(_names(m.could_be_from_charset))]
+    if chinese and chinese[0].chaos <= matches[0].chaos + 0.05:
+        return "gb18030"
+    return str(matches[0].encoding)
+
+
+def _names(charsets: list[str]) -> set[str]:
+    return {name.replace("_", "").replace("-", "").lower() for name in charsets}
 
 
 def count_lines(path: Path) -> int:

@@ -21,6 +21,7 @@ from graphcoord.config import Settings
 from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.errors import ErrorCodes
+from graphcoord.schema.imports import ImportMutation
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.planning import PlanningMutation
@@ -33,7 +34,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalysisQuery,
     IssueQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation)
+MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation, ImportMutation)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None

@@ -1,0 +1,94 @@
+"""An import killed with SIGKILL mid-way, then re-run, ends with exactly a clean run's graph."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.queries.imports import fingerprint
+from tests.conftest import CLEAN_GRAPH, cli_env, run_cli
+from tests.test_importer_support import load_base, write_csv
+
+ROWS = 3000
+BATCH = 25
+
+
+def roster(tmp_path: Path) -> Path:
+    """A few thousand deputies of both townships of the base graph, with chains of thought."""
+    rows = []
+    for n in range(ROWS):
+        township = "321302001000" if n % 2 else "321302002000"
+        level = "县" if n % 3 else "乡"
+        rows.append([f"K-{n:05d}", f"代表{n}", level, f"1391234{n:04d}", township, "民生;教育"])
+    return write_csv(
+        tmp_path / "deputies.csv",
+        ["代表编号", "姓名", "代表层级", "联系电话", "选区代码", "专业领域"],
+        rows,
+    )
+
+
+def deputies(db: Database) -> int:
+    return int(db.execute("MATCH (d:Deputy) RETURN count(d) AS c")[0]["c"])
+
+
+def test_killed_import_then_rerun_equals_a_clean_run(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    load_base(db)
+    base = deputies(db)
+    path = roster(tmp_path)
+    command = [
+        sys.executable,
+        "-m",
+        "graphcoord",
+        "import",
+        str(path),
+        "--kind",
+        "deputies",
+        "--batch-size",
+        str(BATCH),
+    ]
+    process = subprocess.Popen(
+        command, env=cli_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while deputies(db) < base + 5 * BATCH:  # the first batches are committed
+            assert process.poll() is None, "the import finished before it could be killed"
+            assert time.monotonic() < deadline, "no batch committed in time"
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    partial = deputies(db) - base
+    assert 0 < partial < ROWS, partial
+
+    history = json.loads(run_cli(settings, "import", "history", "--json").stdout)
+    assert [run["status"] for run in history] == ["RUNNING"]  # the killed run shows
+
+    rerun = run_cli(settings, "import", str(path), "--kind", "deputies", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert report["status"] == "SUCCEEDED"
+    counts = report["counts"]["deputies"]
+    assert counts["unchanged"] == partial
+    assert counts["created"] == ROWS - partial
+    resumed = fingerprint(db)
+    history = json.loads(run_cli(settings, "import", "history", "--json").stdout)
+    assert [run["status"] for run in history] == ["SUCCEEDED", "RUNNING"]
+
+    db.run_autocommit(CLEAN_GRAPH)
+    load_base(db)
+    clean = run_cli(settings, "import", str(path), "--kind", "deputies", "--json")
+    assert clean.returncode == 0, clean.stderr
+    nodes, edges = fingerprint(db)
+    assert len(nodes) == len(resumed[0]) and len(edges) == len(resumed[1])
+    assert (nodes, edges) == resumed
