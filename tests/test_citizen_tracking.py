@@ -223,9 +223,7 @@ def test_escalation_refusals(
     [tracking.Actor("deputy", "X1"), tracking.Actor("planner"), tracking.Actor("public")],
     ids=["deputy-not-tracking", "planner", "public"],
 )
-def test_only_trackers_and_organizers_change_status(
-    city: Database, actor: tracking.Actor
-) -> None:
+def test_only_trackers_and_organizers_change_status(city: Database, actor: tracking.Actor) -> None:
     result = submit(city)
     with pytest.raises(Forbidden):
         tracking.update_status(
@@ -256,8 +254,16 @@ def test_deputy_cannot_dispatch_and_unknown_issue_is_not_found(city: Database) -
         ({"contact": "1" * 61}, "contact", "不能超过60个字"),
         ({"village_code": "12ab"}, "village", "12位数字"),
     ],
-    ids=["no-title", "short-title", "long-title", "short-body", "long-body", "category",
-         "long-contact", "bad-village"],
+    ids=[
+        "no-title",
+        "short-title",
+        "long-title",
+        "short-body",
+        "long-body",
+        "category",
+        "long-contact",
+        "bad-village",
+    ],
 )
 def test_validation_messages(changes: dict[str, str], field: str, message: str) -> None:
     problems = submission(**changes).problems()
