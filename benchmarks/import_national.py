@@ -1,0 +1,182 @@
+"""The roster importer on the national generator's files against ``LOAD CSV`` on one server.
+
+For each kind (areas, deputies, contacts) in dependency order: ``graphcoord import FILE
+--kind K`` runs as a subprocess (its wall time, validation/write split and peak RSS are
+measured), then what it wrote is deleted and the same CSV is loaded with
+``LOAD CSV WITH HEADERS … CALL (row) { MERGE … } IN TRANSACTIONS OF 5000 ROWS`` on the same
+server, so both start from the same graph; the baseline runs second, with warm caches.
+
+Usage: ``python benchmarks/import_national.py --scale 0.1 [--record]`` (``--scale 1.0`` is the
+whole roll: 2.76 M deputies; areas are always all 665k divisions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, LiteralString
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.common import benchmark_database, record  # noqa: E402
+from graphcoord.config import Settings  # noqa: E402
+from graphcoord.db import Database  # noqa: E402
+from graphcoord.queries.imports import BASELINE, clear_baseline_labels  # noqa: E402
+
+KINDS = ("areas", "deputies", "contacts")
+LABELS = {"areas": "Area", "deputies": "Deputy"}
+CLEAR_CONTACTS: LiteralString = (
+    "MATCH (:Deputy)-[c:CONTACTS]->(:Area) CALL (c) { DELETE c } IN TRANSACTIONS OF 20000 ROWS"
+)
+
+
+def generate(out: Path, scale: float) -> dict[str, int]:
+    """The national CSVs at ``scale`` (reused when already generated at that scale)."""
+    marker = out / "scale.txt"
+    if not (marker.exists() and marker.read_text().strip() == str(scale)):
+        from graphcoord.seeding.national import write_national
+
+        print(f"generating the national roll at scale {scale} in {out} …", flush=True)
+        write_national(out, scale=scale)
+        marker.write_text(str(scale))
+    return {kind: _lines(out / f"{kind}.csv") - 1 for kind in KINDS}
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRAPHCOORD_"))}
+    env.update(
+        GRAPHCOORD_STATE_DIR=str(settings.state_dir),
+        GRAPHCOORD_BOLT_PORT=str(settings.bolt_port),
+        GRAPHCOORD_JWT_SECRET=settings.signing_secret,
+    )
+    if not settings.is_local:
+        env.update(NEO4J_URI=settings.uri, NEO4J_PASSWORD=settings.password)
+    return env
+
+
+def run_importer(settings: Settings, path: Path, kind: str, batch: int) -> dict[str, Any]:
+    """``graphcoord import`` in a subprocess: wall seconds, its report and its peak RSS."""
+    command = [
+        sys.executable,
+        "-m",
+        "graphcoord",
+        "import",
+        str(path),
+        "--kind",
+        kind,
+        "--batch-size",
+        str(batch),
+        "--json",
+    ]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, env=_env(settings), stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        text, error = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"import of {path} failed ({process.returncode}): {error[-2000:]}")
+    report = json.loads(text)
+    return {"seconds": seconds, "report": report, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def run_baseline(db: Database, kind: str) -> float:
+    started = time.perf_counter()
+    db.run_autocommit(BASELINE[kind], {"file": f"file:///{kind}.csv"})
+    return time.perf_counter() - started
+
+
+def clear(db: Database, kind: str) -> None:
+    if kind == "contacts":
+        db.run_autocommit(CLEAR_CONTACTS)
+    else:
+        clear_baseline_labels(db, [LABELS[kind]])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.1, help="fraction of the national roll")
+    parser.add_argument("--data", type=Path, default=None, help="folder of the generated CSVs")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--heap", default="3g")
+    parser.add_argument("--pagecache", default="3g")
+    parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    data = args.data or Path(tempfile.gettempdir()) / f"graphcoord-national-{args.scale}"
+    rows = generate(data, args.scale)
+    print(f"rows: {rows}", flush=True)
+    results: dict[str, dict[str, Any]] = {}
+    with benchmark_database(args.heap, args.pagecache) as (settings, db):
+        import_dir = settings.state_dir / "import"
+        import_dir.mkdir(parents=True, exist_ok=True)
+        for kind in KINDS:
+            shutil.copy(data / f"{kind}.csv", import_dir / f"{kind}.csv")
+        for kind in KINDS:
+            print(f"{kind}: importer …", flush=True)
+            mine = run_importer(settings, data / f"{kind}.csv", kind, args.batch_size)
+            counts = mine["report"]["counts"][kind]
+            assert counts["created"] == rows[kind], counts
+            clear(db, kind)
+            print(f"{kind}: LOAD CSV …", flush=True)
+            baseline = run_baseline(db, kind)
+            results[kind] = {**mine, "baseline": baseline}
+            print(
+                f"{kind}: {rows[kind]:,} rows; importer {mine['seconds']:.1f} s "
+                f"(validate {mine['report']['validateSeconds']:.1f} s, write "
+                f"{mine['report']['writeSeconds']:.1f} s, peak RSS {mine['rss_mb']:.0f} MB); "
+                f"LOAD CSV {baseline:.1f} s",
+                flush=True,
+            )
+    lines = [
+        f"Scale {args.scale} of the national roll (`graphcoord seed national --scale "
+        f"{args.scale}`), batch size {args.batch_size}, Neo4j heap {args.heap} / page cache "
+        f"{args.pagecache}; the importer runs first per kind, then its rows are deleted and "
+        "LOAD CSV … CALL { MERGE … } IN TRANSACTIONS OF 5000 ROWS loads the same file on the "
+        "same server (warm caches). Importer time is the whole `graphcoord import` process: "
+        "start-up, full validation (created/updated/unchanged lookups), then writing.",
+        "",
+        "| kind | rows | importer rows/s | (validate s / write s) | LOAD CSV rows/s | "
+        "ratio | importer peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, result in results.items():
+        n = rows[kind]
+        mine_rate = n / result["seconds"]
+        base_rate = n / result["baseline"]
+        report = result["report"]
+        lines.append(
+            f"| {kind} | {n:,} | {mine_rate:,.0f} | {report['validateSeconds']:.0f} / "
+            f"{report['writeSeconds']:.0f} | {base_rate:,.0f} | {mine_rate / base_rate:.2f}× | "
+            f"{result['rss_mb']:.0f} MB |"
+        )
+    total = sum(rows.values())
+    mine_total = sum(r["seconds"] for r in results.values())
+    base_total = sum(r["baseline"] for r in results.values())
+    lines.append(
+        f"| all | {total:,} | {total / mine_total:,.0f} | | {total / base_total:,.0f} | "
+        f"{base_total / mine_total:.2f}× | {max(r['rss_mb'] for r in results.values()):.0f} MB |"
+    )
+    print("\n".join(lines))
+    if args.record:
+        record("Import (issue 7)", lines)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
