@@ -24,7 +24,7 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import admin, analyze, db, importer, seed, serve
+    from graphcoord.cli import admin, analyze, citizen, db, importer, seed, serve
 
     app.add_typer(db.app, name="db")
     seed.register(app)
@@ -32,6 +32,7 @@ def _register() -> None:
     admin.register(app)
     importer.register(app)
     analyze.register(app)
+    citizen.register(app)
 
 
 _register()

@@ -51,6 +51,7 @@ __all__ = [
     "Submission",
     "SubmissionResult",
     "VillagePage",
+    "VillageRef",
     "deputy_queue",
     "dispatch_issue",
     "get_issue",
@@ -59,6 +60,7 @@ __all__ = [
     "submit_issue",
     "update_status",
     "village_page",
+    "villages_under",
 ]
 
 #: Categories a citizen can choose (those of the seeded data, plus “other”).
@@ -788,3 +790,32 @@ def _ensure_schema(db: Database) -> None:
         for statement in _CONSTRAINTS:
             db.write(statement)
         _ready.add(id(db))
+
+
+VILLAGES_UNDER: LiteralString = """
+MATCH (v:Area) WHERE v.kind IN ['VILLAGE', 'COMMUNITY'] AND v.code STARTS WITH $prefix
+OPTIONAL MATCH (v)-[:PART_OF]->(t:Area)
+RETURN v.code AS code, v.name AS name, t.code AS townshipCode, t.name AS townshipName
+ORDER BY t.code, v.code
+"""
+
+
+@dataclass(frozen=True)
+class VillageRef:
+    code: str
+    name: str
+    township_code: str | None
+    township_name: str | None
+
+
+def villages_under(db: Database, area_code: str) -> list[VillageRef]:
+    """Villages and communities inside ``area_code`` (itself if it is one), by township."""
+    if not re.fullmatch(r"\d{12}", area_code):
+        raise BadInput(f"area code {area_code!r} is not a 12-digit statistical division code")
+    if not db.execute("MATCH (a:Area {code: $code}) RETURN a.code", {"code": area_code}):
+        raise NotFound("area", area_code)
+    prefix = area_code[: significant_length(area_code)]
+    return [
+        VillageRef(r["code"], r["name"], r["townshipCode"], r["townshipName"])
+        for r in db.execute(VILLAGES_UNDER, {"prefix": prefix})
+    ]

@@ -1,0 +1,82 @@
+"""``graphcoord qr`` (printable village codes) and ``graphcoord report opinions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.errors import BadInput
+
+__all__ = ["register"]
+
+console = Console()
+
+
+def _date(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{name} {text!r} is not a date like 2024-01-31") from None
+
+
+def register(app: typer.Typer) -> None:
+    report_app = typer.Typer(help="Reports for organizers.", no_args_is_help=True)
+    app.add_typer(report_app, name="report")
+
+    @app.command()
+    def qr(
+        area: str = typer.Option(..., help="Area code: a city, county, township or village."),
+        out: Path = typer.Option(Path("qr"), help="Folder to write the codes to."),
+        sheets: bool = typer.Option(True, help="Also write an A4 PDF sheet per township."),
+    ) -> None:
+        """Write a printable QR code (SVG + PNG, name underneath) for every village of AREA."""
+        from graphcoord.qr import cjk_font_path, write_qr_codes
+        from graphcoord.queries.tracking import villages_under
+
+        settings = Settings.from_env()
+        db = Database(settings)
+        try:
+            villages = villages_under(db, area)
+        finally:
+            db.close()
+        if not villages:
+            raise BadInput(f"area {area} has no village or community")
+        files = write_qr_codes(villages, settings.public_base_url, out, sheets=sheets)
+        townships = len({f.village.township_code for f in files})
+        console.print(
+            f"{len(files)} QR codes ({townships} townships) in [bold]{out}[/] → "
+            f"{settings.public_base_url}/v/<code>; print {out}/<township>-A4.pdf",
+            highlight=False,
+        )
+        if cjk_font_path() is None:
+            console.print("no CJK font found: PNG captions show village codes", style="yellow")
+
+    @report_app.command("opinions")
+    def opinions(
+        area: str = typer.Option(..., help="Area code of the report."),
+        from_: str = typer.Option(..., "--from", help="First day, e.g. 2024-01-01."),
+        to: str = typer.Option(..., "--to", help="Last day (included), e.g. 2024-12-31."),
+        out: Path = typer.Option(Path("reports"), help="Folder to write the report to."),
+        pdf: bool = typer.Option(True, help="Also print a PDF with headless Chromium."),
+    ) -> None:
+        """The opinion-analysis report (民意分析报告): HTML with charts, JSON, PDF if possible."""
+        from graphcoord.reports.opinions import write_report
+
+        start, end = _date(from_, "--from"), _date(to, "--to")
+        settings = Settings.from_env()
+        db = Database(settings)
+        try:
+            files = write_report(db, area, start, end, out, pdf=pdf)
+        finally:
+            db.close()
+        console.print(f"HTML: [bold]{files.html}[/]", highlight=False)
+        console.print(f"JSON: {files.json}", highlight=False)
+        if files.pdf is not None:
+            console.print(f"PDF:  {files.pdf} (printed by {files.pdf_renderer})", highlight=False)
+        elif pdf:
+            console.print("PDF:  skipped (no Chromium found; install Debian's chromium)")

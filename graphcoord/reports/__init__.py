@@ -1,0 +1,1 @@
+"""Generated reports (HTML, charts, PDF when a renderer is installed)."""
