@@ -17,12 +17,6 @@ from graphcoord.db import Database
 
 __all__ = ["Dispatch", "LocalTicketGateway", "TicketGateway", "TicketRequest"]
 
-_CONSTRAINTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
-    "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",
-    "CREATE CONSTRAINT ticket_number IF NOT EXISTS FOR (n:Ticket) REQUIRE n.number IS UNIQUE",
-)
-
 # A new counter starts after the highest number already on an issue (seeded or imported).
 NEXT_NUMBER: LiteralString = """
 OPTIONAL MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
@@ -85,22 +79,13 @@ class LocalTicketGateway:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _ensure_schema(self) -> None:
-        """Create the counter's and tickets' constraints once per database object."""
-        if id(self.db) not in _ready:
-            for statement in _CONSTRAINTS:
-                self.db.write(statement)
-            _ready.add(id(self.db))
-
     def issue_number(self, at: dt.datetime) -> str:
-        self._ensure_schema()
         year = at.astimezone(_CHINA).year
         prefix = f"12345-{year}-"
         value = int(self.db.write(NEXT_NUMBER, {"year": year, "prefix": prefix})[0]["value"])
         return f"{prefix}{value:06d}"
 
     def dispatch(self, ticket: str, request: TicketRequest, at: dt.datetime) -> Dispatch:
-        self._ensure_schema()
         self.db.write(
             RECORD_DISPATCH,
             {
@@ -115,4 +100,3 @@ class LocalTicketGateway:
 
 
 _CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-_ready: set[int] = set()

@@ -329,3 +329,20 @@ def test_token_limit(api: TestClient, organizer: dict[str, str]) -> None:
     query = "{ " + " ".join("nodeCounts { label count }" for _ in range(500)) + " }"
     body = graphql(api, query, headers=organizer)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+ISSUES_NESTED = """query($n: Int) { issues(first: $n) { edges { node { id
+  trackers { id groups { group { id } } } history { status } escalations { reason deputy { id } }
+  area { name parent { name } } } } } }"""
+
+
+def test_nested_issue_query_costs_the_same_round_trips_at_two_page_sizes(
+    api: TestClient, organizer: dict[str, str], suqian_db: Database
+) -> None:
+    trips = []
+    for size in (2, 40):
+        suqian_db.round_trips = 0
+        body = graphql(api, ISSUES_NESTED, {"n": size}, organizer)
+        assert len(data(body)["issues"]["edges"]) == size
+        trips.append(suqian_db.round_trips)
+    assert trips[0] == trips[1], trips

@@ -24,6 +24,9 @@ LABEL_KEYS: dict[str, str] = {
     "Proposal": "id",
     "ImportRun": "id",
     "GraphVersion": "id",
+    "StatusChange": "id",
+    "TicketCounter": "year",
+    "Ticket": "number",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -48,6 +51,10 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (n:Proposal) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT status_change_id IF NOT EXISTS FOR (n:StatusChange) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
+    "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",
+    "CREATE CONSTRAINT ticket_number IF NOT EXISTS FOR (n:Ticket) REQUIRE n.number IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (

@@ -27,7 +27,7 @@ import datetime as dt
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
@@ -96,10 +96,6 @@ ESCALATION_RULE = "issue-escalation"
 TRACKING_CODE = re.compile(r"^SHS-[0-9A-Z]{8,12}$")
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-_CONSTRAINTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT status_change_id IF NOT EXISTS FOR (n:StatusChange) REQUIRE n.id IS UNIQUE",
-)
 
 # --- Cypher ---------------------------------------------------------------------------------
 
@@ -214,7 +210,8 @@ RETURN """
 )
 
 ISSUE_DETAILS: LiteralString = """
-MATCH (i:Issue {id: $id})
+UNWIND $ids AS id
+MATCH (i:Issue {id: id})
 CALL (i) {
   OPTIONAL MATCH (i)-[:HAD_STATUS]->(s:StatusChange)
   WITH s ORDER BY s.seq
@@ -231,7 +228,7 @@ CALL (i) {
   RETURN collect(CASE WHEN d IS NULL THEN null
                  ELSE {deputyId: d.id, at: e.at, reason: e.reason} END) AS escalations
 }
-RETURN history, trackers, escalations
+RETURN id, history, trackers, escalations
 """
 
 PUBLIC_ISSUE: LiteralString = """
@@ -458,7 +455,6 @@ def submit_issue(
     problems = submission.problems()
     if problems:
         raise BadInput("；".join(problems.values()))
-    _ensure_schema(db)
     at = now or _now()
     issue_id = f"I-{at.astimezone(_CHINA):%Y%m%d}-{uuid.uuid4().hex[:10]}"
     for _attempt in range(5):
@@ -641,7 +637,6 @@ def _write_change(
     ticket: str | None = None,
     escalate_to: str | None = None,
 ) -> None:
-    _ensure_schema(db)
     records = db.write(
         CHANGE_STATUS,
         {
@@ -672,15 +667,22 @@ def get_issue(db: Database, issue_id: str) -> IssueRow:
 
 def issue_details(db: Database, issue_id: str) -> IssueDetails:
     """History, tracking deputies and escalations of one issue."""
-    records = db.execute(ISSUE_DETAILS, {"id": issue_id})
-    if not records:
+    found = issues_details(db, [issue_id])
+    if issue_id not in found:
         raise NotFound("issue", issue_id)
-    r = records[0]
-    return IssueDetails(
-        history=[_step(s) for s in r["history"]],
-        trackers=list(r["trackers"]),
-        escalations=[{**e, "at": _native(e["at"])} for e in r["escalations"]],
-    )
+    return found[issue_id]
+
+
+def issues_details(db: Database, issue_ids: Sequence[str]) -> dict[str, IssueDetails]:
+    """History, trackers and escalations of many issues in one round trip (a DataLoader's)."""
+    return {
+        r["id"]: IssueDetails(
+            history=[_step(s) for s in r["history"]],
+            trackers=list(r["trackers"]),
+            escalations=[{**e, "at": _native(e["at"])} for e in r["escalations"]],
+        )
+        for r in db.execute(ISSUE_DETAILS, {"ids": list(issue_ids)})
+    }
 
 
 def issue_page(
@@ -777,19 +779,10 @@ def _native(value: Any) -> Any:
 
 
 _CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-_ready: set[int] = set()
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(_CHINA).replace(microsecond=0)
-
-
-def _ensure_schema(db: Database) -> None:
-    """Create this module's constraint once per database object (idempotent)."""
-    if id(db) not in _ready:
-        for statement in _CONSTRAINTS:
-            db.write(statement)
-        _ready.add(id(db))
 
 
 VILLAGES_UNDER: LiteralString = """

@@ -126,17 +126,17 @@ class Issue:
 
     @strawberry.field(description="Deputies who track it (every level covering the village).")
     async def trackers(self, info: Ctx) -> list[Deputy]:
-        details = await info.context.run(tracking.issue_details, info.context.db, str(self.id))
+        details = await info.context.loaders.issue_details.load(str(self.id))
         return await deputies_from_ids(info, details.trackers)
 
     @strawberry.field(description="Status changes, oldest first (with who and when).")
     async def history(self, info: Ctx) -> list[StatusChange]:
-        details = await info.context.run(tracking.issue_details, info.context.db, str(self.id))
+        details = await info.context.loaders.issue_details.load(str(self.id))
         return [StatusChange.from_step(step) for step in details.history]
 
     @strawberry.field
     async def escalations(self, info: Ctx) -> list[Escalation]:
-        details = await info.context.run(tracking.issue_details, info.context.db, str(self.id))
+        details = await info.context.loaders.issue_details.load(str(self.id))
         return [
             Escalation(at=e["at"], reason=e["reason"], deputy_id=e["deputyId"])
             for e in details.escalations

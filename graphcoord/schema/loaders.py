@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.queries import areas, deputies, groups, industry
+from graphcoord.queries import areas, deputies, groups, industry, tracking
 
 __all__ = ["Loaders"]
 
@@ -57,3 +57,6 @@ class Loaders:
         self.group = _loader(db, groups.groups_by_id)
         self.group_members = _loader(db, groups.members_of, list)
         self.group_activities = _loader(db, groups.activities_of, list)
+        self.issue_details = _loader(
+            db, tracking.issues_details, lambda: tracking.IssueDetails([], [], [])
+        )
