@@ -124,7 +124,9 @@ class RosterRow(BaseModel):
     KEY: ClassVar[tuple[str, ...]] = ("id",)
 
     def key(self) -> tuple[str, ...]:
-        return tuple(str(getattr(self, name)) for name in self.KEY)
+        if len(self.KEY) == 1:
+            return (str(getattr(self, self.KEY[0])),)
+        return tuple([str(getattr(self, name)) for name in self.KEY])
 
 
 class AreaRow(RosterRow):

@@ -165,7 +165,8 @@ NODE_KEYS: dict[str, str] = {kind: "id" for kind in NODE_STATE} | {"areas": "cod
 
 #: Rows the importer has just seen absent are CREATEd (cheaper than MERGE); every property the
 #: upserts of the write path set is set here too, so the graph is the same either way. A row
-#: that appeared meanwhile fails the uniqueness constraint and the batch is MERGEd instead.
+#: that appeared meanwhile fails the uniqueness constraint and the batch is MERGEd instead
+#: (contacts have no constraint: an import assumes no concurrent import of the same rows).
 CREATE_NEW: dict[str, LiteralString] = {
     "areas": """
 UNWIND $rows AS row
@@ -182,6 +183,12 @@ SET d += row, d.status = coalesce(row.status, 'ACTIVE')
 WITH d, row WHERE row.electedIn IS NOT NULL
 MATCH (a:Area {code: row.electedIn})
 CREATE (d)-[:ELECTED_IN]->(a)
+""",
+    "contacts": """
+UNWIND $rows AS row
+MATCH (d:Deputy {id: row.deputyId})
+MATCH (a:Area {code: row.areaCode})
+CREATE (d)-[:CONTACTS {basis: row.basis}]->(a)
 """,
 }
 
