@@ -71,7 +71,7 @@ def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
         return group, deputies.deputies_by_id(db, [d for d, _ in members])
 
     def group_with_coverage() -> Any:
-        return group_with_members(), analysis.groups(db, None)
+        return group_with_members(), analysis.group_detail(db, "SQ-G07")
 
     def deputies_page() -> Any:
         _, rows = deputies.deputy_page(db, skip=0, limit=50, area_code="321322000000")

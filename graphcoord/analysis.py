@@ -27,12 +27,14 @@ from graphcoord.queries import projection as proj
 __all__ = [
     "Escalation",
     "GapReport",
+    "GroupDetail",
     "GroupReport",
     "Names",
     "Village",
     "coverage",
     "escalate",
     "gaps",
+    "group_detail",
     "groups",
     "names",
     "peers",
@@ -336,3 +338,30 @@ def escalate(
         ("VILLAGE", village_code) if village_code is not None else ("DEPUTY", str(deputy_id))
     )
     return Escalation(start_kind, str(start_id), issue_id, target, tuple(paths))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDetail:
+    """One group's coverage, its overlaps with the other groups, and (given a year) compliance."""
+
+    coverage: an.GroupCoverage
+    overlaps: tuple[an.GroupOverlap, ...]
+    compliance: an.GroupCompliance | None
+
+
+def group_detail(
+    db: Database, group_id: str, *, year: int | None = None, as_of: dt.date | None = None
+) -> GroupDetail:
+    """What :func:`groups` says of one group, computing only that group's coverage."""
+    G = proj.get_projection(db, None, proj.GROUPS)
+    ids = sorted(n.split(":", 1)[1] for n, t in G.nodes(data="type") if t == "group")
+    as_of_iso = (as_of or dt.date.today()).isoformat()
+    with translated():
+        coverage = an.group_coverage(G, group_id)
+        overlaps = tuple(o for o in an.group_overlaps(G, ids) if group_id in (o.group_a, o.group_b))
+        compliance = (
+            an.quarterly_compliance(G, year, [group_id], as_of=as_of_iso)[0]
+            if year is not None
+            else None
+        )
+    return GroupDetail(coverage=coverage, overlaps=overlaps, compliance=compliance)

@@ -307,49 +307,43 @@ class GroupCompliance:
     compliant: bool
 
 
-async def _group_report(info: Ctx, year: int | None = None) -> analysis.GroupReport:
-    return await info.context.run(analysis.groups, info.context.db, None, year=year)
+async def _group_detail(info: Ctx, group_id: str, year: int | None = None) -> analysis.GroupDetail:
+    return await info.context.run(analysis.group_detail, info.context.db, group_id, year=year)
 
 
 async def group_coverage(info: Ctx, group_id: str) -> GroupCoverageInfo | None:
-    report = await _group_report(info)
-    for item in report.coverage:
-        if item.group_id == group_id:
-            return GroupCoverageInfo(
-                village_count=item.village_count,
-                covered_in_area=item.covered_in_area,
-                coverage_rate=item.coverage_rate,
-                covered=VillageList(codes=tuple(item.covered)),
-                uncovered=VillageList(codes=tuple(item.uncovered)),
-            )
-    return None
+    item = (await _group_detail(info, group_id)).coverage
+    return GroupCoverageInfo(
+        village_count=item.village_count,
+        covered_in_area=item.covered_in_area,
+        coverage_rate=item.coverage_rate,
+        covered=VillageList(codes=tuple(item.covered)),
+        uncovered=VillageList(codes=tuple(item.uncovered)),
+    )
 
 
 async def group_overlaps(info: Ctx, group_id: str) -> list[GroupOverlap]:
-    report = await _group_report(info)
-    found = []
-    for item in report.overlaps:
-        if group_id in (item.group_a, item.group_b):
-            other = item.group_b if item.group_a == group_id else item.group_a
-            found.append(
-                GroupOverlap(
-                    other_group_id=other, shared_count=item.shared_count, jaccard=item.jaccard
-                )
-            )
-    return found
+    detail = await _group_detail(info, group_id)
+    return [
+        GroupOverlap(
+            other_group_id=item.group_b if item.group_a == group_id else item.group_a,
+            shared_count=item.shared_count,
+            jaccard=item.jaccard,
+        )
+        for item in detail.overlaps
+    ]
 
 
 async def group_compliance(info: Ctx, group_id: str, year: int) -> GroupCompliance | None:
-    report = await _group_report(info, year)
-    for item in report.compliance:
-        if item.group_id == group_id:
-            return GroupCompliance(
-                year=item.year,
-                counts=list(item.counts),
-                missing_quarters=list(item.missing),
-                compliant=item.compliant,
-            )
-    return None
+    item = (await _group_detail(info, group_id, year)).compliance
+    if item is None:
+        return None
+    return GroupCompliance(
+        year=item.year,
+        counts=list(item.counts),
+        missing_quarters=list(item.missing),
+        compliant=item.compliant,
+    )
 
 
 @strawberry.type
