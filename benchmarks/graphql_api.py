@@ -195,6 +195,16 @@ def main(argv: list[str]) -> int:
                 lines.append(
                     f"| {name} | {api['p50']:.1f} / {api['p95']:.1f} | {raw['p50']:.1f} / {raw['p95']:.1f} | {ratio:.2f}× |"
                 )
+
+            def floor() -> None:
+                http.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
+
+            timed(floor, 3)
+            fixed = percentiles(timed(floor, args.repeat))
+            lines.append(
+                f"| floor: `{{ __typename }}` (HTTP + GraphQL, no data) | {fixed['p50']:.1f} / "
+                f"{fixed['p95']:.1f} | — | — |"
+            )
             rps, errors, latencies = asyncio.run(
                 load_test(url, headers, args.clients, args.requests)
             )
