@@ -20,6 +20,7 @@ from typing import ParamSpec, TypeVar
 import networkx as nx
 
 from graphcoord import analytics as an
+from graphcoord.analytics._common import scope_areas
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
 from graphcoord.queries import projection as proj
@@ -207,18 +208,6 @@ class GroupReport:
     compliance: tuple[an.GroupCompliance, ...]
 
 
-def _areas_under(G: nx.DiGraph, code: str) -> set[str]:
-    root = f"area:{code}"
-    seen, stack = {root}, [root]
-    while stack:
-        node = stack.pop()
-        for child, rel in G.pred[node].items():
-            if child not in seen and rel.get("rel") == "PART_OF":
-                seen.add(child)
-                stack.append(child)
-    return {an_node.split(":", 1)[1] for an_node in seen}
-
-
 def groups(
     db: Database,
     area_code: str | None = None,
@@ -234,7 +223,9 @@ def groups(
     G = proj.get_projection(db, area_code, proj.GROUPS)
     group_nodes = sorted(n for n, t in G.nodes(data="type") if t == "group")
     if area_code is not None:
-        inside = _areas_under(G, area_code)
+        with translated():
+            _, inside_or_none = scope_areas(G, area_code)
+        inside = inside_or_none or set()
         group_nodes = [g for g in group_nodes if G.nodes[g].get("areaCode") in inside]
     ids = [g.split(":", 1)[1] for g in group_nodes]
     if year is None:

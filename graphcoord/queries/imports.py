@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 from neo4j.exceptions import ConstraintError
 
 from graphcoord.db import Database
+from graphcoord.model import DEPUTY_KEYS
 from graphcoord.queries.batch import chunks, lookup
 
 __all__ = [
@@ -60,19 +61,7 @@ LIMIT $limit
 #: For each row kind, the values compared with a row, in the order the statement returns them.
 STATE_FIELDS: dict[str, tuple[str, ...]] = {
     "areas": ("name", "kind", "parentCode", "population"),
-    "deputies": (
-        "name",
-        "level",
-        "gender",
-        "occupation",
-        "workUnit",
-        "sectors",
-        "phone",
-        "status",
-        "term",
-        "electedIn",
-        "baseArea",
-    ),
+    "deputies": DEPUTY_KEYS[1:],  # all but the key
     "clusters": ("name",),
     "chains": ("name", "clusterId"),
     "groups": ("name", "kind", "room", "theme", "areaCode"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from graphcoord.errors import BadInput, NotFound
@@ -20,6 +22,7 @@ from graphcoord.schema.types import Area, Deputy, Group, area_from_code
 __all__ = ["DirectoryQuery", "check_area_code"]
 
 Ctx = Info[Context, None]
+T = TypeVar("T")
 
 
 def check_area_code(code: str) -> str:
@@ -87,6 +90,33 @@ def _participation(key: str, name: str | None, row: dict[str, int]) -> Participa
     )
 
 
+async def _page(
+    info: Ctx,
+    first: int | None,
+    after: str | None,
+    area_code: str | None,
+    fetch: Callable[..., tuple[int, list[dict[str, Any]]]],
+    loader: DataLoader[str, Any],
+    convert: Callable[[dict[str, Any]], T],
+    **filters: Any,
+) -> Connection[T]:
+    """A filtered page of nodes keyed by ``id``; the page primes the loader of its nodes."""
+    window = page_window(first, after, info.context.settings)
+    if area_code is not None:
+        check_area_code(area_code)
+    total, rows = await info.context.run(
+        fetch,
+        info.context.db,
+        skip=window.skip,
+        limit=window.limit,
+        area_code=area_code,
+        **filters,
+    )
+    for row in rows[: window.limit]:
+        loader.prime(row["id"], row)
+    return connection_from_rows(rows, window, total, convert)
+
+
 @strawberry.type
 class DirectoryQuery:
     @strawberry.field(permission_classes=[IsSignedIn], description="Deputies, filtered, by id.")
@@ -97,24 +127,20 @@ class DirectoryQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Deputy]:
-        window = page_window(first, after, info.context.settings)
         where = where or DeputyWhere()
-        if where.area_code is not None:
-            check_area_code(where.area_code)
-        total, rows = await info.context.run(
+        return await _page(
+            info,
+            first,
+            after,
+            where.area_code,
             deputies.deputy_page,
-            info.context.db,
-            skip=window.skip,
-            limit=window.limit,
+            info.context.loaders.deputy,
+            Deputy.from_row,
             level=where.level.value if where.level else None,
-            area_code=where.area_code,
             chain_id=where.chain_id,
             group_id=where.group_id,
             name_contains=where.name_contains,
         )
-        for row in rows[: window.limit]:
-            info.context.loaders.deputy.prime(row["id"], row)
-        return connection_from_rows(rows, window, total, Deputy.from_row)
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def deputy(self, info: Ctx, id: strawberry.ID) -> Deputy:
@@ -138,21 +164,17 @@ class DirectoryQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Group]:
-        window = page_window(first, after, info.context.settings)
         where = where or GroupWhere()
-        if where.area_code is not None:
-            check_area_code(where.area_code)
-        total, rows = await info.context.run(
+        return await _page(
+            info,
+            first,
+            after,
+            where.area_code,
             groups.group_page,
-            info.context.db,
-            skip=window.skip,
-            limit=window.limit,
+            info.context.loaders.group,
+            Group.from_row,
             kind=where.kind.value if where.kind else None,
-            area_code=where.area_code,
         )
-        for row in rows[: window.limit]:
-            info.context.loaders.group.prime(row["id"], row)
-        return connection_from_rows(rows, window, total, Group.from_row)
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def group(self, info: Ctx, id: strawberry.ID) -> Group:
