@@ -11,29 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import LiteralString, Protocol
+from typing import Protocol
 
 from graphcoord.db import Database
+from graphcoord.queries import tickets as ticket_queries
 
 __all__ = ["Dispatch", "LocalTicketGateway", "TicketGateway", "TicketRequest"]
-
-# A new counter starts after the highest number already on an issue (seeded or imported).
-NEXT_NUMBER: LiteralString = """
-OPTIONAL MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
-WITH max(toInteger(substring(i.ticket, size($prefix)))) AS highest
-MERGE (c:TicketCounter {year: $year})
-ON CREATE SET c.value = coalesce(highest, 0)
-SET c.value = c.value + 1
-RETURN c.value AS value
-"""
-
-RECORD_DISPATCH: LiteralString = """
-MATCH (i:Issue {id: $issueId})
-MERGE (t:Ticket {number: $number})
-SET t.issueId = $issueId, t.dispatchedAt = $at, t.gateway = $gateway, t.category = $category
-MERGE (t)-[:FOR]->(i)
-RETURN t.number AS number
-"""
 
 
 @dataclass(frozen=True)
@@ -82,19 +65,16 @@ class LocalTicketGateway:
     def issue_number(self, at: dt.datetime) -> str:
         year = at.astimezone(_CHINA).year
         prefix = f"12345-{year}-"
-        value = int(self.db.write(NEXT_NUMBER, {"year": year, "prefix": prefix})[0]["value"])
-        return f"{prefix}{value:06d}"
+        return f"{prefix}{ticket_queries.next_number(self.db, year, prefix):06d}"
 
     def dispatch(self, ticket: str, request: TicketRequest, at: dt.datetime) -> Dispatch:
-        self.db.write(
-            RECORD_DISPATCH,
-            {
-                "issueId": request.issue_id,
-                "number": ticket,
-                "at": at,
-                "gateway": self.name,
-                "category": request.category,
-            },
+        ticket_queries.record_dispatch(
+            self.db,
+            issue_id=request.issue_id,
+            number=ticket,
+            at=at,
+            gateway=self.name,
+            category=request.category,
         )
         return Dispatch(ticket=ticket, dispatched_at=at, gateway=self.name)
 
