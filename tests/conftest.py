@@ -175,3 +175,17 @@ def graphql(
     assert response.status_code != 500, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def data(body: dict[str, Any]) -> dict[str, Any]:
+    """The ``data`` of a GraphQL answer that must have no errors."""
+    assert "errors" not in body, body["errors"]
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+@pytest.fixture(scope="module")
+def suqian_api(settings: Settings, suqian_db: Database) -> Iterator[TestClient]:
+    """An HTTP client of the app over the seeded Suqian city (read-only tests)."""
+    with TestClient(create_app(settings, suqian_db)) as test_client:
+        yield test_client

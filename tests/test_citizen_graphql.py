@@ -13,7 +13,7 @@ from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.queries.dataset import write_dataset
-from tests.conftest import bearer, graphql
+from tests.conftest import bearer, data, graphql
 from tests.factories import VILLAGE_A
 from tests.test_citizen_tracking import citizen_city
 
@@ -24,12 +24,6 @@ SUBMIT = """mutation($v: String!, $contact: String) {
 UPDATE = """mutation($id: ID!, $s: IssueStatus!, $note: String, $to: ID) {
   updateIssueStatus(issueId: $id, status: $s, note: $note, escalateTo: $to) {
     id status history { status by byName note } escalations { deputy { id } reason } } }"""
-
-
-def data(body: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in body, body["errors"]
-    result: dict[str, Any] = body["data"]
-    return result
 
 
 def code_of(body: dict[str, Any]) -> str | None:

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from starlette.testclient import TestClient
 
-from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.seeding.suqian import SUQIAN_COMPLIANCE_MISSES, SUQIAN_FRAGILE_VILLAGES
-from tests.conftest import bearer, graphql
+from tests.conftest import bearer, data, graphql
 
 SHUYANG = "321322000000"
 
 
 @pytest.fixture(scope="module")
-def api(settings: Settings, suqian_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, suqian_db)) as client:
-        yield client
+def api(suqian_api: TestClient) -> TestClient:
+    return suqian_api
 
 
 @pytest.fixture(scope="module")
 def planner(settings: Settings) -> dict[str, str]:
     return bearer(settings, "planner")
-
-
-def data(body: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in body, body["errors"]
-    result: dict[str, Any] = body["data"]
-    return result
 
 
 def test_county_coverage_matches_cypher(

@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from tests.conftest import bearer, graphql
+from tests.conftest import bearer, data, graphql
 
 ROLES = ["deputy", "planner", "organizer", "admin"]
 
 
 @pytest.fixture(scope="module")
-def api(settings: Settings, suqian_db: Database) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, suqian_db)) as client:
-        yield client
+def api(suqian_api: TestClient) -> TestClient:
+    return suqian_api
 
 
 @pytest.fixture(scope="module")
 def organizer(settings: Settings) -> dict[str, str]:
     return bearer(settings, "organizer")
-
-
-def data(body: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in body, body["errors"]
-    result: dict[str, Any] = body["data"]
-    return result
 
 
 def test_deputies_filtered_by_level_and_area(

@@ -18,7 +18,13 @@ from graphcoord.schema.context import Context
 from graphcoord.schema.directory import check_area_code
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import IsSignedIn
-from graphcoord.schema.types import Area, Deputy, areas_from_codes, deputies_from_ids
+from graphcoord.schema.types import (
+    Area,
+    Deputy,
+    area_from_code,
+    areas_from_codes,
+    deputy_from_id,
+)
 
 __all__ = [
     "AnalysisQuery",
@@ -73,8 +79,7 @@ class DeputyLoad:
 
     @strawberry.field
     async def deputy(self, info: Ctx) -> Deputy | None:
-        found = await deputies_from_ids(info, [self.deputy_id])
-        return found[0] if found else None
+        return await deputy_from_id(info, self.deputy_id)
 
 
 @strawberry.type(description="Villages per deputy among the deputies of a scope.")
@@ -175,13 +180,11 @@ class Assignment:
 
     @strawberry.field
     async def deputy(self, info: Ctx) -> Deputy | None:
-        found = await deputies_from_ids(info, [self.deputy_id])
-        return found[0] if found else None
+        return await deputy_from_id(info, self.deputy_id)
 
     @strawberry.field
     async def village(self, info: Ctx) -> Area | None:
-        found = await areas_from_codes(info, [self.village_code])
-        return found[0] if found else None
+        return await area_from_code(info, self.village_code)
 
 
 @strawberry.type(description="A village that cannot be covered under the constraints, and why.")
@@ -251,8 +254,7 @@ class ChainPeer:
 
     @strawberry.field
     async def deputy(self, info: Ctx) -> Deputy | None:
-        found = await deputies_from_ids(info, [self.deputy_id])
-        return found[0] if found else None
+        return await deputy_from_id(info, self.deputy_id)
 
 
 @strawberry.type(description="One hop of an escalation path, with the reason it exists.")
@@ -277,8 +279,7 @@ class EscalationPath:
 
     @strawberry.field(description="The deputy at the end of the path.")
     async def target(self, info: Ctx) -> Deputy | None:
-        found = await deputies_from_ids(info, [self.target_deputy_id])
-        return found[0] if found else None
+        return await deputy_from_id(info, self.target_deputy_id)
 
 
 @strawberry.type(description="A group's coverage: its members' villages and the gaps in its area.")

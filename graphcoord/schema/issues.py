@@ -22,7 +22,7 @@ from graphcoord.schema.context import Context
 from graphcoord.schema.directory import check_area_code
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn, require_roles
-from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids
+from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids, deputy_from_id
 from graphcoord.tickets import LocalTicketGateway, TicketGateway
 from graphcoord.web.ratelimit import limiter_for
 
@@ -75,8 +75,7 @@ class Escalation:
 
     @strawberry.field
     async def deputy(self, info: Ctx) -> Deputy | None:
-        found = await deputies_from_ids(info, [self.deputy_id])
-        return found[0] if found else None
+        return await deputy_from_id(info, self.deputy_id)
 
 
 @strawberry.type(description="A citizen's opinion (社情民意) and its handling.")

@@ -30,6 +30,7 @@ __all__ = [
     "Level",
     "Member",
     "deputies_from_ids",
+    "deputy_from_id",
 ]
 
 # Registering the model's enums makes them GraphQL enums under their own names.
@@ -203,6 +204,11 @@ class Deputy:
     @strawberry.field(description="Tracked issues not yet resolved or closed.")
     async def open_issue_count(self, info: Ctx) -> int:
         return int(await info.context.loaders.deputy_open_issues.load(str(self.id)))
+
+
+async def deputy_from_id(info: Ctx, deputy_id: str) -> Deputy | None:
+    row = await info.context.loaders.deputy.load(deputy_id)
+    return Deputy.from_row(row) if row is not None else None
 
 
 async def deputies_from_ids(info: Ctx, ids: list[str]) -> list[Deputy]:
