@@ -24,6 +24,7 @@ from graphcoord.analytics._common import scope_areas
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
 from graphcoord.queries import projection as proj
+from graphcoord.queries.coverage_summary import SUMMARY_TOP
 
 __all__ = [
     "Escalation",
@@ -116,9 +117,14 @@ def names(
 
 def coverage(db: Database, area_code: str | None = None, *, top: int = 10) -> an.CoverageReport:
     """Coverage of the villages under ``area_code`` (``None``: everywhere), per level, with the
-    uncovered, fragile and no-own-constituency villages and the deputies' load."""
-    G = proj.get_projection(db, area_code, proj.COVERAGE)
-    return _run(an.coverage_report, G, area_code, top=top)
+    uncovered, fragile and no-own-constituency villages and the deputies' load.
+
+    Reads the scope's coverage summary (per-village aggregates from the database), so a
+    national report does not ship every deputy and contact; ``top`` is capped at
+    :data:`~graphcoord.queries.coverage_summary.SUMMARY_TOP`.
+    """
+    G = proj.get_projection(db, area_code, proj.SUMMARY)
+    return _run(an.coverage_report, G, area_code, top=min(top, SUMMARY_TOP))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +146,7 @@ class GapReport:
 
 def gaps(db: Database, area_code: str | None = None, *, level: str | None = None) -> GapReport:
     """Uncovered (overall or by deputies of ``level``), fragile and no-own-constituency villages."""
-    G = proj.get_projection(db, area_code, proj.COVERAGE)
+    G = proj.get_projection(db, area_code, proj.SUMMARY)
     report = _run(an.coverage_report, G, area_code, top=0)
     uncovered = (
         report.uncovered

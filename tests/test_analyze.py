@@ -289,6 +289,43 @@ def test_projection_cost_is_a_bounded_number_of_queries(
     assert costs[CITY] <= costs[HUJI], costs  # 1,440 villages need no more queries than 20
 
 
+@pytest.mark.parametrize(
+    "scope",
+    [None, CITY, SHUYANG, HUJI, LIUHE],
+    ids=["all", "city", "county", "township", "village"],
+)
+def test_database_summary_gives_the_full_projections_report(
+    suqian_db: Database, scope: str | None
+) -> None:
+    """The per-village aggregates Neo4j computes answer exactly as the full graph does."""
+    from graphcoord import analytics as an
+
+    full = proj.project(suqian_db, scope, proj.COVERAGE)
+    before = suqian_db.round_trips
+    summary = proj.project(suqian_db, scope, proj.SUMMARY)
+    assert suqian_db.round_trips - before <= 6
+    assert an.is_coverage_summary(summary)
+    expected = an.coverage_report(full, scope, top=20)
+    assert an.coverage_report(summary, scope, top=20) == expected
+    assert expected.village_count > 0 and expected.load.deputy_count > 0
+    for level in (None, *LEVELS):
+        assert an.uncovered_villages(summary, scope, level) == an.uncovered_villages(
+            full, scope, level
+        )
+    for entry in expected.load.most_loaded:  # names of the ranked deputies, for display
+        assert (
+            summary.nodes["deputy:" + entry.deputy_id]["name"]
+            == full.nodes["deputy:" + entry.deputy_id]["name"]
+        )
+
+
+def test_summary_is_asked_for_alone(suqian_db: Database) -> None:
+    with pytest.raises(ValueError, match="alone"):
+        proj.project(suqian_db, HUJI, proj.SUMMARY | proj.COVERAGE)
+    with pytest.raises(NotFound):
+        proj.project(suqian_db, "999999999999", proj.SUMMARY)
+
+
 def test_projection_matches_the_graph_contract(suqian_db: Database) -> None:
     G = proj.get_projection(suqian_db, HUJI, proj.ALL)
     deputy = G.nodes["deputy:" + CHAIN_DEPUTY] if "deputy:" + CHAIN_DEPUTY in G else None

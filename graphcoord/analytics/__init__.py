@@ -14,13 +14,19 @@ from graphcoord.analytics.assignment import (
     suggest_assignments,
 )
 from graphcoord.analytics.coverage import (
+    COVERAGE_SUMMARY,
     CoverageReport,
     DeputyLoad,
     LevelCoverage,
     LoadBucket,
     LoadStats,
+    LoadSummary,
     coverage_report,
+    coverage_summary,
     gini,
+    histogram_gini,
+    is_coverage_summary,
+    load_summary,
     uncovered_villages,
     villages_in_scope,
 )
@@ -53,6 +59,7 @@ from graphcoord.analytics.peers import ChainPeer, PeerPoint, chain_peers
 from graphcoord.analytics.what_if import WhatIfReport, what_if_removal
 
 __all__ = [
+    "COVERAGE_SUMMARY",
     "DEFAULT_MAX_PER_DEPUTY",
     "AnalyticsError",
     "AreaNotFound",
@@ -73,6 +80,7 @@ __all__ = [
     "LevelCoverage",
     "LoadBucket",
     "LoadStats",
+    "LoadSummary",
     "NoEscalationPath",
     "NodeNotFound",
     "PeerPoint",
@@ -81,11 +89,15 @@ __all__ = [
     "build_hop_graph",
     "chain_peers",
     "coverage_report",
+    "coverage_summary",
     "default_target_level",
     "escalation_paths",
     "gini",
     "group_coverage",
     "group_overlaps",
+    "histogram_gini",
+    "is_coverage_summary",
+    "load_summary",
     "quarterly_compliance",
     "suggest_assignments",
     "uncovered_villages",

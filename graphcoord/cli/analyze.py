@@ -20,6 +20,7 @@ from graphcoord import analysis
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.queries import projection as proj
+from graphcoord.queries.coverage_summary import SUMMARY_TOP
 
 __all__ = ["register"]
 
@@ -65,7 +66,9 @@ def _villages_table(title: str, villages: tuple[analysis.Village, ...], limit: i
 
 
 def coverage(
-    area: str | None = AREA, top: int = typer.Option(5, min=0), as_json: bool = JSON
+    area: str | None = AREA,
+    top: int = typer.Option(5, min=0, max=SUMMARY_TOP, help="Most and least loaded deputies."),
+    as_json: bool = JSON,
 ) -> None:
     """Villages covered overall and per level, gaps, and deputies' load (Gini)."""
     with _database() as db:
@@ -73,7 +76,7 @@ def coverage(
         if as_json:
             _print_json(report)
             return
-        names = analysis.names(db, area)
+        names = analysis.names(db, area, proj.SUMMARY)
     where = names.area(area) if area else "all areas"
     console.print(
         f"[bold]{where}[/]: {report.covered_count:,}/{report.village_count:,} villages covered "

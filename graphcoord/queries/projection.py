@@ -22,7 +22,9 @@ What is read is chosen by :class:`Part`:
 * ``GROUPS``: the groups located in scope or with a projected member, all their members and
   their activity dates;
 * ``CHAINS``: every cluster, chain and observation point and the deputies on them;
-* ``OPEN_ISSUES``: each deputy's ``openIssues`` (tracked issues not RESOLVED/CLOSED).
+* ``OPEN_ISSUES``: each deputy's ``openIssues`` (tracked issues not RESOLVED/CLOSED);
+* ``SUMMARY`` (alone): the coverage summary of the scope instead of a full graph, see
+  :mod:`graphcoord.queries.coverage_summary`.
 
 Deputies that a part needs (a group's members, a chain's workers) are added even when
 ``DEPUTIES`` is not asked for. ``occupation`` and ``workUnit`` are not read (they are ``""``).
@@ -37,19 +39,19 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, LiteralString
 
 import networkx as nx
-from neo4j import READ_ACCESS
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graphcoord.analytics.escalation import build_hop_graph
 from graphcoord.db import Database
-from graphcoord.errors import DatabaseAuthError, DatabaseUnavailable, NotFound
+from graphcoord.errors import NotFound
 from graphcoord.model import significant_length
+from graphcoord.queries.coverage_summary import project_coverage_summary
+from graphcoord.queries.streaming import BATCHED, stream_batches
 
 __all__ = [
     "ALL",
@@ -57,6 +59,7 @@ __all__ = [
     "ESCALATION",
     "GROUPS",
     "PEERS",
+    "SUMMARY",
     "IssuePlace",
     "Part",
     "ProjectionCache",
@@ -80,32 +83,31 @@ class Part(StrEnum):
     GROUPS = "groups"
     CHAINS = "chains"
     OPEN_ISSUES = "openIssues"
+    #: Instead of all the others: the coverage summary, aggregated by the database
+    #: (:mod:`graphcoord.queries.coverage_summary`).
+    SUMMARY = "summary"
 
 
-#: Coverage, gaps, suggestions and what-if.
+#: Suggestions and what-if (and any coverage question on the full graph).
 COVERAGE: frozenset[Part] = frozenset({Part.AREAS, Part.DEPUTIES, Part.CONTACTS})
+#: Coverage and gaps: per-village aggregates, the load histogram and the ranked deputies.
+SUMMARY: frozenset[Part] = frozenset({Part.SUMMARY})
 #: Group coverage, overlaps and quarterly compliance.
 GROUPS: frozenset[Part] = COVERAGE | {Part.GROUPS}
 #: Chain peers.
 PEERS: frozenset[Part] = frozenset({Part.CHAINS})
+#: Everything of the full graph.
+ALL: frozenset[Part] = frozenset(Part) - SUMMARY
 #: Escalation paths.
-ESCALATION: frozenset[Part] = frozenset(Part)
-#: Everything.
-ALL: frozenset[Part] = frozenset(Part)
+ESCALATION: frozenset[Part] = ALL
 
 # -- Cypher ------------------------------------------------------------------------------------
-# Every statement yields rows as lists, shipped in batches of up to 10,000 rows per record: the
-# driver's cost is per record, so batching makes reading ~20x faster at national scale.
+# Every statement yields rows as lists, shipped in batches (see graphcoord.queries.streaming).
 
-_BATCHED: LiteralString = """
-WITH collect(row) AS rows
-UNWIND range(0, size(rows) - 1, 10000) AS i
-RETURN rows[i..i + 10000] AS batch
-"""
 
 _AREA_ROW: LiteralString = " WITH [a.code, a.name, a.kind, a.parentCode] AS row"
 
-ALL_AREAS: LiteralString = "MATCH (a:Area)" + _AREA_ROW + _BATCHED
+ALL_AREAS: LiteralString = "MATCH (a:Area)" + _AREA_ROW + BATCHED
 
 #: The scope's root and everything under it (first value true), then its ancestors (false).
 SCOPE_AREAS: LiteralString = (
@@ -118,11 +120,11 @@ CALL (root) {
 }
 WITH [inScope, a.code, a.name, a.kind, a.parentCode] AS row
 """
-    + _BATCHED
+    + BATCHED
 )
 
 AREAS_BY_CODE: LiteralString = (
-    "UNWIND $codes AS code MATCH (a:Area {code: code})" + _AREA_ROW + _BATCHED
+    "UNWIND $codes AS code MATCH (a:Area {code: code})" + _AREA_ROW + BATCHED
 )
 
 _DEPUTY_ROW: LiteralString = """
@@ -132,7 +134,7 @@ WITH [d.id, d.name, d.level, d.status, d.electedIn, d.baseArea,
            ELSE 0 END] AS row
 """
 
-ALL_DEPUTIES: LiteralString = "MATCH (d:Deputy)" + _DEPUTY_ROW + _BATCHED
+ALL_DEPUTIES: LiteralString = "MATCH (d:Deputy)" + _DEPUTY_ROW + BATCHED
 
 SCOPE_DEPUTIES: LiteralString = (
     """
@@ -157,11 +159,11 @@ CALL () {
 }
 WITH DISTINCT d"""
     + _DEPUTY_ROW
-    + _BATCHED
+    + BATCHED
 )
 
 DEPUTIES_BY_ID: LiteralString = (
-    "UNWIND $ids AS key MATCH (d:Deputy {id: key}) WITH DISTINCT d" + _DEPUTY_ROW + _BATCHED
+    "UNWIND $ids AS key MATCH (d:Deputy {id: key}) WITH DISTINCT d" + _DEPUTY_ROW + BATCHED
 )
 
 #: Deputies above the given ones along LIAISON_FOR (any number of steps).
@@ -171,7 +173,7 @@ UNWIND $ids AS key
 MATCH (:Deputy {id: key})<-[:LIAISON_FOR*1..]-(d:Deputy)
 WITH DISTINCT d"""
     + _DEPUTY_ROW
-    + _BATCHED
+    + BATCHED
 )
 
 ALL_CONTACTS: LiteralString = (
@@ -179,7 +181,7 @@ ALL_CONTACTS: LiteralString = (
 MATCH (d:Deputy)-[c:CONTACTS]->(a:Area)
 WITH [d.id, a.code, c.basis] AS row
 """
-    + _BATCHED
+    + BATCHED
 )
 
 CONTACTS_OF: LiteralString = (
@@ -188,7 +190,7 @@ UNWIND $ids AS key
 MATCH (:Deputy {id: key})-[c:CONTACTS]->(a:Area)
 WITH [key, a.code, c.basis] AS row
 """
-    + _BATCHED
+    + BATCHED
 )
 
 ALL_LIAISONS: LiteralString = (
@@ -196,7 +198,7 @@ ALL_LIAISONS: LiteralString = (
 MATCH (u:Deputy)-[:LIAISON_FOR]->(l:Deputy)
 WITH [u.id, l.id] AS row
 """
-    + _BATCHED
+    + BATCHED
 )
 
 LIAISONS_OF: LiteralString = (
@@ -205,7 +207,7 @@ UNWIND $ids AS key
 MATCH (:Deputy {id: key})-[:LIAISON_FOR]->(l:Deputy)
 WITH [key, l.id] AS row
 """
-    + _BATCHED
+    + BATCHED
 )
 
 _GROUP_ROW: LiteralString = """
@@ -214,7 +216,7 @@ WITH [g.id, g.name, g.kind, g.areaCode, g.room,
       COLLECT { MATCH (m:Deputy)-[r:MEMBER_OF]->(g) RETURN [m.id, r.role] }] AS row
 """
 
-ALL_GROUPS: LiteralString = "MATCH (g:Group)" + _GROUP_ROW + _BATCHED
+ALL_GROUPS: LiteralString = "MATCH (g:Group)" + _GROUP_ROW + BATCHED
 
 SCOPE_GROUPS: LiteralString = (
     """
@@ -229,7 +231,7 @@ CALL () {
 }
 WITH DISTINCT g"""
     + _GROUP_ROW
-    + _BATCHED
+    + BATCHED
 )
 
 CHAINS: LiteralString = (
@@ -244,30 +246,13 @@ WITH [c.id, c.name, k.id, k.name,
                 COLLECT { MATCH (o:Deputy)-[r:OBSERVES]->(p) RETURN [o.id, r.role] }]
       }] AS row
 """
-    + _BATCHED
+    + BATCHED
 )
 
 _VILLAGE_KINDS = frozenset({"VILLAGE", "COMMUNITY"})
 
 
 # -- reading -----------------------------------------------------------------------------------
-
-
-def _stream(
-    db: Database, query: LiteralString, parameters: Mapping[str, Any] | None = None
-) -> Iterator[Any]:
-    """Run a batched read (see ``_BATCHED``) and yield its rows as the batches arrive."""
-    db.round_trips += 1
-    try:
-        with db.driver.session(
-            database=db.settings.neo4j_database, default_access_mode=READ_ACCESS, fetch_size=20_000
-        ) as session:
-            for record in session.run(query, dict(parameters or {})):
-                yield from record[0]
-    except AuthError as error:
-        raise DatabaseAuthError(db.uri, db.settings.neo4j_username) from error
-    except (ServiceUnavailable, SessionExpired, OSError) as error:
-        raise DatabaseUnavailable(db.uri, str(error).strip().splitlines()[0]) from error
 
 
 class _Graph:
@@ -343,6 +328,10 @@ def project(
     round trips is at most 10, whatever the size of the scope.
     """
     wanted = frozenset(Part(p) for p in parts)
+    if Part.SUMMARY in wanted:
+        if wanted != SUMMARY:
+            raise ValueError("Part.SUMMARY is a projection of its own: ask for it alone")
+        return project_coverage_summary(db, scope)
     b = _Graph()
     deputies: set[str] = set()  # deputy ids present
     issues = {"withIssues": Part.OPEN_ISSUES in wanted}
@@ -355,13 +344,13 @@ def project(
     def ensure_deputies(ids: Iterable[str]) -> None:
         missing = sorted(set(ids) - deputies)
         if missing:
-            add_deputies(_stream(db, DEPUTIES_BY_ID, {"ids": missing, **issues}))
+            add_deputies(stream_batches(db, DEPUTIES_BY_ID, {"ids": missing, **issues}))
 
     in_scope: list[str] = []
     if scope is not None:
         ancestors: list[str] = []
         villages: list[str] = []
-        for inside, code, name, kind, parent in _stream(db, SCOPE_AREAS, {"scope": scope}):
+        for inside, code, name, kind, parent in stream_batches(db, SCOPE_AREAS, {"scope": scope}):
             (in_scope if inside else ancestors).append(code)
             if inside and kind in _VILLAGE_KINDS:
                 villages.append(code)
@@ -377,31 +366,33 @@ def project(
                 "nearPrefix": _near_prefix(scope),
                 **issues,
             }
-            add_deputies(_stream(db, SCOPE_DEPUTIES, params))
+            add_deputies(stream_batches(db, SCOPE_DEPUTIES, params))
         if Part.LIAISONS in wanted and deputies:
             add_deputies(
                 r
-                for r in _stream(db, LIAISONS_ABOVE, {"ids": sorted(deputies), **issues})
+                for r in stream_batches(db, LIAISONS_ABOVE, {"ids": sorted(deputies), **issues})
                 if r[0] not in deputies
             )
     else:
         if Part.AREAS in wanted:
-            for code, name, kind, parent in _stream(db, ALL_AREAS):
+            for code, name, kind, parent in stream_batches(db, ALL_AREAS):
                 b.area(code, name, kind, parent)
         if Part.DEPUTIES in wanted:
-            add_deputies(_stream(db, ALL_DEPUTIES, issues))
+            add_deputies(stream_batches(db, ALL_DEPUTIES, issues))
 
     needed: set[str] = set()
     groups: list[Any] = []
     if Part.GROUPS in wanted:
         if scope is None:
-            groups = list(_stream(db, ALL_GROUPS))
+            groups = list(stream_batches(db, ALL_GROUPS))
         else:
-            groups = list(_stream(db, SCOPE_GROUPS, {"areas": in_scope, "ids": sorted(deputies)}))
+            groups = list(
+                stream_batches(db, SCOPE_GROUPS, {"areas": in_scope, "ids": sorted(deputies)})
+            )
         needed.update(member for g in groups for member, _ in g[6])
     chains: list[Any] = []
     if Part.CHAINS in wanted:
-        chains = list(_stream(db, CHAINS))
+        chains = list(stream_batches(db, CHAINS))
         for chain in chains:
             needed.update(chain[4])
             needed.update(o for point in chain[5] for o, _ in point[4])
@@ -456,14 +447,16 @@ def project(
 
     if Part.CONTACTS in wanted and deputies:
         if scope is None and Part.DEPUTIES in wanted:
-            contacts = _stream(db, ALL_CONTACTS)
+            contacts = stream_batches(db, ALL_CONTACTS)
         else:
-            contacts = _stream(db, CONTACTS_OF, {"ids": sorted(deputies)})
+            contacts = stream_batches(db, CONTACTS_OF, {"ids": sorted(deputies)})
         rows = [(d, code, basis) for d, code, basis in contacts if d in deputies]
         if Part.AREAS in wanted:
             missing = sorted({code for _, code, _ in rows if "area:" + code not in b.node})
             if missing:
-                for code, name, kind, parent in _stream(db, AREAS_BY_CODE, {"codes": missing}):
+                for code, name, kind, parent in stream_batches(
+                    db, AREAS_BY_CODE, {"codes": missing}
+                ):
                     b.area(code, name, kind, parent)
         node = b.node
         for deputy_id, code, basis in rows:
@@ -473,9 +466,9 @@ def project(
 
     if Part.LIAISONS in wanted and deputies:
         if scope is None and Part.DEPUTIES in wanted:
-            liaisons = _stream(db, ALL_LIAISONS)
+            liaisons = stream_batches(db, ALL_LIAISONS)
         else:
-            liaisons = _stream(db, LIAISONS_OF, {"ids": sorted(deputies)})
+            liaisons = stream_batches(db, LIAISONS_OF, {"ids": sorted(deputies)})
         for upper, lower in liaisons:
             if upper in deputies and lower in deputies:
                 b.add_edge("deputy:" + upper, "deputy:" + lower, {"rel": "LIAISON_FOR"})

@@ -9,13 +9,18 @@ from graphcoord.analytics.coverage import (
     DeputyLoad,
     LoadBucket,
     coverage_report,
+    coverage_summary,
     gini,
+    histogram_gini,
+    is_coverage_summary,
+    load_summary,
     uncovered_villages,
     villages_in_scope,
 )
 from graphcoord.analytics.errors import AreaNotFound, InvalidArgument, NodeNotFound
 from graphcoord.analytics.graph import GraphBuilder
 from graphcoord.analytics.tests.fixtures import county_graph
+from graphcoord.analytics.tests.synthetic import synthetic_city
 
 
 def test_doctests() -> None:
@@ -184,3 +189,73 @@ def test_gini(values: list[float], expected: float) -> None:
 def test_gini_rejects_negative_values() -> None:
     with pytest.raises(InvalidArgument):
         gini([1, -1])
+
+
+@pytest.mark.parametrize(
+    ("values", "top"),
+    [
+        ([], 3),
+        ([0, 0], 1),
+        ([5], 2),
+        ([2, 2, 2], 2),
+        ([0, 0, 0, 4], 2),
+        ([3, 1, 4, 1, 5, 9, 2, 6], 3),
+    ],
+    ids=["empty", "all-zero", "single", "equal", "concentrated", "mixed"],
+)
+def test_load_summary_gives_the_stats_of_the_loads(values: list[int], top: int) -> None:
+    loads = {f"D{i}": v for i, v in enumerate(values)}
+    stats = load_summary(loads, top).stats(top)
+    assert stats.gini == pytest.approx(gini(values))
+    assert histogram_gini(stats.distribution) == pytest.approx(gini(values))
+    assert stats.deputy_count == len(values)
+    assert stats.contact_count == sum(values)
+    if values:
+        assert (stats.min, stats.max) == (min(values), max(values))
+        assert stats.mean == pytest.approx(sum(values) / len(values))
+    assert len(stats.most_loaded) == min(top, len(values))
+    assert [d.villages for d in stats.most_loaded] == sorted(values, reverse=True)[:top]
+
+
+def test_histogram_gini_rejects_negative_loads() -> None:
+    with pytest.raises(InvalidArgument):
+        histogram_gini([LoadBucket(-1, 2)])
+
+
+@pytest.mark.parametrize(
+    ("graph", "area"),
+    [
+        (county_graph, "K1"),
+        (county_graph, "K2"),
+        (county_graph, "T4"),
+        (county_graph, None),
+        (synthetic_city, "C"),
+        (synthetic_city, "CK2"),
+        (synthetic_city, "CK0T3"),
+        (synthetic_city, None),
+    ],
+    ids=["county", "uncovered-county", "empty", "whole", "city", "city-county", "township", "all"],
+)
+def test_summary_gives_the_same_report_as_the_full_graph(graph, area: str | None) -> None:  # type: ignore[no-untyped-def]
+    G = graph()
+    S = coverage_summary(G, area, top=5)
+    assert is_coverage_summary(S) and not is_coverage_summary(G)
+    assert S.number_of_edges() == 0
+    assert coverage_report(S, area, top=5) == coverage_report(G, area, top=5)
+    for level in (None, "NATIONAL", "CITY", "TOWNSHIP"):
+        assert uncovered_villages(S, area, level) == uncovered_villages(G, area, level)
+
+
+def test_summary_answers_only_for_its_own_scope() -> None:
+    S = coverage_summary(county_graph(), "K1")
+    with pytest.raises(InvalidArgument, match="summary is of K1, not of K2"):
+        coverage_report(S, "K2")
+    with pytest.raises(InvalidArgument, match="not of the whole graph"):
+        uncovered_villages(S)
+
+
+def test_summary_keeps_names_of_villages_and_their_townships() -> None:
+    S = coverage_summary(county_graph(), "K1")
+    assert S.nodes["area:V21"]["name"] == "社区V21"
+    assert S.nodes["area:V21"]["levelCounts"] == (0, 0, 1, 0, 1)
+    assert S.nodes["area:T2"]["name"] == "胡集镇"
