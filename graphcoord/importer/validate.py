@@ -24,10 +24,15 @@ from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import Entry, Spool
 from graphcoord.importer.text import NATIONAL_ID
 from graphcoord.model import AreaKind, significant_length
-from graphcoord.queries.areas import area_kinds
-from graphcoord.queries.deputies import deputy_facts
 from graphcoord.queries.groups import existing_conveners
-from graphcoord.queries.imports import STATE_FIELDS, chain_ids, group_ids, stored_state
+from graphcoord.queries.imports import (
+    STATE_FIELDS,
+    area_kinds,
+    chain_ids,
+    deputy_facts,
+    group_ids,
+    stored_state,
+)
 from graphcoord.rules import (
     DeputyFacts,
     Violation,

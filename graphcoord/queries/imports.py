@@ -9,7 +9,7 @@ unchanged one in one round trip per batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, LiteralString
@@ -18,16 +18,19 @@ from neo4j.exceptions import ConstraintError
 
 from graphcoord.db import Database
 from graphcoord.model import DEPUTY_KEYS
-from graphcoord.queries.batch import chunks, lookup
+from graphcoord.queries.batch import chunks
+from graphcoord.rules import DeputyFacts
 
 __all__ = [
     "BASELINE",
     "STATE_FIELDS",
     "ImportRunRecord",
+    "area_kinds",
     "chain_ids",
     "clear_baseline_labels",
     "create_new",
     "create_run",
+    "deputy_facts",
     "fingerprint",
     "finish_run",
     "group_ids",
@@ -73,73 +76,74 @@ STATE_FIELDS: dict[str, tuple[str, ...]] = {
     "chainWorkers": (),
 }
 
-#: Node kinds: ``UNWIND $keys AS key … RETURN key, [values] AS value``.
+#: Node kinds: ``UNWIND $keys AS key … RETURN collect([key, [values]]) AS found``: one record per
+#: batch, because the driver's cost is per record (a record per key made lookups dominate).
 NODE_STATE: dict[str, LiteralString] = {
     "areas": """
 UNWIND $keys AS key
 MATCH (a:Area {code: key})
-RETURN key, [a.name, a.kind, a.parentCode, a.population] AS value
+RETURN collect([key, [a.name, a.kind, a.parentCode, a.population]]) AS found
 """,
     "deputies": """
 UNWIND $keys AS key
 MATCH (d:Deputy {id: key})
 OPTIONAL MATCH (d)-[:ELECTED_IN]->(e:Area)
-RETURN key, [d.name, d.level, d.gender, d.occupation, d.workUnit, d.sectors, d.phone,
-             d.status, d.term, e.code, d.baseArea] AS value
+RETURN collect([key, [d.name, d.level, d.gender, d.occupation, d.workUnit, d.sectors, d.phone,
+                     d.status, d.term, e.code, d.baseArea]]) AS found
 """,
     "clusters": """
 UNWIND $keys AS key
 MATCH (c:IndustryCluster {id: key})
-RETURN key, [c.name] AS value
+RETURN collect([key, [c.name]]) AS found
 """,
     "chains": """
 UNWIND $keys AS key
 MATCH (c:IndustryChain {id: key})
 OPTIONAL MATCH (c)-[:IN_CLUSTER]->(k:IndustryCluster)
-RETURN key, [c.name, k.id] AS value
+RETURN collect([key, [c.name, k.id]]) AS found
 """,
     "groups": """
 UNWIND $keys AS key
 MATCH (g:Group {id: key})
 OPTIONAL MATCH (g)-[:LOCATED_IN]->(a:Area)
-RETURN key, [g.name, g.kind, g.room, g.theme, a.code] AS value
+RETURN collect([key, [g.name, g.kind, g.room, g.theme, a.code]]) AS found
 """,
     "observationPoints": """
 UNWIND $keys AS key
 MATCH (p:ObservationPoint {id: key})
 OPTIONAL MATCH (p)-[:ON_CHAIN]->(c:IndustryChain)
 OPTIONAL MATCH (p)-[:LOCATED_IN]->(a:Area)
-RETURN key, [p.name, p.enterprise, p.role, c.id, a.code] AS value
+RETURN collect([key, [p.name, p.enterprise, p.role, c.id, a.code]]) AS found
 """,
     "activities": """
 UNWIND $keys AS key
 MATCH (a:Activity {id: key})
 OPTIONAL MATCH (g:Group)-[:HELD]->(a)
-RETURN key, [a.title, toString(a.date), a.kind, a.series, g.id] AS value
+RETURN collect([key, [a.title, toString(a.date), a.kind, a.series, g.id]]) AS found
 """,
 }
 
-#: Relationship kinds: ``UNWIND $pairs AS pair … RETURN pair[0] AS a, pair[1] AS b, value``.
+#: Relationship kinds: ``UNWIND $pairs AS pair … RETURN collect([pair[0], pair[1], [values]])``.
 EDGE_STATE: dict[str, LiteralString] = {
     "contacts": """
 UNWIND $pairs AS pair
 MATCH (:Deputy {id: pair[0]})-[c:CONTACTS]->(:Area {code: pair[1]})
-RETURN pair[0] AS a, pair[1] AS b, [c.basis] AS value
+RETURN collect([pair[0], pair[1], [c.basis]]) AS found
 """,
     "memberships": """
 UNWIND $pairs AS pair
 MATCH (:Deputy {id: pair[0]})-[m:MEMBER_OF]->(:Group {id: pair[1]})
-RETURN pair[0] AS a, pair[1] AS b, [m.role] AS value
+RETURN collect([pair[0], pair[1], [m.role]]) AS found
 """,
     "liaisons": """
 UNWIND $pairs AS pair
 MATCH (:Deputy {id: pair[0]})-[:LIAISON_FOR]->(:Deputy {id: pair[1]})
-RETURN pair[0] AS a, pair[1] AS b, [] AS value
+RETURN collect([pair[0], pair[1], []]) AS found
 """,
     "chainWorkers": """
 UNWIND $pairs AS pair
 MATCH (:Deputy {id: pair[0]})-[:WORKS_ON]->(:IndustryChain {id: pair[1]})
-RETURN pair[0] AS a, pair[1] AS b, [] AS value
+RETURN collect([pair[0], pair[1], []]) AS found
 """,
 }
 
@@ -184,14 +188,29 @@ CREATE (d)-[:CONTACTS {basis: row.basis}]->(a)
 GROUP_IDS: LiteralString = """
 UNWIND $keys AS key
 MATCH (g:Group {id: key})
-RETURN key, true AS value
+RETURN collect(key) AS found
 """
 
 CHAIN_IDS: LiteralString = """
 UNWIND $keys AS key
 MATCH (c:IndustryChain {id: key})
-RETURN key, true AS value
+RETURN collect(key) AS found
 """
+
+AREA_KINDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (a:Area {code: key})
+RETURN collect([key, a.kind]) AS found
+"""
+
+DEPUTY_FACTS: LiteralString = """
+UNWIND $keys AS key
+MATCH (d:Deputy {id: key})
+RETURN collect([key, d.level, d.electedIn]) AS found
+"""
+
+#: Keys per lookup statement (one round trip and one record each).
+LOOKUP_BATCH = 20000
 
 
 def stored_state(
@@ -200,20 +219,43 @@ def stored_state(
     """The stored values (see :data:`STATE_FIELDS`) of the rows of ``kind`` that exist."""
     if kind in NODE_STATE:
         key = NODE_KEYS[kind]
-        found = lookup(db, NODE_STATE[kind], [str(row[key]) for row in rows])
-        return {(k,): [_plain(v) for v in value] for k, value in found.items()}
+        keys = [str(row[key]) for row in rows]
+        return {
+            (found[0],): [_plain(v) for v in found[1]]
+            for found in _collected(db, NODE_STATE[kind], "keys", keys)
+        }
     first, second = EDGE_KEYS[kind]
-    pairs = list(dict.fromkeys((str(row[first]), str(row[second])) for row in rows))
-    state: dict[tuple[str, ...], list[Any]] = {}
-    for batch in chunks(pairs, 20000):
-        records = db.execute(EDGE_STATE[kind], {"pairs": [list(p) for p in batch]})
-        for record in records:
-            state[(record["a"], record["b"])] = [_plain(v) for v in record["value"]]
-    return state
+    pairs = [[str(row[first]), str(row[second])] for row in rows]
+    return {
+        (found[0], found[1]): [_plain(v) for v in found[2]]
+        for found in _collected(db, EDGE_STATE[kind], "pairs", pairs)
+    }
+
+
+def _collected(
+    db: Database, statement: LiteralString, name: str, keys: Sequence[Any]
+) -> Iterator[Any]:
+    """The items of a statement that returns ``collect(…) AS found``, in batches of keys."""
+    for batch in chunks(keys, LOOKUP_BATCH):
+        for record in db.execute(statement, {name: list(batch)}):
+            yield from record["found"]
 
 
 def _plain(value: Any) -> Any:
     return value.iso_format() if hasattr(value, "iso_format") else value
+
+
+def area_kinds(db: Database, codes: Sequence[str]) -> dict[str, str]:
+    """The kind of each of ``codes`` that exists (one record per batch of codes)."""
+    return {code: kind for code, kind in _collected(db, AREA_KINDS, "keys", codes)}
+
+
+def deputy_facts(db: Database, ids: Sequence[str]) -> dict[str, DeputyFacts]:
+    """Level and constituency of each existing deputy among ``ids``."""
+    return {
+        key: DeputyFacts(level, elected_in)
+        for key, level, elected_in in _collected(db, DEPUTY_FACTS, "keys", ids)
+    }
 
 
 def create_new(db: Database, kind: str, rows: Sequence[Mapping[str, Any]]) -> bool:
@@ -226,11 +268,11 @@ def create_new(db: Database, kind: str, rows: Sequence[Mapping[str, Any]]) -> bo
 
 
 def group_ids(db: Database, ids: Sequence[str]) -> set[str]:
-    return set(lookup(db, GROUP_IDS, ids))
+    return set(_collected(db, GROUP_IDS, "keys", ids))
 
 
 def chain_ids(db: Database, ids: Sequence[str]) -> set[str]:
-    return set(lookup(db, CHAIN_IDS, ids))
+    return set(_collected(db, CHAIN_IDS, "keys", ids))
 
 
 # -- import runs ---------------------------------------------------------------------------
