@@ -15,6 +15,8 @@ import hashlib
 import tempfile
 import time
 import uuid
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -155,43 +157,87 @@ def _write(
     progress: ProgressSink,
     write: bool,
 ) -> int:
-    """Count (and when ``write``, write) the spooled rows; return how many were written."""
+    """Count (and when ``write``, write) the spooled rows; return how many were written.
+
+    Batches of one part hold distinct keys and depend only on earlier parts (areas shallowest
+    first, deputies before their chains), so they are sent on :data:`PARALLEL_WRITES` connections at
+    once and the writer waits for all of them before the next part.
+    """
     progress.phase("writing" if write else "counting", spool.total)
-    written = 0
     held: dict[str, list[dict[str, Any]]] = {}
-    for row_kind, part in spool.parts():
-        counts = report.count(row_kind)
-        started = time.monotonic()
-        for entries in spool.read(row_kind, part):
-            changed = []
-            new = 0
-            for ref, status, row in entries:
-                if ref in skip:
-                    continue
-                counts.add(status)
-                if status != "unchanged":
-                    changed.append(row)
-                    new += status == "created"
-            if write and changed:
-                if row_kind == "memberships":
-                    # A group's convener and members are checked together: write them at once.
-                    held.setdefault(row_kind, []).extend(changed)
-                else:
-                    written += _write_batch(db, row_kind, changed, new, batch_size)
-            progress.advance(len(entries))
-        for kind, rows in held.items():
-            rows.sort(key=_group_then_convener)
-            written += write_kind(db, kind, rows, batch_size=batch_size)
-        held.clear()
-        counts.seconds += time.monotonic() - started
-    return written
+    with _Writers(db, PARALLEL_WRITES if write else 0) as writers:
+        for row_kind, part in spool.parts():
+            counts = report.count(row_kind)
+            started = time.monotonic()
+            for entries in spool.read(row_kind, part):
+                changed = []
+                new = 0
+                for ref, status, row in entries:
+                    if ref in skip:
+                        continue
+                    counts.add(status)
+                    if status != "unchanged":
+                        changed.append(row)
+                        new += status == "created"
+                if write and changed:
+                    if row_kind == "memberships":
+                        # A group's convener and members are checked together: write them at once.
+                        held.setdefault(row_kind, []).extend(changed)
+                    else:
+                        writers.send(row_kind, changed, new == len(changed), batch_size)
+                progress.advance(len(entries))
+            writers.drain()
+            for kind, rows in held.items():
+                rows.sort(key=_group_then_convener)
+                writers.written += write_kind(db, kind, rows, batch_size=batch_size)
+            held.clear()
+            counts.seconds += time.monotonic() - started
+        return writers.written
+
+
+#: Write transactions in flight at once (Neo4j runs them on separate cores).
+PARALLEL_WRITES = 2
+
+
+class _Writers:
+    """Write batches on up to ``parallel`` threads, a bounded number in flight."""
+
+    def __init__(self, db: Database, parallel: int) -> None:
+        self.db = db
+        self.parallel = parallel
+        self.written = 0
+        self._pool = ThreadPoolExecutor(parallel, "graphcoord-write") if parallel > 1 else None
+        self._flying: deque[Future[int]] = deque()
+
+    def __enter__(self) -> _Writers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            for future in self._flying:
+                future.cancel()
+            self._pool.shutdown(wait=True)
+
+    def send(self, kind: str, rows: list[dict[str, Any]], all_new: bool, batch_size: int) -> None:
+        if self._pool is None:
+            self.written += _write_batch(self.db, kind, rows, all_new, batch_size)
+            return
+        while len(self._flying) >= self.parallel:
+            self.written += self._flying.popleft().result()
+        self._flying.append(
+            self._pool.submit(_write_batch, self.db, kind, rows, all_new, batch_size)
+        )
+
+    def drain(self) -> None:
+        while self._flying:
+            self.written += self._flying.popleft().result()
 
 
 def _write_batch(
-    db: Database, kind: str, rows: list[dict[str, Any]], new: int, batch_size: int
+    db: Database, kind: str, rows: list[dict[str, Any]], all_new: bool, batch_size: int
 ) -> int:
     """CREATE a batch of only new nodes where that is possible, else upsert it (MERGE)."""
-    if new == len(rows) and kind in CREATE_NEW:
+    if all_new and kind in CREATE_NEW:
         for start in range(0, len(rows), batch_size):
             chunk = rows[start : start + batch_size]
             if not create_new(db, kind, chunk):
