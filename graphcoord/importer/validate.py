@@ -31,6 +31,7 @@ from graphcoord.queries.imports import (
     chain_ids,
     deputy_facts,
     group_ids,
+    stored_count,
     stored_state,
 )
 from graphcoord.rules import (
@@ -131,6 +132,7 @@ class Validator:
         #: Rows found bad after they were spooled (skipped when writing).
         self.late_bad: set[int] = set()
         self._bad_refs_seen: set[int] = set()
+        self._any_stored: dict[str, bool] = {}
         self._clusters: dict[str, str] = {}
 
     # -- reporting -------------------------------------------------------------------------
@@ -362,7 +364,7 @@ class Validator:
             self._define(spec, item.model)
         for row_kind, pairs in by_kind.items():
             rows = [row for _, row in pairs]
-            state = stored_state(self.db, row_kind, rows)
+            state = stored_state(self.db, row_kind, rows) if self._stored(row_kind) else {}
             fields = STATE_FIELDS[row_kind]
             key_fields = _key_fields(row_kind)
             by_part: dict[int, list[Entry]] = defaultdict(list)
@@ -378,6 +380,13 @@ class Validator:
                 by_part[part].append((item.ref, status, row))
             for part, entries in by_part.items():
                 self.spool.add(row_kind, entries, part)
+
+    def _stored(self, row_kind: str) -> bool:
+        """Whether rows of ``row_kind`` may be stored (nothing is written while validating)."""
+        stored = self._any_stored.get(row_kind)
+        if stored is None:
+            stored = self._any_stored[row_kind] = stored_count(self.db, row_kind) > 0
+        return stored
 
     def _define(self, spec: KindSpec, model: RosterRow) -> None:
         if isinstance(model, AreaRow):

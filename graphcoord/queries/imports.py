@@ -35,6 +35,7 @@ __all__ = [
     "finish_run",
     "group_ids",
     "import_history",
+    "stored_count",
     "stored_state",
 ]
 
@@ -147,6 +148,22 @@ RETURN collect([pair[0], pair[1], []]) AS found
 """,
 }
 
+#: How many rows of each kind are stored (Neo4j answers from its count store, in O(1)): when
+#: none are, the importer needs no stored-state lookups at all.
+STORED_COUNT: dict[str, LiteralString] = {
+    "areas": "MATCH (n:Area) RETURN count(n) AS n",
+    "deputies": "MATCH (n:Deputy) RETURN count(n) AS n",
+    "clusters": "MATCH (n:IndustryCluster) RETURN count(n) AS n",
+    "chains": "MATCH (n:IndustryChain) RETURN count(n) AS n",
+    "groups": "MATCH (n:Group) RETURN count(n) AS n",
+    "observationPoints": "MATCH (n:ObservationPoint) RETURN count(n) AS n",
+    "activities": "MATCH (n:Activity) RETURN count(n) AS n",
+    "contacts": "MATCH ()-[r:CONTACTS]->() RETURN count(r) AS n",
+    "memberships": "MATCH ()-[r:MEMBER_OF]->() RETURN count(r) AS n",
+    "liaisons": "MATCH ()-[r:LIAISON_FOR]->() RETURN count(r) AS n",
+    "chainWorkers": "MATCH ()-[r:WORKS_ON]->() RETURN count(r) AS n",
+}
+
 #: The key columns of each relationship kind, in ``pair`` order.
 EDGE_KEYS: dict[str, tuple[str, str]] = {
     "contacts": ("deputyId", "areaCode"),
@@ -230,6 +247,11 @@ def stored_state(
         (found[0], found[1]): [_plain(v) for v in found[2]]
         for found in _collected(db, EDGE_STATE[kind], "pairs", pairs)
     }
+
+
+def stored_count(db: Database, kind: str) -> int:
+    """How many rows of ``kind`` the database holds."""
+    return int(db.execute(STORED_COUNT[kind])[0]["n"])
 
 
 def _collected(
