@@ -31,9 +31,14 @@ def free_port() -> int:
 
 @contextmanager
 def benchmark_database(
-    heap: str = "2g", pagecache: str = "1g"
+    heap: str = "2g", pagecache: str = "1g", state: Path | None = None, port: int = 7697
 ) -> Iterator[tuple[Settings, Database]]:
-    """A Neo4j of its own (or ``NEO4J_URI``), started like ``graphcoord db start``."""
+    """A Neo4j of its own (or ``NEO4J_URI``), started like ``graphcoord db start``.
+
+    With ``state`` the server keeps its store in that folder and stays up afterwards, so a
+    large data set is loaded once and reused by later runs (stop it with
+    ``GRAPHCOORD_STATE_DIR=<state> GRAPHCOORD_BOLT_PORT=<port> graphcoord db stop``).
+    """
     if os.environ.get("NEO4J_URI"):
         settings = Settings.from_env()
         ensure_database(settings, quiet=True)
@@ -43,9 +48,25 @@ def benchmark_database(
         finally:
             db.close()
         return
-    with tempfile.TemporaryDirectory(prefix="graphcoord-bench-") as state:
+    if state is not None:
+        state.mkdir(parents=True, exist_ok=True)
         settings = Settings.from_env({}).with_(
-            state_dir=Path(state),
+            state_dir=state,
+            bolt_port=port,
+            neo4j_heap=heap,
+            neo4j_pagecache=pagecache,
+            jwt_secret="benchmark-secret-0123456789abcdef",
+        )
+        ensure_database(settings, quiet=True)
+        db = Database(settings)
+        try:
+            yield settings, db
+        finally:
+            db.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="graphcoord-bench-") as folder:
+        settings = Settings.from_env({}).with_(
+            state_dir=Path(folder),
             bolt_port=free_port(),
             neo4j_heap=heap,
             neo4j_pagecache=pagecache,

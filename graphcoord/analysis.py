@@ -24,9 +24,10 @@ from graphcoord.analytics._common import scope_areas
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
 from graphcoord.queries import projection as proj
-from graphcoord.queries.coverage_summary import SUMMARY_TOP
+from graphcoord.queries.coverage_summary import SUMMARY_TOP, village_labels
 
 __all__ = [
+    "DeputyBrief",
     "Escalation",
     "GapReport",
     "GroupDetail",
@@ -108,6 +109,18 @@ class Names:
         return Village(code, self.area(code), self.area(parent) if parent else "")
 
 
+class _Labelled(Names):
+    """Village names looked up for the villages an answer lists."""
+
+    def __init__(self, labels: dict[str, tuple[str, str]]) -> None:
+        super().__init__(nx.DiGraph())
+        self.labels = labels
+
+    def village(self, code: str) -> Village:
+        name, township = self.labels.get(code, (code, ""))
+        return Village(code, name, township)
+
+
 def names(
     db: Database, area_code: str | None = None, parts: Iterable[proj.Part] = proj.COVERAGE
 ) -> Names:
@@ -154,6 +167,10 @@ def gaps(db: Database, area_code: str | None = None, *, level: str | None = None
         else tuple(_run(an.uncovered_villages, G, area_code, level))
     )
     label = Names(G)
+    if not G.graph.get("named", True):  # the whole graph's summary: villages by code only
+        listed = {*uncovered, *report.fragile, *report.without_own_constituency_deputy}
+        labels = village_labels(db, sorted(listed))
+        label = _Labelled(labels)
     return GapReport(
         area_code=area_code,
         level=None if level is None else level.upper(),
@@ -266,14 +283,27 @@ def peers(db: Database, deputy_id: str, *, limit: int | None = None) -> list[an.
 
 
 @dataclass(frozen=True, slots=True)
+class DeputyBrief:
+    """Who a deputy of an answer is, from the projection that gave the answer."""
+
+    id: str
+    name: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
 class Escalation:
-    """The ``k`` best escalation paths from a village, an issue's village or a deputy."""
+    """The ``k`` best escalation paths from a village, an issue's village or a deputy.
+
+    ``deputies`` names every deputy on the paths (so a caller needs no second lookup).
+    """
 
     start_kind: str  # VILLAGE | DEPUTY
     start_id: str
     issue_id: str | None
     target_level: str
     paths: tuple[an.EscalationPath, ...]
+    deputies: dict[str, DeputyBrief]
 
 
 def escalate(
@@ -334,7 +364,12 @@ def escalate(
     start_kind, start_id = (
         ("VILLAGE", village_code) if village_code is not None else ("DEPUTY", str(deputy_id))
     )
-    return Escalation(start_kind, str(start_id), issue_id, target, tuple(paths))
+    on_paths = {d for path in paths for d in (*path.deputy_ids, path.target_deputy_id)}
+    briefs = {}
+    for deputy in sorted(on_paths):
+        attrs = G.nodes[f"deputy:{deputy}"]
+        briefs[deputy] = DeputyBrief(deputy, str(attrs.get("name") or deputy), str(attrs["level"]))
+    return Escalation(start_kind, str(start_id), issue_id, target, tuple(paths), briefs)
 
 
 @dataclass(frozen=True, slots=True)

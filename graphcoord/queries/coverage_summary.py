@@ -8,13 +8,17 @@ row per village, the load histogram and the ranked ends of the load list. The re
 graph :func:`graphcoord.analytics.coverage_summary` builds from a full projection (the
 integration tests check that both give the same report), so the analytics stay pure.
 
-At most six round trips whatever the scope: areas, village aggregates, the loads (one per-deputy
-list for an area; for the whole graph the histogram and the two ranked ends, computed by Neo4j
-so that 2.8 million loads never travel) and the names of the ranked deputies.
+An area's summary takes four reads (areas, village aggregates, loads, names of the ranked
+deputies). The whole graph's is read differently, because there the cost is the database's:
+see the comment above LEVEL_CONTACTS; eight reads on two sessions, at most two per end of the
+load ranking and the names: at most thirteen.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString
 
 import networkx as nx
@@ -26,53 +30,19 @@ from graphcoord.analytics import (
     LoadSummary,
     load_summary,
 )
-from graphcoord.analytics._common import Ancestry
+from graphcoord.analytics.graph import LEVELS
 from graphcoord.db import Database
 from graphcoord.errors import NotFound
-from graphcoord.queries.streaming import BATCHED, stream_batches
+from graphcoord.queries.streaming import BATCHED, read_records, stream_batches
 
-__all__ = ["SUMMARY_TOP", "project_coverage_summary"]
+__all__ = ["SUMMARY_TOP", "project_coverage_summary", "village_labels"]
 
 #: How many deputies a summary keeps at each end of the load ranking.
 SUMMARY_TOP = 50
 
 _ACTIVE: LiteralString = "coalesce(d.status, 'ACTIVE') <> 'LEFT'"
 
-#: Per village: ACTIVE contacts per level (in the order of analytics.graph.LEVELS) and the distinct ``electedIn`` of the
-#: county and township deputies among them (the own-constituency check needs the ancestry).
-_VILLAGE_AGGREGATE: LiteralString = (
-    """
-CALL (v) {
-  OPTIONAL MATCH (d:Deputy)-[:CONTACTS]->(v)
-  WHERE """
-    + _ACTIVE
-    + """
-  RETURN [count(CASE d.level WHEN 'NATIONAL' THEN 1 END),
-          count(CASE d.level WHEN 'PROVINCIAL' THEN 1 END),
-          count(CASE d.level WHEN 'CITY' THEN 1 END),
-          count(CASE d.level WHEN 'COUNTY' THEN 1 END),
-          count(CASE d.level WHEN 'TOWNSHIP' THEN 1 END)] AS counts,
-         collect(DISTINCT CASE WHEN d.level IN ['COUNTY', 'TOWNSHIP'] THEN d.electedIn END)
-           AS electedIn
-}
-"""
-)
-
-#: Every area that is not a village (villages come with their aggregates).
-ALL_OTHER_AREAS: LiteralString = (
-    """
-MATCH (a:Area) WHERE NOT a.kind IN ['VILLAGE', 'COMMUNITY']
-WITH [a.code, a.name, a.kind, a.parentCode] AS row
-"""
-    + BATCHED
-)
-
-ALL_VILLAGES: LiteralString = (
-    "MATCH (v:Area) WHERE v.kind IN ['VILLAGE', 'COMMUNITY']"
-    + _VILLAGE_AGGREGATE
-    + "WITH [v.code, v.name, v.kind, v.parentCode, counts, electedIn] AS row"
-    + BATCHED
-)
+# -- an area: the scope's villages aggregated one by one --------------------------------------
 
 #: The scope's root and everything under it (first value true), then its ancestors (false).
 SCOPE_AREAS: LiteralString = (
@@ -88,28 +58,17 @@ WITH [inScope, a.code, a.name, a.kind, a.parentCode] AS row
     + BATCHED
 )
 
+#: Per village: ACTIVE contacts per level, in the order of ``analytics.graph.LEVELS``.
 SCOPE_VILLAGES: LiteralString = (
-    "UNWIND $villages AS code MATCH (v:Area {code: code})"
-    + _VILLAGE_AGGREGATE
-    + "WITH [v.code, counts, electedIn] AS row"
+    """
+UNWIND $villages AS code
+MATCH (v:Area {code: code})
+WITH v, [(v)<-[:CONTACTS]-(d:Deputy) WHERE """
+    + _ACTIVE
+    + """ | d.level] AS levels
+WITH [v.code, [level IN $levels | size([l IN levels WHERE l = level])]] AS row
+"""
     + BATCHED
-)
-
-# Loads. CONTACTS only ever end at villages (rule contact-is-a-village), so a deputy's load over
-# the whole graph is its CONTACTS degree, which Neo4j reads without visiting the edges.
-
-_ALL_LOADS: LiteralString = (
-    "MATCH (d:Deputy) WHERE " + _ACTIVE + " WITH d, COUNT { (d)-[:CONTACTS]->() } AS n "
-)
-
-ALL_HISTOGRAM: LiteralString = _ALL_LOADS + "RETURN n AS villages, count(*) AS deputies"
-
-ALL_MOST_LOADED: LiteralString = (
-    _ALL_LOADS + "RETURN d.id AS id, n AS villages ORDER BY n DESC, id LIMIT $top"
-)
-
-ALL_LEAST_LOADED: LiteralString = (
-    _ALL_LOADS + "RETURN d.id AS id, n AS villages ORDER BY n, id LIMIT $top"
 )
 
 #: Villages in scope per deputy: those contacting one, and those elected in scope (maybe 0).
@@ -136,6 +95,66 @@ WITH [d.id, n] AS row
     + BATCHED
 )
 
+# -- the whole graph: 620,000 villages, 2.8 million deputies and contacts ----------------------
+# Reading a deputy's level or status per contact is what costs (about 1 us a property read,
+# randomly ordered); the level index gives each level's deputies without reading the property,
+# node ids stand for villages until the end, and the few LEFT deputies (status index) are
+# subtracted afterwards. Results ship as lists of 100,000 values per record.
+
+_CHUNKED: LiteralString = """
+UNWIND range(0, size(values) - 1, 100000) AS i
+RETURN values[i..i + 100000] AS values"""
+
+#: Node ids of the villages that the deputies of one level contact, once per contact.
+LEVEL_CONTACTS: LiteralString = (
+    """
+MATCH (d:Deputy) WHERE d.level = $level
+MATCH (d)-[:CONTACTS]->(v:Area)
+WITH collect(id(v)) AS values"""
+    + _CHUNKED
+)
+
+#: Node ids and codes of every village, in two lists.
+VILLAGE_IDS: LiteralString = """
+MATCH (v:Area) WHERE v.kind IN ['VILLAGE', 'COMMUNITY']
+WITH collect(id(v)) AS ids, collect(v.code) AS codes
+UNWIND range(0, size(ids) - 1, 100000) AS i
+RETURN ids[i..i + 100000] AS ids, codes[i..i + 100000] AS codes"""
+
+#: The LEFT deputies, their level, contacts (village node ids) and id.
+LEFT_DEPUTIES: LiteralString = """
+MATCH (d:Deputy) WHERE d.status = 'LEFT'
+RETURN d.level AS level, [(d)-[:CONTACTS]->(v:Area) | id(v)] AS villages"""
+
+#: Deputies per CONTACTS degree (LEFT ones included; they are subtracted).
+DEGREE_HISTOGRAM: LiteralString = """
+MATCH (d:Deputy)
+RETURN COUNT { (d)-[:CONTACTS]->() } AS villages, count(*) AS deputies"""
+
+#: The ACTIVE deputies whose CONTACTS degree is one of ``$values`` (rare ones: few rows).
+DEGREES_IN: LiteralString = """
+MATCH (d:Deputy)
+WITH d, COUNT { (d)-[:CONTACTS]->() } AS n WHERE n IN $values
+WITH d, n WHERE coalesce(d.status, 'ACTIVE') <> 'LEFT'
+RETURN d.id AS id, n AS villages"""
+
+#: A load bucket this large is walked in id order (hits come early) rather than scanned.
+_LARGE_BUCKET = 1000
+
+#: The first ``$limit`` ACTIVE deputies (by id, in the id index's order) with ``$n`` contacts.
+DEGREE_BUCKET: LiteralString = """
+MATCH (d:Deputy) WHERE d.id > ''
+WITH d WHERE COUNT { (d)-[:CONTACTS]->() } = $n
+WITH d WHERE coalesce(d.status, 'ACTIVE') <> 'LEFT'
+RETURN d.id AS id ORDER BY id LIMIT $limit"""
+
+#: Name and township name of villages.
+VILLAGE_LABELS: LiteralString = """
+UNWIND $codes AS code
+MATCH (v:Area {code: code})
+OPTIONAL MATCH (v)-[:PART_OF]->(t:Area)
+RETURN code, v.name AS name, t.name AS township"""
+
 #: Names and levels of the ranked deputies (for display).
 DEPUTY_LABELS: LiteralString = """
 UNWIND $ids AS key
@@ -144,6 +163,7 @@ RETURN d.id AS id, d.name AS name, d.level AS level
 """
 
 _VILLAGE_KINDS = frozenset({"VILLAGE", "COMMUNITY"})
+_COUNTY, _TOWNSHIP = LEVELS.index("COUNTY"), LEVELS.index("TOWNSHIP")
 
 
 def project_coverage_summary(
@@ -151,45 +171,16 @@ def project_coverage_summary(
 ) -> nx.DiGraph:
     """The coverage summary of ``scope`` (an area code, ``None``: everything), read from Neo4j.
 
-    Same shape as :func:`graphcoord.analytics.coverage_summary` (plus every non-village area
-    of the scope and the ranked deputies as ``deputy`` nodes, for names). Raises
-    :class:`~graphcoord.errors.NotFound` when ``scope`` is not an area.
+    Same shape as :func:`graphcoord.analytics.coverage_summary`, plus the ranked deputies as
+    ``deputy`` nodes (for names). An area's summary has every area of the scope with its name;
+    the whole graph's has the villages by code only (``S.graph["named"]`` is false: look names
+    up with :func:`village_labels` for the villages you show). ``ownDeputy`` is true when a
+    county or township deputy contacts the village: the rule contact-inside-constituency,
+    enforced on every write, makes such a deputy one of the village's own constituency.
+    Raises :class:`~graphcoord.errors.NotFound` when ``scope`` is not an area.
     """
-    S = nx.DiGraph(summary=COVERAGE_SUMMARY, scope=scope)
-    node = S._node
-    villages: list[tuple[str, list[int], list[str]]] = []
-    if scope is None:
-        for code, name, kind, parent in stream_batches(db, ALL_OTHER_AREAS):
-            _add_area(S, code, name, kind, parent)
-        for code, name, kind, parent, counts, elected_in in stream_batches(db, ALL_VILLAGES):
-            _add_area(S, code, name, kind, parent)
-            villages.append((code, counts, elected_in))
-        loads = _all_loads(db, top)
-    else:
-        in_scope: list[str] = []
-        codes: list[str] = []
-        for inside, code, name, kind, parent in stream_batches(db, SCOPE_AREAS, {"scope": scope}):
-            _add_area(S, code, name, kind, parent)
-            if inside:
-                in_scope.append(code)
-                if kind in _VILLAGE_KINDS:
-                    codes.append(code)
-        if not in_scope:
-            raise NotFound("area", scope)
-        villages = list(stream_batches(db, SCOPE_VILLAGES, {"villages": codes}))
-        rows = stream_batches(db, SCOPE_LOADS, {"villages": codes, "areas": in_scope})
-        loads = load_summary({deputy: n for deputy, n in rows}, top)
-    ancestry = Ancestry(S)
-    for code, counts, elected_in in villages:
-        own = False
-        if elected_in:
-            chain = ancestry.chain(code)
-            own = any(e in chain for e in elected_in)
-        attrs = node["area:" + code]
-        attrs["levelCounts"] = tuple(int(c) for c in counts)
-        attrs["ownDeputy"] = own
-    S.graph["load"] = loads
-    ranked = {d.deputy_id for d in (*loads.most_loaded, *loads.least_loaded)}
+    S = _whole_graph(db, top) if scope is None else _area(db, scope, top)
+    ranked = {d.deputy_id for d in (*S.graph["load"].most_loaded, *S.graph["load"].least_loaded)}
     if ranked:
         for record in db.execute(DEPUTY_LABELS, {"ids": sorted(ranked)}):
             S.add_node(
@@ -202,17 +193,124 @@ def project_coverage_summary(
     return S
 
 
-def _add_area(S: nx.DiGraph, code: str, name: Any, kind: Any, parent: Any) -> None:
-    S.add_node("area:" + code, type="area", code=code, name=name or code, kind=kind, parent=parent)
+def _summary(scope: str | None, named: bool) -> nx.DiGraph:
+    return nx.DiGraph(summary=COVERAGE_SUMMARY, scope=scope, named=named)
 
 
-def _all_loads(db: Database, top: int) -> LoadSummary:
-    histogram = tuple(
-        LoadBucket(int(r["villages"]), int(r["deputies"]))
-        for r in sorted(db.execute(ALL_HISTOGRAM), key=lambda r: int(r["villages"]))
+def _set_counts(attrs: dict[str, Any], counts: Sequence[int]) -> None:
+    attrs["levelCounts"] = tuple(counts)
+    attrs["ownDeputy"] = bool(counts[_COUNTY] or counts[_TOWNSHIP])
+
+
+def _area(db: Database, scope: str, top: int) -> nx.DiGraph:
+    S = _summary(scope, named=True)
+    in_scope: list[str] = []
+    codes: list[str] = []
+    for inside, code, name, kind, parent in stream_batches(db, SCOPE_AREAS, {"scope": scope}):
+        S.add_node(
+            "area:" + code, type="area", code=code, name=name or code, kind=kind, parent=parent
+        )
+        if inside:
+            in_scope.append(code)
+            if kind in _VILLAGE_KINDS:
+                codes.append(code)
+    if not in_scope:
+        raise NotFound("area", scope)
+    node = S._node
+    params = {"villages": codes, "levels": list(LEVELS)}
+    for code, counts in stream_batches(db, SCOPE_VILLAGES, params):
+        _set_counts(node["area:" + code], counts)
+    rows = stream_batches(db, SCOPE_LOADS, {"villages": codes, "areas": in_scope})
+    S.graph["load"] = load_summary({deputy: n for deputy, n in rows}, top)
+    return S
+
+
+def _whole_graph(db: Database, top: int) -> nx.DiGraph:
+    """The whole graph's summary, its reads spread over two sessions (two server threads)."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-summary") as pool:
+        # largest first, so that the two sessions finish together
+        contacts = {
+            level: pool.submit(_values, db, LEVEL_CONTACTS, {"level": level})
+            for level in ("TOWNSHIP", "COUNTY", "CITY", "PROVINCIAL", "NATIONAL")
+        }
+        villages = pool.submit(_records, db, VILLAGE_IDS)
+        histogram = pool.submit(_records, db, DEGREE_HISTOGRAM)
+        left = pool.submit(_records, db, LEFT_DEPUTIES)
+        per_level = {level: Counter(future.result()) for level, future in contacts.items()}
+        degrees = Counter({int(r[0]): int(r[1]) for r in histogram.result()})
+        for level, contacted in left.result():
+            if level in per_level:
+                per_level[level].subtract(contacted)
+            degrees[len(contacted)] -= 1
+        S = _summary(None, named=False)
+        node = S._node
+        counters = [per_level[level] for level in LEVELS]
+        for ids, codes in villages.result():
+            for node_id, code in zip(ids, codes, strict=True):
+                attrs = {"type": "area", "code": code}
+                _set_counts(attrs, [counter.get(node_id, 0) for counter in counters])
+                node["area:" + code] = attrs
+        S._succ.update((key, {}) for key in node)
+        S._pred.update((key, {}) for key in node)
+    buckets = tuple(LoadBucket(n, c) for n, c in sorted(degrees.items()) if c > 0)
+    S.graph["load"] = LoadSummary(
+        histogram=buckets,
+        most_loaded=_ranked(db, buckets[::-1], top, most=True),
+        least_loaded=_ranked(db, buckets, top, most=False),
     )
-    most, least = (
-        tuple(DeputyLoad(r["id"], int(r["villages"])) for r in db.execute(query, {"top": top}))
-        for query in (ALL_MOST_LOADED, ALL_LEAST_LOADED)
-    )
-    return LoadSummary(histogram=histogram, most_loaded=most, least_loaded=least)
+    return S
+
+
+def _ranked(
+    db: Database, buckets: Sequence[LoadBucket], top: int, *, most: bool
+) -> tuple[DeputyLoad, ...]:
+    """The ``top`` ACTIVE deputies at one end of the load ranking (ties by id), in two reads.
+
+    ``buckets`` run from that end. Deputies of the small buckets (rare loads) are found by one
+    scan of the degrees; a large bucket (common loads) is walked in the id index's order,
+    which stops after ``top`` hits. Only the last bucket needed can be large.
+    """
+    needed: list[LoadBucket] = []
+    total = 0
+    for bucket in buckets:
+        if total >= top:
+            break
+        needed.append(bucket)
+        total += bucket.deputies
+    if not needed:
+        return ()
+    large = needed.pop() if needed[-1].deputies >= _LARGE_BUCKET else None
+    ranked: list[DeputyLoad] = []
+    if needed:
+        records = db.execute(DEGREES_IN, {"values": [b.villages for b in needed]})
+        found = sorted(
+            (DeputyLoad(r["id"], int(r["villages"])) for r in records),
+            key=lambda d: (-d.villages if most else d.villages, d.deputy_id),
+        )
+        ranked.extend(found[:top])
+    if large is not None and len(ranked) < top:
+        params = {"n": large.villages, "limit": top - len(ranked)}
+        ranked.extend(
+            DeputyLoad(r["id"], large.villages) for r in db.execute(DEGREE_BUCKET, params)
+        )
+    return tuple(ranked)
+
+
+def _records(
+    db: Database, query: LiteralString, parameters: dict[str, Any] | None = None
+) -> list[list[Any]]:
+    return [record.values() for record in read_records(db, query, parameters, quiet=True)]
+
+
+def _values(db: Database, query: LiteralString, parameters: dict[str, Any]) -> list[int]:
+    return [
+        value for record in read_records(db, query, parameters, quiet=True) for value in record[0]
+    ]
+
+
+def village_labels(db: Database, codes: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Name and township name of each village (for the villages a whole-graph answer lists)."""
+    return {
+        r["code"]: (r["name"] or r["code"], r["township"] or "")
+        for r in db.execute(VILLAGE_LABELS, {"codes": list(codes)})
+    }
