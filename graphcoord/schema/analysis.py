@@ -247,14 +247,16 @@ class WhatIf:
 @strawberry.type(description="A peer on the same industry chain (or cluster), and why.")
 class ChainPeer:
     deputy_id: strawberry.Private[str]
+    deputy_name: strawberry.Private[str]
+    deputy_level: strawberry.Private[str]
     relation: str
     score: float
     chains: list[str]
     reason: str
 
     @strawberry.field
-    async def deputy(self, info: Ctx) -> Deputy | None:
-        return await deputy_from_id(info, self.deputy_id)
+    def deputy(self) -> Deputy | None:
+        return Deputy.from_brief(self.deputy_id, self.deputy_name, self.deputy_level)
 
 
 @strawberry.type(description="One hop of an escalation path, with the reason it exists.")
@@ -274,11 +276,15 @@ class EscalationPath:
     cost: float
     target_level: LevelEnum
     target_deputy_id: strawberry.Private[str]
+    target_brief: strawberry.Private[analysis.DeputyBrief | None]
     deputy_ids: list[str]
     hops: list[Hop]
 
     @strawberry.field(description="The deputy at the end of the path.")
     async def target(self, info: Ctx) -> Deputy | None:
+        if self.target_brief is not None:
+            brief = self.target_brief
+            return Deputy.from_brief(brief.id, brief.name, brief.level)
         return await deputy_from_id(info, self.target_deputy_id)
 
 
@@ -442,6 +448,8 @@ class AnalysisQuery:
         return [
             ChainPeer(
                 deputy_id=p.deputy_id,
+                deputy_name=p.name,
+                deputy_level=p.level,
                 relation=p.relation,
                 score=p.score,
                 chains=list(p.chains),
@@ -481,6 +489,7 @@ class AnalysisQuery:
                 cost=path.cost,
                 target_level=LevelEnum(path.target_level),
                 target_deputy_id=path.target_deputy_id,
+                target_brief=result.deputies.get(path.target_deputy_id),
                 deputy_ids=list(path.deputy_ids),
                 hops=[
                     Hop(

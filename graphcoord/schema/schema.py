@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -51,16 +53,29 @@ class GraphcoordSchema(strawberry.Schema):
         return None
 
 
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The depth and alias limits as validation rules, made once per schema.
+
+    Each ``QueryDepthLimiter`` / ``MaxAliasesLimiter`` instance makes rule classes of its own,
+    and the validation cache is keyed by the rule classes: limiters made per request meant
+    every request was validated again (1.3 ms of a 1.7 ms ``{ __typename }``).
+    """
+    return [
+        *QueryDepthLimiter(max_depth=settings.query_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.query_max_aliases).validation_rules,
+    ]
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with its limits (depth, aliases, tokens) taken from settings."""
     settings = settings or Settings()
+    rules = limit_rules(settings)
     return GraphcoordSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
             ErrorCodes,
-            lambda: QueryDepthLimiter(max_depth=settings.query_max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.query_max_aliases),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=settings.query_max_tokens),
             # Clients repeat the same documents: validate each once. (A parser cache would bypass
             # the token limit's error code, so documents are parsed each time.)

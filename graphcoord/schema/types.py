@@ -123,18 +123,13 @@ class GroupMembership:
 
 @strawberry.type(description="A people's-congress deputy of one of the five levels.")
 class Deputy:
+    """Made from a stored row (``from_row``), or from the id, name and level an analysis
+    already holds (``from_brief``): then the other fields are loaded only if a query asks."""
+
     id: strawberry.ID
     name: str
     level: LevelEnum
-    gender: str | None
-    occupation: str | None
-    work_unit: str | None
-    sectors: list[str]
-    status: str
-    term: str | None
-    elected_in_code: strawberry.Private[str | None]
-    base_area_code: strawberry.Private[str | None]
-    private_phone: strawberry.Private[str | None]
+    row: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Deputy:
@@ -142,31 +137,56 @@ class Deputy:
             id=strawberry.ID(row["id"]),
             name=row.get("name") or row["id"],
             level=LevelEnum(row["level"]),
-            gender=row.get("gender"),
-            occupation=row.get("occupation"),
-            work_unit=row.get("workUnit"),
-            sectors=list(row.get("sectors") or []),
-            status=row.get("status") or "ACTIVE",
-            term=row.get("term"),
-            elected_in_code=row.get("electedIn"),
-            base_area_code=row.get("baseArea"),
-            private_phone=row.get("phone"),
+            row=row,
         )
+
+    @classmethod
+    def from_brief(cls, deputy_id: str, name: str | None, level: str) -> Deputy:
+        return cls(id=strawberry.ID(deputy_id), name=name or deputy_id, level=LevelEnum(level))
+
+    async def _stored(self, info: Ctx) -> dict[str, Any]:
+        if self.row is None:
+            self.row = await info.context.loaders.deputy.load(str(self.id)) or {}
+        return self.row
+
+    @strawberry.field
+    async def gender(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("gender")
+
+    @strawberry.field
+    async def occupation(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("occupation")
+
+    @strawberry.field
+    async def work_unit(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("workUnit")
+
+    @strawberry.field
+    async def sectors(self, info: Ctx) -> list[str]:
+        return list((await self._stored(info)).get("sectors") or [])
+
+    @strawberry.field
+    async def status(self, info: Ctx) -> str:
+        return str((await self._stored(info)).get("status") or "ACTIVE")
+
+    @strawberry.field
+    async def term(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("term")
 
     @strawberry.field(
         description="Phone number: organizers and admins only.",
         permission_classes=[CanSeePrivateDetails],
     )
-    def phone(self) -> str | None:
-        return self.private_phone
+    async def phone(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("phone")
 
     @strawberry.field(description="Original constituency (county/township) or electing area.")
     async def elected_in(self, info: Ctx) -> Area | None:
-        return await area_from_code(info, self.elected_in_code)
+        return await area_from_code(info, (await self._stored(info)).get("electedIn"))
 
     @strawberry.field(description="Township of home or work (basis of near-home contacts).")
     async def base_area(self, info: Ctx) -> Area | None:
-        return await area_from_code(info, self.base_area_code)
+        return await area_from_code(info, (await self._stored(info)).get("baseArea"))
 
     @strawberry.field(description="Villages and communities this deputy contacts.")
     async def contacts(self, info: Ctx) -> list[Area]:
