@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from graphcoord.importer.text import normalise_level, normalise_phone
 from graphcoord.model import (
@@ -182,7 +182,7 @@ class DeputyRow(RosterRow):
     term: str | None = None
     electedIn: str | None = None
     baseArea: str | None = None
-    chains: list[str] = []
+    chains: list[str] = Field(default_factory=list)  # not a deep-copied default per row
 
     @field_validator("level", mode="before")
     @classmethod
