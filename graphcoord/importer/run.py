@@ -26,7 +26,14 @@ from graphcoord.importer.report import BadRowSink, ImportReport, Status
 from graphcoord.importer.spool import Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.queries.dataset import write_kind
-from graphcoord.queries.imports import CREATE_NEW, create_new, create_run, finish_run
+from graphcoord.queries.imports import (
+    CREATE_NEW,
+    UPSERT_VALIDATED,
+    create_new,
+    create_run,
+    finish_run,
+    upsert_validated,
+)
 from graphcoord.queries.meta import bump_version
 
 __all__ = ["ProgressSink", "file_hash", "run_import"]
@@ -236,14 +243,18 @@ class _Writers:
 def _write_batch(
     db: Database, kind: str, rows: list[dict[str, Any]], all_new: bool, batch_size: int
 ) -> int:
-    """CREATE a batch of only new nodes where that is possible, else upsert it (MERGE)."""
-    if all_new and kind in CREATE_NEW:
-        for start in range(0, len(rows), batch_size):
-            chunk = rows[start : start + batch_size]
-            if not create_new(db, kind, chunk):
-                write_kind(db, kind, chunk, batch_size=batch_size)
-        return len(rows)
-    return write_kind(db, kind, rows, batch_size=batch_size)
+    """CREATE a batch of only new nodes where that is possible, else upsert it (MERGE).
+
+    The rows were validated in full, so the kinds that have one take the upsert without the
+    write path's second rule check (the spool holds areas of one depth per part).
+    """
+    if kind not in UPSERT_VALIDATED:
+        return write_kind(db, kind, rows, batch_size=batch_size)
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        if not (all_new and kind in CREATE_NEW and create_new(db, kind, chunk)):
+            upsert_validated(db, kind, chunk)
+    return len(rows)
 
 
 def _group_then_convener(row: dict[str, Any]) -> tuple[str, int, str]:
