@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 
@@ -413,9 +412,13 @@ def _summary_of(G: nx.DiGraph, area_code: str | None, top: int) -> nx.DiGraph:
     return G
 
 
-def _summary_villages(S: nx.DiGraph) -> list[tuple[str, dict[str, Any]]]:
-    """(code, attributes) of the summary's villages, sorted by code."""
-    return sorted((attrs["code"], attrs) for attrs in S._node.values() if "levelCounts" in attrs)
+def _summary_villages(S: nx.DiGraph) -> list[tuple[str, tuple[int, ...], bool]]:
+    """(code, levelCounts, ownDeputy) of the summary's villages, in no particular order."""
+    return [
+        (attrs["code"], attrs["levelCounts"], attrs["ownDeputy"])
+        for attrs in S._node.values()
+        if "levelCounts" in attrs
+    ]
 
 
 def uncovered_villages(
@@ -465,11 +468,11 @@ def uncovered_villages(
     if is_coverage_summary(G):
         _summary_of(G, area_code, 0)
         index = None if wanted is None else LEVELS.index(wanted)
-        return [
+        return sorted(
             code
-            for code, attrs in _summary_villages(G)
-            if not (sum(attrs["levelCounts"]) if index is None else attrs["levelCounts"][index])
-        ]
+            for code, counts, _ in _summary_villages(G)
+            if not (any(counts) if index is None else counts[index])
+        )
     villages, _ = scope_areas(G, area_code)
     nodes = G.nodes
     result = []
@@ -535,23 +538,14 @@ def coverage_report(
     summary.
     """
     S = _summary_of(G, area_code, top)
-    per_level = [0] * len(LEVELS)
-    uncovered: list[str] = []
-    fragile: list[str] = []
-    without_own: list[str] = []
     villages = _summary_villages(S)
-    for code, attrs in villages:
-        counts = attrs["levelCounts"]
-        contacts = sum(counts)
-        if contacts == 0:
-            uncovered.append(code)
-        elif contacts == 1:
-            fragile.append(code)
-        if not attrs["ownDeputy"]:
-            without_own.append(code)
-        for index, count in enumerate(counts):
-            if count:
-                per_level[index] += 1
+    # Villages share few distinct count tuples: tally those, not the villages, per level.
+    tally = Counter(counts for _, counts, _ in villages)
+    per_level = [sum(n for counts, n in tally.items() if counts[i]) for i in range(len(LEVELS))]
+    contacts = {counts: sum(counts) for counts in tally}
+    uncovered = sorted(code for code, counts, _ in villages if contacts[counts] == 0)
+    fragile = sorted(code for code, counts, _ in villages if contacts[counts] == 1)
+    without_own = sorted(code for code, _, own in villages if not own)
     total = len(villages)
     covered = total - len(uncovered)
     return CoverageReport(
