@@ -12,10 +12,11 @@ The CLI (``graphcoord analyze``) and the GraphQL resolvers both call these funct
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from types import MappingProxyType
+from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
 
@@ -35,6 +36,7 @@ __all__ = [
     "Names",
     "Village",
     "coverage",
+    "coverage_with_areas",
     "escalate",
     "gaps",
     "group_detail",
@@ -136,8 +138,37 @@ def coverage(db: Database, area_code: str | None = None, *, top: int = 10) -> an
     national report does not ship every deputy and contact; ``top`` is capped at
     :data:`~graphcoord.queries.coverage_summary.SUMMARY_TOP`.
     """
+    return coverage_with_areas(db, area_code, top=top)[0]
+
+
+def coverage_with_areas(
+    db: Database, area_code: str | None = None, *, top: int = 10
+) -> tuple[an.CoverageReport, Mapping[str, Mapping[str, Any]]]:
+    """:func:`coverage` and the areas of the scope it read (code -> name, kind, parent,
+    population; empty for the whole graph), so that a caller can show the villages of the
+    report without reading them again."""
     G = proj.get_projection(db, area_code, proj.SUMMARY)
-    return _run(an.coverage_report, G, area_code, top=min(top, SUMMARY_TOP))
+    report = _run(an.coverage_report, G, area_code, top=min(top, SUMMARY_TOP))
+    return report, _AreaAttributes(G) if G.graph.get("named", True) else {}
+
+
+class _AreaAttributes(Mapping[str, Mapping[str, Any]]):
+    """A read-only view of a projection's area nodes by code."""
+
+    def __init__(self, graph: nx.DiGraph) -> None:
+        self.nodes = graph.nodes
+
+    def __getitem__(self, code: str) -> Mapping[str, Any]:
+        attrs = self.nodes["area:" + code]
+        if attrs.get("type") != "area":
+            raise KeyError(code)
+        return MappingProxyType(attrs)
+
+    def __iter__(self) -> Iterator[str]:
+        return (a["code"] for a in self.nodes.values() if a.get("type") == "area")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass(frozen=True, slots=True)

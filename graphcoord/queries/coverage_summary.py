@@ -56,7 +56,7 @@ CALL (root) {
   UNION
   MATCH (root)-[:PART_OF*1..]->(a:Area) RETURN a, false AS inScope
 }
-WITH [inScope, a.code, a.name, a.kind, a.parentCode] AS row
+WITH [inScope, a.code, a.name, a.kind, a.parentCode, a.population] AS row
 """
     + BATCHED
 )
@@ -209,9 +209,16 @@ def _area(db: Database, scope: str, top: int) -> nx.DiGraph:
     S = _summary(scope, named=True)
     in_scope: list[str] = []
     codes: list[str] = []
-    for inside, code, name, kind, parent in stream_batches(db, SCOPE_AREAS, {"scope": scope}):
+    areas = stream_batches(db, SCOPE_AREAS, {"scope": scope})
+    for inside, code, name, kind, parent, population in areas:
         S.add_node(
-            "area:" + code, type="area", code=code, name=name or code, kind=kind, parent=parent
+            "area:" + code,
+            type="area",
+            code=code,
+            name=name or code,
+            kind=kind,
+            parent=parent,
+            population=population,
         )
         if inside:
             in_scope.append(code)

@@ -7,6 +7,9 @@ objects through the request's DataLoader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import strawberry
 from strawberry.types import Info
 
@@ -14,6 +17,7 @@ from graphcoord import analysis
 from graphcoord import analytics as an
 from graphcoord.model import Level as LevelEnum
 from graphcoord.queries import areas as area_queries
+from graphcoord.queries.areas import Area as AreaRow
 from graphcoord.schema.context import Context
 from graphcoord.schema.directory import check_area_code
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
@@ -41,10 +45,22 @@ Ctx = Info[Context, None]
 
 
 async def _village_connection(
-    info: Ctx, codes: tuple[str, ...], first: int | None, after: str | None
+    info: Ctx,
+    codes: tuple[str, ...],
+    first: int | None,
+    after: str | None,
+    places: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Connection[Area]:
+    """A page of villages; those ``places`` (the answer's projection) knows cost no query."""
     window = page_window(first, after, info.context.settings)
     page = list(codes[window.skip : window.skip + window.limit + 1])
+    for code in page:
+        attrs = (places or {}).get(code)
+        if attrs is not None and attrs.get("name") and attrs.get("kind"):
+            row = AreaRow(
+                code, attrs["name"], attrs["kind"], attrs.get("parent"), attrs.get("population")
+            )
+            info.context.loaders.area.prime(code, row)
     found = {area.code: area for area in await areas_from_codes(info, page)}
     rows = [found[code] for code in page if code in found]
     return connection_from_rows(rows, window, len(codes), lambda area: area)
@@ -103,9 +119,12 @@ class Coverage:
     by_level: list[LevelCoverage]
     load: Load
     report: strawberry.Private[an.CoverageReport]
+    places: strawberry.Private[Mapping[str, Mapping[str, Any]]]
 
     @classmethod
-    def from_report(cls, report: an.CoverageReport) -> Coverage:
+    def from_report(
+        cls, report: an.CoverageReport, places: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> Coverage:
         load = report.load
         return cls(
             area_code=report.area_code,
@@ -136,19 +155,20 @@ class Coverage:
                 ],
             ),
             report=report,
+            places=places or {},
         )
 
     @strawberry.field(description="Villages no active deputy contacts.")
     async def uncovered(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
-        return await _village_connection(info, self.report.uncovered, first, after)
+        return await _village_connection(info, self.report.uncovered, first, after, self.places)
 
     @strawberry.field(description="Villages exactly one active deputy contacts.")
     async def fragile(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
-        return await _village_connection(info, self.report.fragile, first, after)
+        return await _village_connection(info, self.report.fragile, first, after, self.places)
 
     @strawberry.field(
         description="Villages no county/township deputy of their own constituency contacts."
@@ -157,13 +177,13 @@ class Coverage:
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
         return await _village_connection(
-            info, self.report.without_own_constituency_deputy, first, after
+            info, self.report.without_own_constituency_deputy, first, after, self.places
         )
 
 
 async def area_coverage(info: Ctx, code: str) -> Coverage:
-    report = await info.context.run(analysis.coverage, info.context.db, code)
-    return Coverage.from_report(report)
+    report, places = await info.context.run(analysis.coverage_with_areas, info.context.db, code)
+    return Coverage.from_report(report, places)
 
 
 @strawberry.type(description="A suggested new contact that closes a gap.")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from graphcoord.errors import NotFound
 from graphcoord.model import AreaKind as AreaKindEnum
 from graphcoord.model import GroupKind as GroupKindEnum
 from graphcoord.model import Level as LevelEnum
@@ -56,27 +57,45 @@ _ANALYSIS = "graphcoord.schema.analysis"
 
 @strawberry.type(description="A statistical division: province, city, county, township, village.")
 class Area:
+    """Made from a stored row, or from the code of an area known to exist (``from_code``):
+    then its other fields are loaded only if a query asks for them."""
+
     code: str
-    name: str
-    kind: AreaKindEnum
-    population: int | None
-    parent_code: strawberry.Private[str | None]
+    row: strawberry.Private[AreaRow | None] = None
 
     @classmethod
     def from_row(cls, row: AreaRow) -> Area:
-        return cls(
-            code=row.code,
-            name=row.name,
-            kind=AreaKindEnum(row.kind),
-            population=row.population,
-            parent_code=row.parent_code,
-        )
+        return cls(code=row.code, row=row)
+
+    @classmethod
+    def from_code(cls, code: str) -> Area:
+        return cls(code=code)
+
+    async def _stored(self, info: Ctx) -> AreaRow:
+        if self.row is None:
+            self.row = await info.context.loaders.area.load(self.code)
+            if self.row is None:
+                raise NotFound("area", self.code)
+        return self.row
+
+    @strawberry.field
+    async def name(self, info: Ctx) -> str:
+        return (await self._stored(info)).name
+
+    @strawberry.field
+    async def kind(self, info: Ctx) -> AreaKindEnum:
+        return AreaKindEnum((await self._stored(info)).kind)
+
+    @strawberry.field
+    async def population(self, info: Ctx) -> int | None:
+        return (await self._stored(info)).population
 
     @strawberry.field
     async def parent(self, info: Ctx) -> Area | None:
-        if self.parent_code is None:
+        parent = (await self._stored(info)).parent_code
+        if parent is None:
             return None
-        return await area_from_code(info, self.parent_code)
+        return await area_from_code(info, parent)
 
     @strawberry.field(description="The divisions directly below this one, by code.")
     async def children(self, info: Ctx) -> list[Area]:
@@ -116,9 +135,8 @@ class GroupMembership:
     group_id: strawberry.Private[str]
 
     @strawberry.field
-    async def group(self, info: Ctx) -> Group | None:
-        row = await info.context.loaders.group.load(self.group_id)
-        return Group.from_row(row) if row is not None else None
+    def group(self) -> Group | None:
+        return Group.from_id(self.group_id)  # memberships end at stored groups
 
 
 @strawberry.type(description="A people's-congress deputy of one of the five levels.")
@@ -191,7 +209,7 @@ class Deputy:
     @strawberry.field(description="Villages and communities this deputy contacts.")
     async def contacts(self, info: Ctx) -> list[Area]:
         codes = await info.context.loaders.deputy_contacts.load(str(self.id))
-        return await areas_from_codes(info, codes)
+        return [Area.from_code(code) for code in codes]  # contacts end at stored villages
 
     @strawberry.field
     async def groups(self, info: Ctx) -> list[GroupMembership]:
@@ -254,27 +272,51 @@ class Activity:
 
 @strawberry.type(description="A collaborative linkage group, supervision group or deputy team.")
 class Group:
+    """Made from a stored row, or from the id of a group known to exist (``from_id``): then
+    its other fields are loaded only if a query asks for them."""
+
     id: strawberry.ID
-    name: str
-    kind: GroupKindEnum
-    room: str | None
-    theme: str | None
-    area_code: str | None
+    row: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Group:
-        return cls(
-            id=strawberry.ID(row["id"]),
-            name=row.get("name") or row["id"],
-            kind=GroupKindEnum(row.get("kind") or "COLLABORATIVE"),
-            room=row.get("room"),
-            theme=row.get("theme"),
-            area_code=row.get("areaCode"),
-        )
+        return cls(id=strawberry.ID(row["id"]), row=row)
+
+    @classmethod
+    def from_id(cls, group_id: str) -> Group:
+        return cls(id=strawberry.ID(group_id))
+
+    async def _stored(self, info: Ctx) -> dict[str, Any]:
+        if self.row is None:
+            self.row = await info.context.loaders.group.load(str(self.id))
+            if self.row is None:
+                raise NotFound("group", str(self.id))
+        return self.row
+
+    @strawberry.field
+    async def name(self, info: Ctx) -> str:
+        row = await self._stored(info)
+        return str(row.get("name") or row["id"])
+
+    @strawberry.field
+    async def kind(self, info: Ctx) -> GroupKindEnum:
+        return GroupKindEnum((await self._stored(info)).get("kind") or "COLLABORATIVE")
+
+    @strawberry.field
+    async def room(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("room")
+
+    @strawberry.field
+    async def theme(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("theme")
+
+    @strawberry.field
+    async def area_code(self, info: Ctx) -> str | None:
+        return (await self._stored(info)).get("areaCode")
 
     @strawberry.field
     async def area(self, info: Ctx) -> Area | None:
-        return await area_from_code(info, self.area_code)
+        return await area_from_code(info, (await self._stored(info)).get("areaCode"))
 
     @strawberry.field
     async def members(self, info: Ctx) -> list[Member]:
