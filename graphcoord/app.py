@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,11 +20,14 @@ from graphcoord.auth import principal_from_header
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import GraphcoordError, Unauthenticated
+from graphcoord.queries.projection import get_hop_graph
 from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
 from graphcoord.web import web_routes
 
 __all__ = ["GraphcoordGraphQL", "create_app"]
+
+log = logging.getLogger(__name__)
 
 
 class GraphcoordGraphQL(GraphQL[Context, None]):
@@ -45,8 +51,23 @@ class GraphcoordGraphQL(GraphQL[Context, None]):
         return context
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
-    """Build the application; the database driver is opened lazily and closed on shutdown."""
+def _warm_caches(db: Database) -> None:
+    try:
+        started = time.monotonic()
+        get_hop_graph(db)
+        log.info("escalation projection ready in %.1f s", time.monotonic() - started)
+    except GraphcoordError as error:  # the database is down: the first question will say so
+        log.warning("cache not warmed: %s", error)
+
+
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, *, warm: bool = False
+) -> Starlette:
+    """Build the application; the database driver is opened lazily and closed on shutdown.
+
+    With ``warm`` (``graphcoord serve``) the escalation projection and its hop graph are read
+    in the background at start-up, so the first deputy to ask does not wait for them.
+    """
     settings = settings or Settings.from_env()
     db = db or Database(settings)
 
@@ -59,6 +80,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm_caches, args=(db,), daemon=True).start()
         yield
         db.close()
 

@@ -7,6 +7,7 @@ clean one) to see errors without a path and the cache's invalidation.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -326,6 +327,25 @@ def test_whole_graph_gaps_name_villages_looked_up_by_code(suqian_db: Database) -
     by_code = {v.code: v for v in analysis.gaps(suqian_db, CITY).fragile}
     assert report.fragile and all(v == by_code[v.code] for v in report.fragile)
     assert all(v.name != v.code and v.township for v in report.fragile)
+
+
+def test_the_served_app_warms_the_escalation_projection(
+    settings: Settings, suqian_db: Database
+) -> None:
+    from starlette.testclient import TestClient
+
+    from graphcoord.app import create_app
+
+    proj.cache.clear()
+    reads = proj.cache.reads
+    with TestClient(create_app(settings, suqian_db, warm=True)):
+        deadline = time.monotonic() + 120
+        while proj.cache.reads == reads and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert proj.cache.reads == reads + 1  # read once, in the background
+        answer = analysis.escalate(suqian_db, village_code=LIUHE, level="CITY")
+        assert answer.paths
+        assert proj.cache.reads == reads + 1  # the question found it ready
 
 
 def test_summary_is_asked_for_alone(suqian_db: Database) -> None:

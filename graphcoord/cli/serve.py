@@ -19,7 +19,10 @@ def _serve(settings: Settings) -> None:
         highlight=False,
     )
     uvicorn.run(
-        create_app(settings), host=settings.http_host, port=settings.http_port, log_level="info"
+        create_app(settings, warm=True),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="info",
     )
 
 
