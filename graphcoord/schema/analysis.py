@@ -55,7 +55,7 @@ async def _village_connection(
     window = page_window(first, after, info.context.settings)
     page = list(codes[window.skip : window.skip + window.limit + 1])
     for code in page:
-        attrs = (places or {}).get(code)
+        attrs = places.get(code) if places is not None else None
         if attrs is not None and attrs.get("name") and attrs.get("kind"):
             row = AreaRow(
                 code, attrs["name"], attrs["kind"], attrs.get("parent"), attrs.get("population")
@@ -155,7 +155,7 @@ class Coverage:
                 ],
             ),
             report=report,
-            places=places or {},
+            places=places if places is not None else {},
         )
 
     @strawberry.field(description="Villages no active deputy contacts.")
