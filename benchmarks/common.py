@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -48,7 +49,11 @@ def benchmark_database(
         finally:
             db.close()
         return
-    if state is not None:
+    with contextlib.ExitStack() as stack:
+        temporary = state is None
+        if state is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="graphcoord-bench-"))
+            state, port = Path(folder), free_port()
         state.mkdir(parents=True, exist_ok=True)
         settings = Settings.from_env({}).with_(
             state_dir=state,
@@ -57,28 +62,11 @@ def benchmark_database(
             neo4j_pagecache=pagecache,
             jwt_secret="benchmark-secret-0123456789abcdef",
         )
+        if temporary:  # a kept store's server stays up for the next run
+            stack.callback(LocalNeo4j(settings).stop)
         ensure_database(settings, quiet=True)
-        db = Database(settings)
-        try:
-            yield settings, db
-        finally:
-            db.close()
-        return
-    with tempfile.TemporaryDirectory(prefix="graphcoord-bench-") as folder:
-        settings = Settings.from_env({}).with_(
-            state_dir=Path(folder),
-            bolt_port=free_port(),
-            neo4j_heap=heap,
-            neo4j_pagecache=pagecache,
-            jwt_secret="benchmark-secret-0123456789abcdef",
-        )
-        ensure_database(settings, quiet=True)
-        db = Database(settings)
-        try:
-            yield settings, db
-        finally:
-            db.close()
-            LocalNeo4j(settings).stop()
+        db = stack.enter_context(contextlib.closing(Database(settings)))
+        yield settings, db
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:

@@ -438,3 +438,34 @@ def test_a_write_that_bumps_the_version_invalidates_the_cache(db: Database) -> N
     G1, H1 = proj.get_hop_graph(db)
     G2, H2 = proj.get_hop_graph(db)
     assert H1 is H2 and G1 is G2
+
+
+@pytest.mark.parametrize("scope", [None, factories.COUNTY["code"]], ids=["whole", "county"])
+def test_summary_leaves_out_deputies_who_left(db: Database, scope: str | None) -> None:
+    """LEFT deputies' contacts and loads are subtracted (whole graph) or filtered (an area)."""
+    from graphcoord import analytics as an
+
+    data = factories.small_city()
+    data["deputies"] += [
+        factories.deputy("T2", "TOWNSHIP", factories.TOWN_B["code"], status="LEFT"),
+        factories.deputy("T3", "TOWNSHIP", factories.TOWN_B["code"]),  # contacts nothing
+    ]
+    data["contacts"] = [
+        {"deputyId": d, "areaCode": v["code"], "basis": basis}
+        for d, v, basis in (
+            ("T1", factories.VILLAGE_A, "ORIGINAL_CONSTITUENCY"),
+            ("C1", factories.VILLAGE_A, "ORIGINAL_CONSTITUENCY"),
+            ("Y1", factories.VILLAGE_B, "NEAR_HOME_OR_WORK"),
+            ("T2", factories.VILLAGE_B, "ORIGINAL_CONSTITUENCY"),
+        )
+    ]
+    write_dataset(db, data)
+    bump_version(db)
+    full = an.coverage_report(proj.project(db, scope, proj.COVERAGE), scope)
+    summary = an.coverage_report(proj.project(db, scope, proj.SUMMARY), scope)
+    assert summary == full
+    village_b = factories.VILLAGE_B["code"]
+    assert summary.fragile == (village_b,) and summary.level("TOWNSHIP").covered_count == 1
+    assert summary.without_own_constituency_deputy == (village_b,)  # T2 left
+    loads = {d.deputy_id: d.villages for d in summary.load.most_loaded}
+    assert "T2" not in loads and loads["T3"] == 0 and loads["C1"] == 1

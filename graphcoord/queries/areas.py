@@ -9,9 +9,25 @@ from typing import Any, LiteralString
 from graphcoord.db import Database
 from graphcoord.model import significant_length
 from graphcoord.queries.batch import lookup, write_rows
+from graphcoord.queries.streaming import BATCHED
 from graphcoord.rules import area_violations, raise_for
 
 __all__ = ["Area", "area_kinds", "get_areas", "upsert_areas"]
+
+#: An area and everything under it (first value true), then its ancestors (false), as batched
+#: rows ``[inScope, code, name, kind, parentCode, population]`` (projections read these).
+SCOPE_AREAS: LiteralString = (
+    """
+MATCH (root:Area {code: $scope})
+CALL (root) {
+  MATCH (a:Area)-[:PART_OF*0..]->(root) RETURN a, true AS inScope
+  UNION
+  MATCH (root)-[:PART_OF*1..]->(a:Area) RETURN a, false AS inScope
+}
+WITH [inScope, a.code, a.name, a.kind, a.parentCode, a.population] AS row
+"""
+    + BATCHED
+)
 
 UPSERT_AREAS: LiteralString = """
 UNWIND $rows AS row

@@ -36,6 +36,7 @@ from graphcoord.analytics import (
 from graphcoord.analytics.graph import LEVELS
 from graphcoord.db import Database
 from graphcoord.errors import NotFound
+from graphcoord.queries.areas import SCOPE_AREAS
 from graphcoord.queries.streaming import BATCHED, read_records, stream_batches
 
 __all__ = ["SUMMARY_TOP", "project_coverage_summary", "village_labels"]
@@ -46,20 +47,6 @@ SUMMARY_TOP = 50
 _ACTIVE: LiteralString = "coalesce(d.status, 'ACTIVE') <> 'LEFT'"
 
 # -- an area: the scope's villages aggregated one by one --------------------------------------
-
-#: The scope's root and everything under it (first value true), then its ancestors (false).
-SCOPE_AREAS: LiteralString = (
-    """
-MATCH (root:Area {code: $scope})
-CALL (root) {
-  MATCH (a:Area)-[:PART_OF*0..]->(root) RETURN a, true AS inScope
-  UNION
-  MATCH (root)-[:PART_OF*1..]->(a:Area) RETURN a, false AS inScope
-}
-WITH [inScope, a.code, a.name, a.kind, a.parentCode, a.population] AS row
-"""
-    + BATCHED
-)
 
 #: Per village: ACTIVE contacts per level, in the order of ``analytics.graph.LEVELS``.
 SCOPE_VILLAGES: LiteralString = (

@@ -50,6 +50,7 @@ from graphcoord.analytics.escalation import build_hop_graph
 from graphcoord.db import Database
 from graphcoord.errors import NotFound
 from graphcoord.model import significant_length
+from graphcoord.queries.areas import SCOPE_AREAS
 from graphcoord.queries.coverage_summary import project_coverage_summary
 from graphcoord.queries.streaming import BATCHED, stream_batches
 
@@ -108,20 +109,6 @@ ESCALATION: frozenset[Part] = ALL
 _AREA_ROW: LiteralString = " WITH [a.code, a.name, a.kind, a.parentCode] AS row"
 
 ALL_AREAS: LiteralString = "MATCH (a:Area)" + _AREA_ROW + BATCHED
-
-#: The scope's root and everything under it (first value true), then its ancestors (false).
-SCOPE_AREAS: LiteralString = (
-    """
-MATCH (root:Area {code: $scope})
-CALL (root) {
-  MATCH (a:Area)-[:PART_OF*0..]->(root) RETURN a, true AS inScope
-  UNION
-  MATCH (root)-[:PART_OF*1..]->(a:Area) RETURN a, false AS inScope
-}
-WITH [inScope, a.code, a.name, a.kind, a.parentCode] AS row
-"""
-    + BATCHED
-)
 
 AREAS_BY_CODE: LiteralString = (
     "UNWIND $codes AS code MATCH (a:Area {code: code})" + _AREA_ROW + BATCHED
@@ -350,7 +337,9 @@ def project(
     if scope is not None:
         ancestors: list[str] = []
         villages: list[str] = []
-        for inside, code, name, kind, parent in stream_batches(db, SCOPE_AREAS, {"scope": scope}):
+        for inside, code, name, kind, parent, _ in stream_batches(
+            db, SCOPE_AREAS, {"scope": scope}
+        ):
             (in_scope if inside else ancestors).append(code)
             if inside and kind in _VILLAGE_KINDS:
                 villages.append(code)
