@@ -22,6 +22,7 @@ from strawberry.tools import merge_types
 from graphcoord.config import Settings
 from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
+from graphcoord.schema.documents import ParsedDocuments
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.imports import ImportMutation
 from graphcoord.schema.issues import IssueMutation, IssueQuery
@@ -77,8 +78,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ErrorCodes,
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=settings.query_max_tokens),
-            # Clients repeat the same documents: validate each once. (A parser cache would bypass
-            # the token limit's error code, so documents are parsed each time.)
+            # Clients repeat the same documents: parse and validate each once.
+            ParsedDocuments,
             lambda: ValidationCache(maxsize=256),
         ],
     )
