@@ -111,18 +111,6 @@ class Names:
         return Village(code, self.area(code), self.area(parent) if parent else "")
 
 
-class _Labelled(Names):
-    """Village names looked up for the villages an answer lists."""
-
-    def __init__(self, labels: dict[str, tuple[str, str]]) -> None:
-        super().__init__(nx.DiGraph())
-        self.labels = labels
-
-    def village(self, code: str) -> Village:
-        name, township = self.labels.get(code, (code, ""))
-        return Village(code, name, township)
-
-
 def names(
     db: Database, area_code: str | None = None, parts: Iterable[proj.Part] = proj.COVERAGE
 ) -> Names:
@@ -197,19 +185,22 @@ def gaps(db: Database, area_code: str | None = None, *, level: str | None = None
         if level is None
         else tuple(_run(an.uncovered_villages, G, area_code, level))
     )
-    label = Names(G)
+    village: Callable[[str], Village] = Names(G).village
     if not G.graph.get("named", True):  # the whole graph's summary: villages by code only
         listed = {*uncovered, *report.fragile, *report.without_own_constituency_deputy}
         labels = village_labels(db, sorted(listed))
-        label = _Labelled(labels)
+
+        def village(code: str) -> Village:
+            return Village(code, *labels.get(code, (code, "")))
+
     return GapReport(
         area_code=area_code,
         level=None if level is None else level.upper(),
         village_count=report.village_count,
-        uncovered=tuple(label.village(c) for c in uncovered),
-        fragile=tuple(label.village(c) for c in report.fragile),
+        uncovered=tuple(village(c) for c in uncovered),
+        fragile=tuple(village(c) for c in report.fragile),
         without_own_constituency_deputy=tuple(
-            label.village(c) for c in report.without_own_constituency_deputy
+            village(c) for c in report.without_own_constituency_deputy
         ),
     )
 

@@ -37,6 +37,7 @@ from graphcoord.analytics.graph import LEVELS
 from graphcoord.db import Database
 from graphcoord.errors import NotFound
 from graphcoord.queries.areas import SCOPE_AREAS
+from graphcoord.queries.deputies import deputies_by_id
 from graphcoord.queries.streaming import BATCHED, read_records, stream_batches
 
 __all__ = ["SUMMARY_TOP", "project_coverage_summary", "village_labels"]
@@ -145,13 +146,6 @@ MATCH (v:Area {code: code})
 OPTIONAL MATCH (v)-[:PART_OF]->(t:Area)
 RETURN code, v.name AS name, t.name AS township"""
 
-#: Names and levels of the ranked deputies (for display).
-DEPUTY_LABELS: LiteralString = """
-UNWIND $ids AS key
-MATCH (d:Deputy {id: key})
-RETURN d.id AS id, d.name AS name, d.level AS level
-"""
-
 _VILLAGE_KINDS = frozenset({"VILLAGE", "COMMUNITY"})
 _COUNTY, _TOWNSHIP = LEVELS.index("COUNTY"), LEVELS.index("TOWNSHIP")
 
@@ -172,13 +166,13 @@ def project_coverage_summary(
     S = _whole_graph(db, top) if scope is None else _area(db, scope, top)
     ranked = {d.deputy_id for d in (*S.graph["load"].most_loaded, *S.graph["load"].least_loaded)}
     if ranked:
-        for record in db.execute(DEPUTY_LABELS, {"ids": sorted(ranked)}):
+        for deputy_id, row in deputies_by_id(db, sorted(ranked)).items():
             S.add_node(
-                "deputy:" + record["id"],
+                "deputy:" + deputy_id,
                 type="deputy",
-                id=record["id"],
-                name=record["name"] or record["id"],
-                level=record["level"],
+                id=deputy_id,
+                name=row.get("name") or deputy_id,
+                level=row.get("level"),
             )
     return S
 
