@@ -286,15 +286,28 @@ NESTED = """query($n: Int) { deputies(first: $n, where: {areaCode: "321302000000
   edges { node { id groups { role group { id members { deputy { id contacts { code } } } } } } } } }"""
 
 
+def round_trips_per_page(
+    api: TestClient,
+    headers: dict[str, str],
+    db: Database,
+    query: str,
+    field: str,
+    sizes: tuple[int, ...],
+) -> list[int]:
+    """Cypher round trips of ``query`` at each page size (checking each page is full)."""
+    trips = []
+    for size in sizes:
+        db.round_trips = 0
+        body = graphql(api, query, {"n": size}, headers)
+        assert len(data(body)[field]["edges"]) == size
+        trips.append(db.round_trips)
+    return trips
+
+
 def test_nested_query_costs_the_same_round_trips_at_two_page_sizes(
     api: TestClient, organizer: dict[str, str], suqian_db: Database
 ) -> None:
-    trips = []
-    for size in (3, 60):
-        suqian_db.round_trips = 0
-        body = graphql(api, NESTED, {"n": size}, organizer)
-        assert len(data(body)["deputies"]["edges"]) == size
-        trips.append(suqian_db.round_trips)
+    trips = round_trips_per_page(api, organizer, suqian_db, NESTED, "deputies", (3, 60))
     assert trips[0] == trips[1], trips
     assert trips[0] <= 8
 
@@ -333,10 +346,5 @@ ISSUES_NESTED = """query($n: Int) { issues(first: $n) { edges { node { id
 def test_nested_issue_query_costs_the_same_round_trips_at_two_page_sizes(
     api: TestClient, organizer: dict[str, str], suqian_db: Database
 ) -> None:
-    trips = []
-    for size in (2, 40):
-        suqian_db.round_trips = 0
-        body = graphql(api, ISSUES_NESTED, {"n": size}, organizer)
-        assert len(data(body)["issues"]["edges"]) == size
-        trips.append(suqian_db.round_trips)
+    trips = round_trips_per_page(api, organizer, suqian_db, ISSUES_NESTED, "issues", (2, 40))
     assert trips[0] == trips[1], trips
