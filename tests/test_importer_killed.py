@@ -1,4 +1,8 @@
-"""An import killed with SIGKILL mid-way, then re-run, ends with exactly a clean run's graph."""
+"""An import killed with SIGKILL mid-way, then re-run, ends with exactly a clean run's graph.
+
+For a good file the re-run finishes the job; for a bad one (its one bad row last, so batches
+were written ahead before the kill) the re-run is rejected and undoes what the killed run wrote.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,16 @@ ROWS = 3000
 BATCH = 25
 
 
-def roster(tmp_path: Path) -> Path:
-    """A few thousand deputies of both townships of the base graph, with chains of thought."""
+def roster(tmp_path: Path, *, bad_last: bool = False) -> Path:
+    """A few thousand deputies of both townships of the base graph, with chains of thought;
+    with ``bad_last`` the last one has a level that does not exist."""
     rows = []
     for n in range(ROWS):
         township = "321302001000" if n % 2 else "321302002000"
         level = "县" if n % 3 else "乡"
         rows.append([f"K-{n:05d}", f"代表{n}", level, f"1391234{n:04d}", township, "民生;教育"])
+    if bad_last:
+        rows[-1][2] = "副省级"
     return write_csv(
         tmp_path / "deputies.csv",
         ["代表编号", "姓名", "代表层级", "联系电话", "选区代码", "专业领域"],
@@ -38,12 +45,9 @@ def deputies(db: Database) -> int:
     return int(db.execute("MATCH (d:Deputy) RETURN count(d) AS c")[0]["c"])
 
 
-def test_killed_import_then_rerun_equals_a_clean_run(
-    settings: Settings, db: Database, tmp_path: Path
-) -> None:
-    load_base(db)
-    base = deputies(db)
-    path = roster(tmp_path)
+def kill_mid_way(settings: Settings, db: Database, path: Path, base: int) -> int:
+    """Start ``graphcoord import`` of ``path``, SIGKILL it once 5 batches are committed;
+    return how many deputies it had written."""
     command = [
         sys.executable,
         "-m",
@@ -70,6 +74,16 @@ def test_killed_import_then_rerun_equals_a_clean_run(
     assert process.returncode == -signal.SIGKILL
     partial = deputies(db) - base
     assert 0 < partial < ROWS, partial
+    return partial
+
+
+def test_killed_import_then_rerun_equals_a_clean_run(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    load_base(db)
+    base = deputies(db)
+    path = roster(tmp_path)
+    partial = kill_mid_way(settings, db, path, base)
 
     history = json.loads(run_cli(settings, "import", "history", "--json").stdout)
     assert [run["status"] for run in history] == ["RUNNING"]  # the killed run shows
@@ -92,3 +106,20 @@ def test_killed_import_then_rerun_equals_a_clean_run(
     nodes, edges = fingerprint(db)
     assert len(nodes) == len(resumed[0]) and len(edges) == len(resumed[1])
     assert (nodes, edges) == resumed
+
+
+def test_killed_bad_import_then_rerun_leaves_the_graph_untouched(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    load_base(db)
+    untouched = fingerprint(db)
+    base = deputies(db)
+    path = roster(tmp_path, bad_last=True)
+    kill_mid_way(settings, db, path, base)  # rows of the good part were written ahead
+
+    rerun = run_cli(settings, "import", str(path), "--kind", "deputies", "--json")
+    assert rerun.returncode == 5, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert report["status"] == "REJECTED"
+    assert [bad["row"] for bad in report["badRows"]] == [ROWS + 1]
+    assert fingerprint(db) == untouched  # undo records included: none is left

@@ -1,11 +1,12 @@
 """One import, end to end: record the run, validate everything, then write (or not).
 
-All or nothing by default: any bad row and nothing is written (status REJECTED). With
+All or nothing by default: any bad row and nothing is left written (status REJECTED). With
 ``allow_partial`` the good rows are written and the bad ones still reported. ``dry_run``
 validates and counts what would be created, updated and left unchanged, and writes nothing,
-not even a run record. Writes go through :func:`graphcoord.queries.dataset.write_kind` in
-batches, in a deterministic order, skipping rows already stored as they are: so a re-run
-changes nothing and a re-run after a crash finishes the job.
+not even a run record. New rows of a one-kind file are written ahead while validation goes on
+(:mod:`graphcoord.importer.ahead`) and undone if the file is rejected; the rest is written
+after validation in batches, in a deterministic order, skipping rows already stored as they
+are: so a re-run changes nothing and a re-run after a crash finishes the job.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ import hashlib
 import tempfile
 import time
 import uuid
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 from graphcoord.db import Database
+from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers
 from graphcoord.importer.readers import open_sheets
 from graphcoord.importer.report import BadRowSink, ImportReport, Status
-from graphcoord.importer.spool import Spool
+from graphcoord.importer.spool import CREATED, WRITTEN, Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.queries.dataset import write_kind
 from graphcoord.queries.imports import (
@@ -35,6 +36,7 @@ from graphcoord.queries.imports import (
     upsert_validated,
 )
 from graphcoord.queries.meta import bump_version
+from graphcoord.queries.undo import settle, undo, unsettled_runs
 
 __all__ = ["ProgressSink", "file_hash", "run_import"]
 
@@ -126,26 +128,48 @@ def _import(
     keep_deputies = "deputies" in report.kinds and any(
         k in DEPUTY_REFERENCING for k in report.kinds
     )
+    # Earlier runs of this file that were killed or failed after writing ahead: this run
+    # settles what they wrote (keeps it) or undoes it, with its own.
+    runs = [] if report.run_id is None else [report.run_id]
+    if runs:
+        runs += unsettled_runs(db, report.file_hash, runs[0])
+    ahead = WriteAhead(db, report) if runs and len(sheets) == 1 else None
     with tempfile.TemporaryDirectory(prefix="graphcoord-import-") as folder:
         spool = Spool(Path(folder))
         try:
             started = time.monotonic()
             validator = Validator(
-                db, report, sink, spool, batch_size=batch_size, keep_deputies=keep_deputies
+                db,
+                report,
+                sink,
+                spool,
+                batch_size=batch_size,
+                keep_deputies=keep_deputies,
+                ahead=ahead,
             )
             for index, sheet in enumerate(sheets):
                 where = f"validating {sheet.kind}"
                 progress.phase(where, sheet.total)
                 validator.sheet(index, sheet, progress.advance)
+            written = 0
+            if ahead is not None:
+                ahead.drain()
+                written = ahead.written
             report.validate_seconds = time.monotonic() - started
             rejected = report.bad_row_count > 0 and not report.allow_partial
             write = not (rejected or report.dry_run)
             started = time.monotonic()
-            wrote = _write(db, report, spool, validator.late_bad, batch_size, progress, write)
+            written += _write(db, report, spool, validator.late_bad, batch_size, progress, write)
+            if rejected and runs:
+                written += undo(db, runs)
+            elif runs:
+                settle(db, runs)
             report.write_seconds = time.monotonic() - started
-            if wrote:
+            if written:
                 bump_version(db)
         finally:
+            if ahead is not None:
+                ahead.close()
             spool.close()
     if rejected:
         report.status = Status.REJECTED
@@ -167,12 +191,13 @@ def _write(
     """Count (and when ``write``, write) the spooled rows; return how many were written.
 
     Batches of one part hold distinct keys and depend only on earlier parts (areas shallowest
-    first, deputies before their chains), so they are sent on :data:`PARALLEL_WRITES` connections at
-    once and the writer waits for all of them before the next part.
+    first, deputies before their chains), so they are sent on :data:`PARALLEL_WRITES`
+    connections at once and the writer waits for all of them before the next part. Rows written ahead are
+    counted as created and not written again.
     """
     progress.phase("writing" if write else "counting", spool.total)
     held: dict[str, list[dict[str, Any]]] = {}
-    with _Writers(db, PARALLEL_WRITES if write else 0) as writers:
+    with Writers(PARALLEL_WRITES if write else 0) as writers:
         for row_kind, part in spool.parts():
             counts = report.count(row_kind)
             started = time.monotonic()
@@ -182,16 +207,22 @@ def _write(
                 for ref, status, row in entries:
                     if ref in skip:
                         continue
+                    if status == WRITTEN:
+                        counts.created += 1
+                        continue
                     counts.add(status)
                     if status != "unchanged":
                         changed.append(row)
-                        new += status == "created"
+                        new += status == CREATED
                 if write and changed:
                     if row_kind == "memberships":
                         # A group's convener and members are checked together: write them at once.
                         held.setdefault(row_kind, []).extend(changed)
                     else:
-                        writers.send(row_kind, changed, new == len(changed), batch_size)
+                        all_new = new == len(changed)
+                        writers.send(
+                            partial(_write_batch, db, row_kind, changed, all_new, batch_size)
+                        )
                 progress.advance(len(entries))
             writers.drain()
             for kind, rows in held.items():
@@ -200,44 +231,6 @@ def _write(
             held.clear()
             counts.seconds += time.monotonic() - started
         return writers.written
-
-
-#: Write transactions in flight at once (Neo4j runs them on separate cores).
-PARALLEL_WRITES = 2
-
-
-class _Writers:
-    """Write batches on up to ``parallel`` threads, a bounded number in flight."""
-
-    def __init__(self, db: Database, parallel: int) -> None:
-        self.db = db
-        self.parallel = parallel
-        self.written = 0
-        self._pool = ThreadPoolExecutor(parallel, "graphcoord-write") if parallel > 1 else None
-        self._flying: deque[Future[int]] = deque()
-
-    def __enter__(self) -> _Writers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            for future in self._flying:
-                future.cancel()
-            self._pool.shutdown(wait=True)
-
-    def send(self, kind: str, rows: list[dict[str, Any]], all_new: bool, batch_size: int) -> None:
-        if self._pool is None:
-            self.written += _write_batch(self.db, kind, rows, all_new, batch_size)
-            return
-        while len(self._flying) >= self.parallel:
-            self.written += self._flying.popleft().result()
-        self._flying.append(
-            self._pool.submit(_write_batch, self.db, kind, rows, all_new, batch_size)
-        )
-
-    def drain(self) -> None:
-        while self._flying:
-            self.written += self._flying.popleft().result()
 
 
 def _write_batch(

@@ -14,10 +14,13 @@ from typing import IO, Any
 
 from graphcoord.model import ROW_KINDS
 
-__all__ = ["Entry", "Spool"]
+__all__ = ["CREATED", "WRITTEN", "Entry", "Spool"]
 
-#: ``(row reference, status, row)``: status is created, updated or unchanged.
+#: ``(row reference, status, row)``: status is created, updated or unchanged, or written (a
+#: created row already written ahead, see :mod:`graphcoord.importer.ahead`).
 Entry = tuple[int, str, dict[str, Any]]
+CREATED = "created"
+WRITTEN = "written"
 
 
 class Spool:

@@ -17,11 +17,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphcoord.db import Database
+from graphcoord.importer.ahead import WriteAhead
 from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
 from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, RosterRow
 from graphcoord.importer.readers import Sheet
 from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
-from graphcoord.importer.spool import Entry, Spool
+from graphcoord.importer.spool import CREATED, Entry, Spool
 from graphcoord.importer.text import NATIONAL_ID
 from graphcoord.model import AreaKind, significant_length
 from graphcoord.queries.groups import existing_conveners
@@ -122,8 +123,11 @@ class Validator:
         *,
         batch_size: int,
         keep_deputies: bool,
+        ahead: WriteAhead | None = None,
     ) -> None:
         self.db = db
+        #: Writes the new rows of each batch while later batches are validated (or None).
+        self.ahead = ahead
         self.report = report
         self.sink = sink
         self.spool = spool
@@ -371,14 +375,17 @@ class Validator:
             for item, row in pairs:
                 stored = state.get(tuple(str(row[k]) for k in key_fields))
                 if stored is None:
-                    status = "created"
+                    status = CREATED
                 elif stored == [row.get(f) for f in fields]:
                     status = "unchanged"
                 else:
                     status = "updated"
                 part = significant_length(row["code"]) if row_kind == "areas" else 0
                 by_part[part].append((item.ref, status, row))
-            for part, entries in by_part.items():
+            for part in sorted(by_part):  # areas: shallowest first, parents before children
+                entries = by_part[part]
+                if self.ahead is not None:
+                    entries = self.ahead.offer(row_kind, entries)
                 self.spool.add(row_kind, entries, part)
 
     def _stored(self, row_kind: str) -> bool:

@@ -1,0 +1,127 @@
+"""Writing new rows while the rest of the file is still being validated, undoably.
+
+All or nothing used to mean: validate the whole file, then write. On two cores that leaves the
+database idle while Python validates, and Python idle while the database writes. Instead, the
+new rows of each validated batch are CREATEd at once, each batch with an undo record in the same
+transaction (:mod:`graphcoord.queries.undo`). If the file turns out bad, what was written ahead is
+deleted again; if the import is killed, the next run of the same file settles it (keeps it when
+that run succeeds, deletes it when it is rejected), so a re-run still ends with exactly a clean
+run's graph.
+
+Only files of one kind are written ahead (their references all point into the database, never
+to rows of the same file still waiting in the spool), and only new rows (an update has no
+cheap undo); writing ahead stops at the first bad row unless the import loads the good part.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from graphcoord.db import Database
+from graphcoord.importer.report import ImportReport
+from graphcoord.importer.spool import CREATED, WRITTEN, Entry
+from graphcoord.queries.imports import stored_state, upsert_validated
+from graphcoord.queries.undo import AHEAD_KINDS, create_ahead
+
+__all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers"]
+
+#: Write transactions in flight at once (Neo4j runs them on separate cores).
+PARALLEL_WRITES = 2
+
+
+class Writers:
+    """Run write calls on up to ``parallel`` threads, a bounded number in flight.
+
+    With ``parallel`` below 2 each call runs at once in the caller's thread. A call sent
+    ``ordered`` starts only after every earlier one has finished (areas link to parents
+    written by earlier batches).
+    """
+
+    def __init__(self, parallel: int) -> None:
+        self.parallel = parallel
+        self.written = 0
+        self._pool = ThreadPoolExecutor(parallel, "graphcoord-write") if parallel > 1 else None
+        self._flying: deque[Future[int]] = deque()
+
+    def __enter__(self) -> Writers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for future in self._flying:
+                future.cancel()
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def send(self, call: Callable[[], int], *, ordered: bool = False) -> None:
+        if self._pool is None:
+            self.written += call()
+            return
+        while self._flying and (ordered or len(self._flying) >= self.parallel):
+            self.written += self._flying.popleft().result()
+        self._flying.append(self._pool.submit(call))
+
+    def drain(self) -> None:
+        while self._flying:
+            self.written += self._flying.popleft().result()
+
+
+class WriteAhead:
+    """Sends the new rows of validated batches to the database with their undo records."""
+
+    def __init__(self, db: Database, report: ImportReport, parallel: int = PARALLEL_WRITES):
+        assert report.run_id is not None, "writing ahead needs a run record"
+        self.db = db
+        self.report = report
+        self.run_id = report.run_id
+        self.writers = Writers(parallel)
+
+    @property
+    def written(self) -> int:
+        return self.writers.written
+
+    def active(self) -> bool:
+        """Whether new rows may still go ahead: not once a bad row dooms the whole file."""
+        return self.report.allow_partial or self.report.bad_row_count == 0
+
+    def offer(self, row_kind: str, entries: list[Entry]) -> list[Entry]:
+        """Write the created rows of ``entries`` ahead; return the entries, those marked written."""
+        if row_kind not in AHEAD_KINDS or not self.active():
+            return entries
+        rows = [row for _, status, row in entries if status == CREATED]
+        if not rows:
+            return entries
+        write = partial(_create, self.db, self.run_id, row_kind, rows)
+        self.writers.send(write, ordered=row_kind == "areas")
+        return [
+            (ref, WRITTEN if status == CREATED else status, row) for ref, status, row in entries
+        ]
+
+    def drain(self) -> None:
+        """Wait for every batch in flight (a failed one raises here)."""
+        self.writers.drain()
+
+    def close(self) -> None:
+        self.writers.close()
+
+
+def _create(db: Database, run: str, kind: str, rows: list[dict[str, Any]]) -> int:
+    if create_ahead(db, run, kind, rows):
+        return len(rows)
+    # Some of these rows were stored meanwhile by another writer: they are not ours to undo.
+    fields = AHEAD_KINDS[kind]
+    stored = stored_state(db, kind, rows)
+    new = [row for row in rows if tuple(str(row[f]) for f in fields) not in stored]
+    old = [row for row in rows if tuple(str(row[f]) for f in fields) in stored]
+    if new and not create_ahead(db, run, kind, new):
+        raise RuntimeError(f"{kind}: rows keep appearing while this import writes them")
+    if old:
+        upsert_validated(db, kind, old)
+    return len(rows)

@@ -1,0 +1,121 @@
+"""Write-ahead batches of an import and their undo records.
+
+An import writes the new rows of a batch while the rest of the file is still being validated.
+Each such batch is created together with an ``(:ImportUndo)`` node in the same transaction,
+holding the keys it created; so whether the import ends rejected, fails, or is killed, what it
+wrote ahead can be found and deleted again. A finished import deletes its undo records
+("settles" them); a rejected one deletes what they list, then them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, LiteralString
+
+from neo4j.exceptions import ConstraintError
+
+from graphcoord.db import Database
+from graphcoord.queries.imports import CREATE_NEW
+
+__all__ = [
+    "AHEAD_KINDS",
+    "create_ahead",
+    "settle",
+    "undo",
+    "unsettled_runs",
+]
+
+#: Row kinds written ahead; relationship kinds keep their two keys in ``keys`` and ``keys2``.
+AHEAD_KINDS: dict[str, tuple[str, ...]] = {
+    "areas": ("code",),
+    "deputies": ("id",),
+    "contacts": ("deputyId", "areaCode"),
+}
+
+_UNDO_RECORD: LiteralString = """
+CREATE (:ImportUndo {run: $run, kind: $kind, keys: $keys, keys2: $keys2})
+WITH count(*) AS recorded
+"""
+
+#: The importer's CREATE of new rows, preceded by the undo record of the same batch.
+CREATE_AHEAD: dict[str, LiteralString] = {
+    "areas": _UNDO_RECORD + CREATE_NEW["areas"],
+    "deputies": _UNDO_RECORD + CREATE_NEW["deputies"],
+    "contacts": _UNDO_RECORD + CREATE_NEW["contacts"],
+}
+
+#: Delete what one undo record lists, then the record (one transaction per record).
+UNDO: dict[str, LiteralString] = {
+    "areas": """
+MATCH (u:ImportUndo) WHERE elementId(u) = $id
+CALL (u) { UNWIND u.keys AS key MATCH (a:Area {code: key}) DETACH DELETE a }
+DELETE u
+""",
+    "deputies": """
+MATCH (u:ImportUndo) WHERE elementId(u) = $id
+CALL (u) { UNWIND u.keys AS key MATCH (d:Deputy {id: key}) DETACH DELETE d }
+DELETE u
+""",
+    "contacts": """
+MATCH (u:ImportUndo) WHERE elementId(u) = $id
+CALL (u) {
+  UNWIND range(0, size(u.keys) - 1) AS i
+  MATCH (:Deputy {id: u.keys[i]})-[c:CONTACTS]->(:Area {code: u.keys2[i]})
+  DELETE c
+}
+DELETE u
+""",
+}
+
+UNDO_RECORDS: LiteralString = """
+MATCH (u:ImportUndo) WHERE u.run IN $runs
+RETURN elementId(u) AS id, u.kind AS kind
+"""
+
+SETTLE: LiteralString = """
+MATCH (u:ImportUndo) WHERE u.run IN $runs
+CALL (u) { DELETE u } IN TRANSACTIONS OF 1000 ROWS
+"""
+
+UNSETTLED_RUNS: LiteralString = """
+MATCH (r:ImportRun {fileHash: $fileHash})
+WHERE r.status IN ['RUNNING', 'FAILED'] AND r.id <> $run
+  AND EXISTS { MATCH (u:ImportUndo) WHERE u.run = r.id }
+RETURN r.id AS id
+"""
+
+
+def create_ahead(db: Database, run: str, kind: str, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """CREATE new rows of ``kind`` with their undo record; ``False`` (nothing written) if one
+    of them exists already (another writer got there first: the caller upserts instead)."""
+    fields = AHEAD_KINDS[kind]
+    keys = [str(row[fields[0]]) for row in rows]
+    keys2 = [str(row[fields[1]]) for row in rows] if len(fields) > 1 else []
+    parameters = {"run": run, "kind": kind, "keys": keys, "keys2": keys2, "rows": list(rows)}
+    try:
+        db.write(CREATE_AHEAD[kind], parameters)
+    except ConstraintError:
+        return False
+    return True
+
+
+def undo(db: Database, runs: Sequence[str]) -> int:
+    """Delete every row the undo records of ``runs`` list, and the records; how many records.
+
+    Nodes go with their relationships (DETACH DELETE), so the order of the records is free.
+    """
+    records = db.execute(UNDO_RECORDS, {"runs": list(runs)})
+    for record in records:
+        db.write(UNDO[record["kind"]], {"id": record["id"]})
+    return len(records)
+
+
+def settle(db: Database, runs: Sequence[str]) -> None:
+    """Forget the undo records of ``runs``: what they wrote stays."""
+    db.run_autocommit(SETTLE, {"runs": list(runs)})
+
+
+def unsettled_runs(db: Database, file_hash: str, run: str) -> list[str]:
+    """Earlier runs of the same file that ended without settling what they wrote ahead
+    (killed, or failed): the next run of that file settles or undoes them with its own."""
+    return [r["id"] for r in db.execute(UNSETTLED_RUNS, {"fileHash": file_hash, "run": run})]
