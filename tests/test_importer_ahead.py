@@ -124,8 +124,10 @@ def test_areas_written_ahead_link_to_parents_of_earlier_batches(
     rows = [["321399000000", "新县"], ["321399001000", "新镇"]]
     rows += [[f"321399001{n:03d}", f"新{n}村"] for n in range(1, 3 * BATCH)]
     path = write_csv(tmp_path / "areas.csv", ["区划代码", "名称"], rows)
+    before = stored(db, "areas")
     report, probe = imported(db, "areas", path)
     assert report.status == Status.SUCCEEDED
+    assert probe.after_validation == before + len(rows)  # all of them written ahead
     linked = db.execute(
         "MATCH (v:Area)-[:PART_OF]->(:Area {code: '321399001000'})-[:PART_OF]->"
         "(:Area {code: '321399000000'})-[:PART_OF]->(:Area {code: '321300000000'}) "
