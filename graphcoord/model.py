@@ -114,7 +114,18 @@ class IssueStatus(StrEnum):
 
 def basis_for_level(level: Level | str) -> Basis:
     """The contact basis the rules require for a deputy of ``level``."""
-    return Basis.ORIGINAL_CONSTITUENCY if Level(level).directly_elected else Basis.NEAR_HOME_OR_WORK
+    try:
+        return _BASIS_BY_LEVEL[level]
+    except KeyError:
+        raise ValueError(f"{level!r} is not a level") from None
+
+
+#: Deputies elected directly in constituencies (county, township), by enum and by value.
+DIRECTLY_ELECTED: frozenset[str] = frozenset({"COUNTY", "TOWNSHIP"})
+_BASIS_BY_LEVEL: dict[str, Basis] = {
+    level: Basis.ORIGINAL_CONSTITUENCY if level in DIRECTLY_ELECTED else Basis.NEAR_HOME_OR_WORK
+    for level in Level
+}
 
 
 #: Statistical division codes are 12 digits; the significant prefix length gives the kind.
@@ -131,8 +142,9 @@ _PREFIX_LENGTHS = (2, 4, 6, 9, 12)
 
 def significant_length(code: str) -> int:
     """Length of the meaningful prefix of a 12-digit code (``320000000000`` -> 2)."""
+    significant = len(code.rstrip("0"))
     for length in _PREFIX_LENGTHS:
-        if set(code[length:]) <= {"0"}:
+        if significant <= length:
             return length
     return 12
 

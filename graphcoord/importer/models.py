@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -39,13 +40,15 @@ __all__ = [
     "RosterRow",
 ]
 
-_CODE = re.compile(r"^\d+$")
 _LIST_SEPARATORS = re.compile(r"[;；、,，|/]")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _COMMUNITY_SUFFIXES = ("社区", "居委会", "居民委员会", "生活区")
 
 
 def _choice(text: str, names: dict[str, str], what: str) -> str:
+    exact = names.get(text)  # most files spell every value one way, often the canonical one
+    if exact is not None:
+        return exact
     key = text.strip().lower().replace(" ", "").replace("（", "(").replace("）", ")")
     value = names.get(key) or names.get(key.upper())
     if value is None:
@@ -102,7 +105,7 @@ GENDER_NAMES = _names({"男": ("m", "male", "男性"), "女": ("f", "female", "�
 
 def area_code(text: str) -> str:
     """A 12-digit division code; a shorter significant prefix (2/4/6/9 digits) is padded."""
-    if not _CODE.match(text):
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"area code {text!r} is not made of digits")
     if len(text) in (2, 4, 6, 9):
         return text.ljust(12, "0")
@@ -127,6 +130,15 @@ class RosterRow(BaseModel):
         if len(self.KEY) == 1:
             return (str(getattr(self, self.KEY[0])),)
         return tuple([str(getattr(self, name)) for name in self.KEY])
+
+    @classmethod
+    def key_hash(cls) -> Callable[[RosterRow], int]:
+        """A fast ``hash(row.key())`` for the duplicate check (key fields are text)."""
+        if len(cls.KEY) == 1:
+            get = attrgetter(cls.KEY[0])
+            return lambda row: hash((get(row),))
+        get = attrgetter(*cls.KEY)
+        return lambda row: hash(get(row))
 
 
 class AreaRow(RosterRow):

@@ -20,7 +20,7 @@ from charset_normalizer import from_bytes
 
 from graphcoord.errors import BadInput
 from graphcoord.importer.kinds import KIND_ORDER, KINDS, header_key, kind_for_name
-from graphcoord.importer.text import cell_text
+from graphcoord.importer.text import FULL_WIDTH, HALF_WIDTH, cell_text
 
 __all__ = ["Sheet", "count_lines", "detect_encoding", "open_sheets"]
 
@@ -122,7 +122,7 @@ def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> It
             raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else _sniff(first)
         reader = csv.reader(chain([first], handle), delimiter=delimiter)
-        numbered = ((n, row) for n, row in enumerate(reader, start=1))
+        numbered = enumerate(reader, start=1)
         try:
             sheet = _sheet(kind, None, numbered, display)
         except UnicodeDecodeError as error:
@@ -212,10 +212,26 @@ def _sheet(
 
 def _data(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[str]]]:
     for number, raw in rows:
-        # ASCII text (most CSV cells) only needs trimming: spare the call per cell.
-        cells = [
-            value.strip() if type(value) is str and value.isascii() else cell_text(value)
-            for value in raw
-        ]
+        cells = _texts(raw)
         if any(cells):
             yield number, cells
+
+
+def _texts(raw: list[Any]) -> list[str]:
+    """:func:`cell_text` of each cell; a row of text (every CSV row) is folded in one go."""
+    try:
+        joined = _SEPARATOR.join(raw)
+    except TypeError:  # numbers, dates, empty cells of a worksheet
+        return [cell_text(value) for value in raw]
+    if joined.isascii():
+        return [value.strip() for value in raw]
+    if FULL_WIDTH.search(joined):
+        joined = joined.translate(HALF_WIDTH)
+    cells = joined.split(_SEPARATOR)
+    if len(cells) != len(raw):  # a cell held the separator itself
+        return [cell_text(value) for value in raw]
+    return [cell.strip() for cell in cells]
+
+
+#: Joins the cells of a row to fold them at once (a control character no roster holds).
+_SEPARATOR = "\x1f"

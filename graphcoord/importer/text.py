@@ -12,6 +12,8 @@ from typing import Any
 from graphcoord.model import Level
 
 __all__ = [
+    "FULL_WIDTH",
+    "HALF_WIDTH",
     "LEVEL_NAMES",
     "NATIONAL_ID",
     "cell_text",
@@ -22,7 +24,9 @@ __all__ = [
 ]
 
 # Full-width ASCII (U+FF01..U+FF5E) to half-width, and the ideographic space to a space.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+#: Finds a character :data:`HALF_WIDTH` folds (translating is slow: try it only then).
+FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 #: An 18-digit resident identity number (身份证号): region, birth date, sequence, check.
 NATIONAL_ID = re.compile(
@@ -50,8 +54,8 @@ def cell_text(value: Any) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    if not text.isascii():
-        text = text.translate(_HALF_WIDTH)
+    if not text.isascii() and FULL_WIDTH.search(text):
+        text = text.translate(HALF_WIDTH)
     return text.strip()
 
 
@@ -110,6 +114,9 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "，": ",", " ": ""})
 
 def normalise_level(text: str) -> Level | None:
     """The level named by ``text`` in any common form (全国人大代表, 县（市、区）, city…)."""
+    exact = LEVEL_NAMES.get(text)  # most files spell every level one way
+    if exact is not None:
+        return exact
     key = text.translate(_BRACKETS).lower()
     for _ in range(3):
         level = LEVEL_NAMES.get(key)
@@ -130,6 +137,8 @@ def normalise_phone(text: str) -> str | None:
     Spaces, dashes in mobiles and a ``+86``/``86`` prefix are dropped; a landline keeps its
     area code before a dash.
     """
+    if _MOBILE.match(text):  # most phones are written as plain mobile numbers
+        return text
     compact = text.replace(" ", "").replace("(", "").replace(")", "-").replace("--", "-")
     if compact.startswith("+86"):
         compact = compact[3:].lstrip("-")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,7 @@ from graphcoord.importer.readers import Sheet
 from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import CREATED, Entry, Spool
 from graphcoord.importer.text import NATIONAL_ID
-from graphcoord.model import AreaKind, significant_length
+from graphcoord.model import AreaKind, basis_for_level, significant_length
 from graphcoord.queries.groups import existing_conveners
 from graphcoord.queries.imports import (
     STATE_FIELDS,
@@ -51,7 +52,7 @@ _VILLAGES = (AreaKind.VILLAGE.value, AreaKind.COMMUNITY.value)
 Advance = Callable[[int], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """A row that passed the per-row checks, waiting for its batch checks."""
 
@@ -78,22 +79,42 @@ class Known:
 
     def resolve(self, wanted: dict[str, set[str]]) -> None:
         """Look up, in one query per target, every wanted key not known yet."""
-        areas = [
-            c for c in wanted.get("area", ()) if c not in self.areas and c not in self.db_areas
-        ]
-        if areas:
-            found = area_kinds(self.db, areas)
-            self.db_areas.update({code: found.get(code) for code in areas})
-        deputies = [d for d in wanted.get("deputy", ()) if d not in self.deputies]
-        self.db_deputies = deputy_facts(self.db, deputies) if deputies else {}
-        for target, known, cache, fetch in (
-            ("group", self.groups, self.db_groups, group_ids),
-            ("chain", self.chains, self.db_chains, chain_ids),
+        missing = self.missing(wanted)
+        self.apply(missing, self.fetch(missing))
+
+    def missing(self, wanted: dict[str, set[str]]) -> dict[str, list[str]]:
+        """The wanted keys of each target that neither the file nor earlier lookups know."""
+        missing = {
+            "area": [
+                c for c in wanted.get("area", ()) if c not in self.areas and c not in self.db_areas
+            ],
+            "deputy": [d for d in wanted.get("deputy", ()) if d not in self.deputies],
+        }
+        for target, known, cache in (
+            ("group", self.groups, self.db_groups),
+            ("chain", self.chains, self.db_chains),
         ):
-            missing = [k for k in wanted.get(target, ()) if k not in known and k not in cache]
-            if missing:
-                found_ids = fetch(self.db, missing)
-                cache.update({k: k in found_ids for k in missing})
+            missing[target] = [
+                k for k in wanted.get(target, ()) if k not in known and k not in cache
+            ]
+        return missing
+
+    def fetch(self, missing: dict[str, list[str]]) -> dict[str, Any]:
+        """What the database holds of ``missing`` (reads only: runs in a lookup thread)."""
+        found: dict[str, Any] = {}
+        for target, lookup in _LOOKUPS.items():
+            if missing.get(target):
+                found[target] = lookup(self.db, missing[target])
+        return found
+
+    def apply(self, missing: dict[str, list[str]], found: dict[str, Any]) -> None:
+        """Remember what :meth:`fetch` found (and what it did not)."""
+        areas = found.get("area", {})
+        self.db_areas.update({code: areas.get(code) for code in missing.get("area", ())})
+        self.db_deputies = found.get("deputy", {})
+        for target, cache in (("group", self.db_groups), ("chain", self.db_chains)):
+            ids = found.get(target, set())
+            cache.update({k: k in ids for k in missing.get(target, ())})
 
     def area_kind(self, code: str) -> str | None:
         return self.areas.get(code) or self.db_areas.get(code)
@@ -232,57 +253,60 @@ class Validator:
         self._memberships: list[_Pending] = []
         self._deferred: list[_Pending] = []
         model = spec.model
+        key_hash = model.key_hash()
         items = list(columns.items())
         base = index << 32
-        for number, cells in sheet.rows:
-            ref = base | number
-            if NATIONAL_ID.search("\x1f".join(cells)):
-                for position, cell in enumerate(cells):
-                    if NATIONAL_ID.search(cell):
-                        title = sheet.header[position] if position < len(sheet.header) else None
-                        self._bad(
-                            sheet,
-                            spec,
-                            number,
-                            title,
-                            cell,
-                            "looks like a national ID number (身份证号), which graphcoord never "
-                            "stores: remove it",
-                            ref=ref,
-                        )
-                continue
-            values = {f: cells[p] for f, p in items if p < len(cells) and cells[p]}
-            try:
-                parsed = model.model_validate(values)
-            except ValidationError as error:
-                self._model_errors(sheet, spec, number, ref, values, error)
-                continue
-            key = hash(parsed.key())
-            first = seen.get(key)
-            if first is not None:
-                shown = " / ".join(parsed.key())
+        with _Batches(self, sheet, spec, advance) as batches:
+            for number, cells in sheet.rows:
+                ref = base | number
+                if NATIONAL_ID.search("\x1f".join(cells)):
+                    self._national_ids(sheet, spec, number, ref, cells)
+                    continue
+                values = {f: cells[p] for f, p in items if p < len(cells) and cells[p]}
+                try:
+                    parsed = model.model_validate(values)
+                except ValidationError as error:
+                    self._model_errors(sheet, spec, number, ref, values, error)
+                    continue
+                key = key_hash(parsed)
+                first = seen.get(key)
+                if first is not None:
+                    shown = " / ".join(parsed.key())
+                    self._bad(
+                        sheet,
+                        spec,
+                        number,
+                        names.get(parsed.KEY[0]),
+                        shown,
+                        f"duplicate key {shown}: already in row {first}",
+                        ref=ref,
+                    )
+                    continue
+                seen[key] = number
+                pending.append(_Pending(ref, number, parsed))
+                if len(pending) >= self.batch_size:
+                    batches.send(pending)
+                    pending = []
+            if pending:
+                batches.send(pending)
+        self._finish_sheet(sheet, spec)
+
+    def _national_ids(
+        self, sheet: Sheet, spec: KindSpec, number: int, ref: int, cells: list[str]
+    ) -> None:
+        for position, cell in enumerate(cells):
+            if NATIONAL_ID.search(cell):
+                title = sheet.header[position] if position < len(sheet.header) else None
                 self._bad(
                     sheet,
                     spec,
                     number,
-                    names.get(parsed.KEY[0]),
-                    shown,
-                    f"duplicate key {shown}: already in row {first}",
+                    title,
+                    cell,
+                    "looks like a national ID number (身份证号), which graphcoord never "
+                    "stores: remove it",
                     ref=ref,
                 )
-                continue
-            seen[key] = number
-            pending.append(_Pending(ref, number, parsed))
-            if len(pending) >= self.batch_size:
-                self._batch(sheet, spec, pending)
-                if advance is not None:
-                    advance(len(pending))
-                pending = []
-        if pending:
-            self._batch(sheet, spec, pending)
-            if advance is not None:
-                advance(len(pending))
-        self._finish_sheet(sheet, spec)
 
     def _model_errors(
         self,
@@ -306,19 +330,51 @@ class Validator:
 
     # -- a batch ---------------------------------------------------------------------------
     def _batch(self, sheet: Sheet, spec: KindSpec, pending: list[_Pending]) -> None:
+        """Check a batch at once: look up what it references, then the checks."""
+        wanted, missing = self._prepare(spec, pending)
+        self._check(sheet, spec, pending, wanted, missing, self.known.fetch(missing))
+
+    def _prepare(
+        self, spec: KindSpec, pending: list[_Pending]
+    ) -> tuple[dict[str, set[str]], dict[str, list[str]]]:
+        """The keys a batch references, and those of them to look up in the database."""
         wanted: dict[str, set[str]] = defaultdict(set)
-        for item in pending:
-            for reference in spec.references:
-                for value in _values(item.model, reference.field, reference.many):
-                    wanted[reference.target].add(value)
+        for reference in spec.references:
+            values = wanted[reference.target]
+            name = reference.field
+            for item in pending:
+                value = getattr(item.model, name)
+                if value is None:
+                    continue
+                if reference.many:
+                    values.update(str(v) for v in value)
+                else:
+                    values.add(str(value))
         if spec.name == "areas":
             # Rows of the same batch may be each other's parents: make them known first.
             for item in pending:
                 self.known.areas[item.model.code] = str(item.model.kind)
-        self.known.resolve(wanted)
+        return wanted, self.known.missing(wanted)
+
+    def _check(
+        self,
+        sheet: Sheet,
+        spec: KindSpec,
+        pending: list[_Pending],
+        wanted: dict[str, set[str]],
+        missing: dict[str, list[str]],
+        found: dict[str, Any],
+    ) -> None:
+        """The checks of a batch whose lookups ``found`` are back."""
+        self.known.apply(missing, found)
+        exists = self.known.exists
+        unknown = any(
+            not exists(target, value) for target, values in wanted.items() for value in values
+        )
         good: list[_Pending] = []
         for item in pending:
-            if self._references_ok(sheet, spec, item):
+            # Every reference of the batch exists (the common case): no row-by-row check.
+            if not unknown or self._references_ok(sheet, spec, item):
                 item.rows = item.rows or spec.to_rows(item.model)
                 good.append(item)
         checker = _RULES.get(spec.name)
@@ -367,26 +423,39 @@ class Validator:
                 by_kind[row_kind].append((item, row))
             self._define(spec, item.model)
         for row_kind, pairs in by_kind.items():
-            rows = [row for _, row in pairs]
-            state = stored_state(self.db, row_kind, rows) if self._stored(row_kind) else {}
-            fields = STATE_FIELDS[row_kind]
-            key_fields = _key_fields(row_kind)
+            statuses = self._statuses(row_kind, [row for _, row in pairs])
             by_part: dict[int, list[Entry]] = defaultdict(list)
-            for item, row in pairs:
-                stored = state.get(tuple(str(row[k]) for k in key_fields))
-                if stored is None:
-                    status = CREATED
-                elif stored == [row.get(f) for f in fields]:
-                    status = "unchanged"
-                else:
-                    status = "updated"
-                part = significant_length(row["code"]) if row_kind == "areas" else 0
-                by_part[part].append((item.ref, status, row))
+            if row_kind == "areas":
+                for (item, row), status in zip(pairs, statuses, strict=True):
+                    by_part[significant_length(row["code"])].append((item.ref, status, row))
+            else:
+                by_part[0] = [
+                    (item.ref, status, row)
+                    for (item, row), status in zip(pairs, statuses, strict=True)
+                ]
             for part in sorted(by_part):  # areas: shallowest first, parents before children
                 entries = by_part[part]
                 if self.ahead is not None:
                     entries = self.ahead.offer(row_kind, entries)
                 self.spool.add(row_kind, entries, part)
+
+    def _statuses(self, row_kind: str, rows: list[dict[str, Any]]) -> list[str]:
+        """Created, updated or unchanged, for each of ``rows``, from the stored state."""
+        if not self._stored(row_kind):
+            return [CREATED] * len(rows)
+        state = stored_state(self.db, row_kind, rows)
+        fields = STATE_FIELDS[row_kind]
+        key_fields = _key_fields(row_kind)
+        statuses = []
+        for row in rows:
+            stored = state.get(tuple(str(row[k]) for k in key_fields))
+            if stored is None:
+                statuses.append(CREATED)
+            elif stored == [row.get(f) for f in fields]:
+                statuses.append("unchanged")
+            else:
+                statuses.append("updated")
+        return statuses
 
     def _stored(self, row_kind: str) -> bool:
         """Whether rows of ``row_kind`` may be stored (nothing is written while validating)."""
@@ -502,21 +571,19 @@ class Validator:
     def rule_contacts(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
         facts: dict[str, DeputyFacts] = {}
         kinds: dict[str, str] = {}
+        deputy, area_kind = self.known.deputy, self.known.area_kind
+        rows = []
         for item in good:
             model: ContactRow = item.model
-            deputy = self.known.deputy(model.deputyId)
-            if deputy is not None:
-                facts[model.deputyId] = deputy
-                row = {
-                    "deputyId": model.deputyId,
-                    "areaCode": model.areaCode,
-                    "basis": model.with_basis(deputy.level),
-                }
-                item.rows = [("contacts", row)]
-            kind = self.known.area_kind(model.areaCode)
+            row = item.rows[0][1]
+            rows.append(row)
+            facts_of = deputy(model.deputyId)
+            if facts_of is not None:
+                facts[model.deputyId] = facts_of
+                row["basis"] = model.basis or basis_for_level(facts_of.level).value
+            kind = area_kind(model.areaCode)
             if kind is not None:
                 kinds[model.areaCode] = kind
-        rows = [item.rows[0][1] for item in good]
         return self._report_violations(sheet, spec, good, contact_violations(rows, facts, kinds))
 
     def rule_memberships(
@@ -554,6 +621,56 @@ class Validator:
         return kept
 
 
+#: A batch whose lookups are running: its rows, wanted and missing keys, the lookups.
+_Waiting = tuple[
+    list[_Pending], dict[str, set[str]], dict[str, list[str]], "Future[dict[str, Any]]"
+]
+
+
+class _Batches:
+    """Checks the batches of a sheet, each batch's lookups running while the next is parsed.
+
+    A batch's lookups start once the batch before it is checked (so they see what it made
+    known), and run in a thread while the rows of the next batch are read and parsed.
+    """
+
+    def __init__(
+        self, validator: Validator, sheet: Sheet, spec: KindSpec, advance: Advance | None
+    ) -> None:
+        self.validator = validator
+        self.sheet = sheet
+        self.spec = spec
+        self.advance = advance
+        self._lookups = ThreadPoolExecutor(1, "graphcoord-lookup")
+        self._waiting: _Waiting | None = None
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if kind is None:
+                self._check_waiting()
+        finally:
+            self._lookups.shutdown(wait=True)
+
+    def send(self, pending: list[_Pending]) -> None:
+        self._check_waiting()
+        validator = self.validator
+        wanted, missing = validator._prepare(self.spec, pending)
+        lookup = self._lookups.submit(validator.known.fetch, missing)
+        self._waiting = (pending, wanted, missing, lookup)
+
+    def _check_waiting(self) -> None:
+        if self._waiting is None:
+            return
+        pending, wanted, missing, lookup = self._waiting
+        self._waiting = None
+        self.validator._check(self.sheet, self.spec, pending, wanted, missing, lookup.result())
+        if self.advance is not None:
+            self.advance(len(pending))
+
+
 _RULES: dict[str, Callable[[Validator, Sheet, KindSpec, list[_Pending]], list[_Pending]]] = {
     "areas": Validator.rule_areas,
     "deputies": Validator.rule_deputies,
@@ -582,6 +699,14 @@ def _values(model: Any, name: str, many: bool) -> list[str]:
         return []
     return [str(v) for v in value] if many else [str(value)]
 
+
+#: One lookup per target: keys → what the database holds of them.
+_LOOKUPS: dict[str, Callable[[Database, list[str]], Any]] = {
+    "area": area_kinds,
+    "deputy": deputy_facts,
+    "group": group_ids,
+    "chain": chain_ids,
+}
 
 #: Kinds whose rows name deputies: a file holding one of them keeps its deputies' facts.
 DEPUTY_REFERENCING = ("contacts", "memberships", "liaisons")
