@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import jwt
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from graphcoord.auth import principal_from_header
+from graphcoord.auth import PUBLIC, Principal, principal_from_header
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import GraphcoordError, Unauthenticated
@@ -25,9 +27,41 @@ from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
 from graphcoord.web import web_routes
 
-__all__ = ["GraphcoordGraphQL", "create_app"]
+__all__ = ["GraphcoordGraphQL", "VerifiedTokens", "create_app"]
 
 log = logging.getLogger(__name__)
+
+
+class VerifiedTokens:
+    """The principals of tokens verified before, until each token expires.
+
+    Clients send the same bearer token with every request; checking its signature again costs
+    more than a ``{ __typename }`` request spends in GraphQL (0.11 ms). A token verified once
+    with this secret stays valid until its ``exp`` (there is no revocation), so the principal
+    is kept until then; refused tokens are not kept and are refused again, with their reason.
+    """
+
+    def __init__(self, secret: str, maxsize: int = 1024) -> None:
+        self.secret = secret
+        self.maxsize = maxsize
+        self._known: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def principal(self, header: str | None) -> Principal:
+        if not header:
+            return PUBLIC
+        with self._lock:
+            known = self._known.get(header)
+        if known is not None and time.time() < known[0]:
+            return known[1]
+        principal = principal_from_header(self.secret, header)  # raises Unauthenticated
+        token = header.partition(" ")[2].strip()
+        expires = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        with self._lock:
+            self._known[header] = (expires, principal)
+            while len(self._known) > self.maxsize:
+                self._known.popitem(last=False)
+        return principal
 
 
 class GraphcoordGraphQL(GraphQL[Context, None]):
@@ -39,13 +73,12 @@ class GraphcoordGraphQL(GraphQL[Context, None]):
         )
         self.db = db
         self.settings = settings
+        self.tokens = VerifiedTokens(settings.signing_secret)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(db=self.db, settings=self.settings, request=request, response=response)
         try:
-            context.principal = principal_from_header(
-                self.settings.signing_secret, request.headers.get("authorization")
-            )
+            context.principal = self.tokens.principal(request.headers.get("authorization"))
         except Unauthenticated as error:
             context.auth_error = error
         return context

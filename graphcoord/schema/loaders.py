@@ -8,6 +8,7 @@ number of items it returns.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -43,20 +44,59 @@ def _loader(
 
 
 class Loaders:
-    """The loaders of one request (their caches must not outlive it)."""
+    """The loaders of one request (their caches must not outlive it).
+
+    Each is made on first use: most requests use one or two of them, and twelve DataLoaders
+    made for every request cost more than the ``{ __typename }`` they would serve.
+    """
 
     def __init__(self, db: Database) -> None:
-        self.deputy = _loader(db, deputies.deputies_by_id)
-        self.deputy_contacts = _loader(db, deputies.contacts_of, list)
-        self.deputy_liaisons = _loader(db, deputies.liaisons_of, lambda: ([], []))
-        self.deputy_open_issues = _loader(db, deputies.open_issue_counts, int)
-        self.deputy_groups = _loader(db, groups.groups_of, list)
-        self.deputy_chains = _loader(db, industry.chains_of, list)
-        self.area = _loader(db, areas.get_areas)
-        self.area_children = _loader(db, areas.children_of, list)
-        self.group = _loader(db, groups.groups_by_id)
-        self.group_members = _loader(db, groups.members_of, list)
-        self.group_activities = _loader(db, groups.activities_of, list)
-        self.issue_details = _loader(
-            db, tracking.issues_details, lambda: tracking.IssueDetails([], [], [])
-        )
+        self.db = db
+
+    @cached_property
+    def deputy(self) -> DataLoader[str, Any]:
+        return _loader(self.db, deputies.deputies_by_id)
+
+    @cached_property
+    def deputy_contacts(self) -> DataLoader[str, Any]:
+        return _loader(self.db, deputies.contacts_of, list)
+
+    @cached_property
+    def deputy_liaisons(self) -> DataLoader[str, Any]:
+        return _loader(self.db, deputies.liaisons_of, lambda: ([], []))
+
+    @cached_property
+    def deputy_open_issues(self) -> DataLoader[str, Any]:
+        return _loader(self.db, deputies.open_issue_counts, int)
+
+    @cached_property
+    def deputy_groups(self) -> DataLoader[str, Any]:
+        return _loader(self.db, groups.groups_of, list)
+
+    @cached_property
+    def deputy_chains(self) -> DataLoader[str, Any]:
+        return _loader(self.db, industry.chains_of, list)
+
+    @cached_property
+    def area(self) -> DataLoader[str, Any]:
+        return _loader(self.db, areas.get_areas)
+
+    @cached_property
+    def area_children(self) -> DataLoader[str, Any]:
+        return _loader(self.db, areas.children_of, list)
+
+    @cached_property
+    def group(self) -> DataLoader[str, Any]:
+        return _loader(self.db, groups.groups_by_id)
+
+    @cached_property
+    def group_members(self) -> DataLoader[str, Any]:
+        return _loader(self.db, groups.members_of, list)
+
+    @cached_property
+    def group_activities(self) -> DataLoader[str, Any]:
+        return _loader(self.db, groups.activities_of, list)
+
+    @cached_property
+    def issue_details(self) -> DataLoader[str, Any]:
+        return _loader(self.db, tracking.issues_details, lambda: tracking.IssueDetails([], [], []))
