@@ -44,26 +44,43 @@ __all__ = [
 Ctx = Info[Context, None]
 
 
-async def _village_connection(
+def _village_connection(
     info: Ctx,
     codes: tuple[str, ...],
     first: int | None,
     after: str | None,
     places: Mapping[str, Mapping[str, Any]] | None = None,
-) -> Connection[Area]:
-    """A page of villages; those ``places`` (the answer's projection) knows cost no query."""
+) -> Any:
+    """A page of villages (a ``Connection[Area]``, or an awaitable of it when some must be read).
+
+    Villages that ``places`` (the answer's projection) knows are built from it at once; only
+    the others are loaded, so a page the answer already holds costs no query and no await.
+    """
     window = page_window(first, after, info.context.settings)
     page = list(codes[window.skip : window.skip + window.limit + 1])
+    known: dict[str, Area] = {}
     for code in page:
         attrs = places.get(code) if places is not None else None
         if attrs is not None and attrs.get("name") and attrs.get("kind"):
-            row = AreaRow(
-                code, attrs["name"], attrs["kind"], attrs.get("parent"), attrs.get("population")
+            known[code] = Area.from_row(
+                AreaRow(
+                    code, attrs["name"], attrs["kind"], attrs.get("parent"), attrs.get("population")
+                )
             )
-            info.context.loaders.area.prime(code, row)
-    found = {area.code: area for area in await areas_from_codes(info, page)}
-    rows = [found[code] for code in page if code in found]
-    return connection_from_rows(rows, window, len(codes), lambda area: area)
+
+    def connection(found: Mapping[str, Area]) -> Connection[Area]:
+        rows = [found[code] for code in page if code in found]
+        return connection_from_rows(rows, window, len(codes), lambda area: area)
+
+    if len(known) == len(page):
+        return connection(known)
+
+    async def with_the_others() -> Connection[Area]:
+        missing = [code for code in page if code not in known]
+        loaded = {area.code: area for area in await areas_from_codes(info, missing)}
+        return connection({**known, **loaded})
+
+    return with_the_others()
 
 
 @strawberry.type(description="Villages of an answer, paged.")
@@ -71,14 +88,14 @@ class VillageList:
     codes: strawberry.Private[tuple[str, ...]]
 
     @strawberry.field
-    async def count(self) -> int:
+    def count(self) -> int:
         return len(self.codes)
 
     @strawberry.field
-    async def villages(
+    def villages(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
-        return await _village_connection(info, self.codes, first, after)
+        return _village_connection(info, self.codes, first, after)
 
 
 @strawberry.type(description="Coverage by deputies of one level.")
@@ -159,24 +176,24 @@ class Coverage:
         )
 
     @strawberry.field(description="Villages no active deputy contacts.")
-    async def uncovered(
+    def uncovered(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
-        return await _village_connection(info, self.report.uncovered, first, after, self.places)
+        return _village_connection(info, self.report.uncovered, first, after, self.places)
 
     @strawberry.field(description="Villages exactly one active deputy contacts.")
-    async def fragile(
+    def fragile(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
-        return await _village_connection(info, self.report.fragile, first, after, self.places)
+        return _village_connection(info, self.report.fragile, first, after, self.places)
 
     @strawberry.field(
         description="Villages no county/township deputy of their own constituency contacts."
     )
-    async def without_own_constituency_deputy(
+    def without_own_constituency_deputy(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> Connection[Area]:
-        return await _village_connection(
+        return _village_connection(
             info, self.report.without_own_constituency_deputy, first, after, self.places
         )
 
@@ -301,11 +318,11 @@ class EscalationPath:
     hops: list[Hop]
 
     @strawberry.field(description="The deputy at the end of the path.")
-    async def target(self, info: Ctx) -> Deputy | None:
+    def target(self, info: Ctx) -> Deputy | None:
         if self.target_brief is not None:
             brief = self.target_brief
             return Deputy.from_brief(brief.id, brief.name, brief.level)
-        return await deputy_from_id(info, self.target_deputy_id)
+        return deputy_from_id(info, self.target_deputy_id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="A group's coverage: its members' villages and the gaps in its area.")
