@@ -330,6 +330,23 @@ def test_nested_query_costs_the_same_round_trips_at_two_page_sizes(
     assert trips[0] <= 8
 
 
+PAGE_RELATIONS = {
+    "inline": """query($n: Int) { deputies(first: $n, where: {areaCode: "321302000000"}) {
+      edges { node { id groups { role } contacts { code } } } } }""",
+    "fragments": """query($n: Int) { deputies(first: $n, where: {areaCode: "321302000000"}) {
+      nodes { ...Who } edges { node { ... on Deputy { contacts { code } } } } } }
+      fragment Who on Deputy { id groups { role } }""",
+}
+
+
+@pytest.mark.parametrize("query", PAGE_RELATIONS.values(), ids=PAGE_RELATIONS.keys())
+def test_a_pages_deputy_relations_cost_one_query_each_inline_or_in_fragments(
+    api: TestClient, organizer: dict[str, str], suqian_db: Database, query: str
+) -> None:
+    """The page, then groups and contacts of all its deputies: three round trips."""
+    assert round_trips_per_page(api, organizer, suqian_db, query, "deputies", (2, 40)) == [3, 3]
+
+
 @pytest.mark.parametrize("attempt", [1, 2], ids=["first", "again"])  # parsed documents are cached
 def test_depth_limit(api: TestClient, organizer: dict[str, str], attempt: int) -> None:
     deep = '{ deputy(id: "SQ-D00001") ' + "{ liaisonFor " * 12 + "{ id }" + " }" * 12 + " }"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,7 +16,12 @@ from graphcoord.model import Level as LevelEnum
 from graphcoord.queries import campaigns, deputies, groups
 from graphcoord.rules import AREA_CODE
 from graphcoord.schema.context import Context
-from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
+from graphcoord.schema.pagination import (
+    Connection,
+    connection_from_rows,
+    node_fields,
+    page_window,
+)
 from graphcoord.schema.permissions import IsSignedIn
 from graphcoord.schema.types import Area, Deputy, Group, area_from_code
 
@@ -117,6 +123,25 @@ async def _page(
     return connection_from_rows(rows, window, total, convert)
 
 
+async def _read_ahead(info: Ctx, ids: list[str]) -> None:
+    """Read the relations the query asks of a page's deputies, for all of them at once.
+
+    The same batched queries the deputies' own fields would make (one per relation, in
+    parallel), but done before the page is returned: each deputy's field then finds its value
+    in the loader and completes at once, with no coroutine or task per deputy (0.5-1k of them
+    on a page of 50). A failed batch is left in the loader, so each field reports its error.
+    """
+    loaders = info.context.loaders
+    relations: dict[str, Callable[[], DataLoader[str, Any]]] = {
+        "groups": lambda: loaders.deputy_groups,
+        "contacts": lambda: loaders.deputy_contacts,
+        "chains": lambda: loaders.deputy_chains,
+    }
+    wanted = [loader() for name, loader in relations.items() if name in node_fields(info)]
+    if ids and wanted:
+        await asyncio.gather(*(loader.load_many(ids) for loader in wanted), return_exceptions=True)
+
+
 @strawberry.type
 class DirectoryQuery:
     @strawberry.field(permission_classes=[IsSignedIn], description="Deputies, filtered, by id.")
@@ -128,7 +153,7 @@ class DirectoryQuery:
         after: str | None = None,
     ) -> Connection[Deputy]:
         where = where or DeputyWhere()
-        return await _page(
+        page = await _page(
             info,
             first,
             after,
@@ -141,6 +166,8 @@ class DirectoryQuery:
             group_id=where.group_id,
             name_contains=where.name_contains,
         )
+        await _read_ahead(info, [str(edge.node.id) for edge in page.edges])
+        return page
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def deputy(self, info: Ctx, id: strawberry.ID) -> Deputy:

@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from graphcoord.config import Settings
 from graphcoord.errors import BadInput
 
-__all__ = ["Connection", "Edge", "PageInfo", "Window", "connection_from_rows", "page_window"]
+__all__ = [
+    "Connection",
+    "Edge",
+    "PageInfo",
+    "Window",
+    "connection_from_rows",
+    "node_fields",
+    "page_window",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -108,3 +118,28 @@ def connection_from_rows(
         ),
         total_count=total,
     )
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    """The fields of a selection set, those of its fragments included."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:
+            yield from _fields(selection.selections)
+
+
+def node_fields(info: Info[Any, Any]) -> set[str]:
+    """Names of the fields the query asks of the nodes of the connection being resolved
+    (under ``edges { node }`` or ``nodes``), so that a page can read a relation of all its
+    nodes at once instead of leaving each node to ask for its own."""
+    names: set[str] = set()
+    for connection in _fields(info.selected_fields):
+        for child in _fields(connection.selections):
+            if child.name == "nodes":
+                names.update(field.name for field in _fields(child.selections))
+            elif child.name == "edges":
+                for node in _fields(child.selections):
+                    if node.name == "node":
+                        names.update(field.name for field in _fields(node.selections))
+    return names

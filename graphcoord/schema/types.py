@@ -6,10 +6,12 @@ They reference each other, so they live together; each is built from a row of th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from graphcoord.errors import NotFound
@@ -62,6 +64,25 @@ def now_or_later(
 
     async def later() -> V:
         return read(await load())
+
+    return later()
+
+
+def load_now_or_later(loader: DataLoader[str, Any], key: str, read: Callable[[Any], V]) -> Any:
+    """``read`` of ``loader``'s value for ``key``: at once when a batch has already fetched it
+    (a page that read its nodes' relations ahead, see :func:`~graphcoord.schema.pagination.node_fields`),
+    else an awaitable of it, batched with the other keys asked in the same tick."""
+    future = loader.load(key)
+    if (
+        isinstance(future, asyncio.Future)
+        and future.done()
+        and not future.cancelled()
+        and future.exception() is None
+    ):
+        return read(future.result())
+
+    async def later() -> V:
+        return read(await future)
 
     return later()
 
@@ -235,27 +256,36 @@ class Deputy:
         return await area_from_code(info, (await self._stored(info)).get("baseArea"))
 
     @strawberry.field(description="Villages and communities this deputy contacts.")
-    async def contacts(self, info: Ctx) -> list[Area]:
-        codes = await info.context.loaders.deputy_contacts.load(str(self.id))
-        return [Area.from_code(code) for code in codes]  # contacts end at stored villages
+    def contacts(self, info: Ctx) -> list[Area]:
+        return load_now_or_later(
+            info.context.loaders.deputy_contacts,
+            str(self.id),
+            lambda codes: [Area.from_code(code) for code in codes],  # stored villages
+        )
 
     @strawberry.field
-    async def groups(self, info: Ctx) -> list[GroupMembership]:
-        rows = await info.context.loaders.deputy_groups.load(str(self.id))
-        return [GroupMembership(group_id=group_id, role=role) for group_id, role in rows]
+    def groups(self, info: Ctx) -> list[GroupMembership]:
+        return load_now_or_later(
+            info.context.loaders.deputy_groups,
+            str(self.id),
+            lambda rows: [GroupMembership(group_id=group_id, role=role) for group_id, role in rows],
+        )
 
     @strawberry.field(description="Chains worked on or observed at an observation point.")
-    async def chains(self, info: Ctx) -> list[Chain]:
-        rows = await info.context.loaders.deputy_chains.load(str(self.id))
-        return [
-            Chain(
-                id=strawberry.ID(r["chainId"]),
-                name=r["name"],
-                cluster_id=r["clusterId"],
-                cluster_name=r["clusterName"],
-            )
-            for r in rows
-        ]
+    def chains(self, info: Ctx) -> list[Chain]:
+        return load_now_or_later(
+            info.context.loaders.deputy_chains,
+            str(self.id),
+            lambda rows: [
+                Chain(
+                    id=strawberry.ID(r["chainId"]),
+                    name=r["name"],
+                    cluster_id=r["clusterId"],
+                    cluster_name=r["clusterName"],
+                )
+                for r in rows
+            ],
+        )
 
     @strawberry.field(description="Lower-level deputies this deputy liaises for.")
     async def liaison_for(self, info: Ctx) -> list[Deputy]:
