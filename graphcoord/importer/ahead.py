@@ -23,7 +23,7 @@ from typing import Any
 
 from graphcoord.db import Database
 from graphcoord.importer.report import ImportReport
-from graphcoord.importer.spool import CREATED, WRITTEN, Entry
+from graphcoord.importer.spool import CREATED, Entry
 from graphcoord.queries.imports import stored_state, upsert_validated
 from graphcoord.queries.undo import AHEAD_KINDS, create_ahead
 
@@ -31,20 +31,22 @@ __all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers"]
 
 #: Write transactions in flight at once (Neo4j runs them on separate cores).
 PARALLEL_WRITES = 2
+#: Area batches (one per depth of a validated batch) sent and waiting for the one connection.
+AREAS_IN_FLIGHT = 8
 
 
 class Writers:
-    """Run write calls on up to ``parallel`` threads, a bounded number in flight.
+    """Run write calls on ``threads`` threads, at most ``in_flight`` sent and not finished.
 
-    With ``parallel`` below 2 each call runs at once in the caller's thread. A call sent
-    ``ordered`` starts only after every earlier one has finished (areas link to parents
-    written by earlier batches).
+    With no threads each call runs at once in the caller's thread. With one thread the calls
+    run one after another in the order they were sent (areas link to parents written by
+    earlier batches) while the caller goes on.
     """
 
-    def __init__(self, parallel: int) -> None:
-        self.parallel = parallel
+    def __init__(self, threads: int, in_flight: int | None = None) -> None:
+        self.in_flight = max(in_flight or threads, 1)
         self.written = 0
-        self._pool = ThreadPoolExecutor(parallel, "graphcoord-write") if parallel > 1 else None
+        self._pool = ThreadPoolExecutor(threads, "graphcoord-write") if threads > 0 else None
         self._flying: deque[Future[int]] = deque()
 
     def __enter__(self) -> Writers:
@@ -60,11 +62,11 @@ class Writers:
             self._pool.shutdown(wait=True)
             self._pool = None
 
-    def send(self, call: Callable[[], int], *, ordered: bool = False) -> None:
+    def send(self, call: Callable[[], int]) -> None:
         if self._pool is None:
             self.written += call()
             return
-        while self._flying and (ordered or len(self._flying) >= self.parallel):
+        while len(self._flying) >= self.in_flight:
             self.written += self._flying.popleft().result()
         self._flying.append(self._pool.submit(call))
 
@@ -76,40 +78,45 @@ class Writers:
 class WriteAhead:
     """Sends the new rows of validated batches to the database with their undo records."""
 
-    def __init__(self, db: Database, report: ImportReport, parallel: int = PARALLEL_WRITES):
+    def __init__(self, db: Database, report: ImportReport) -> None:
         assert report.run_id is not None, "writing ahead needs a run record"
         self.db = db
         self.report = report
         self.run_id = report.run_id
-        self.writers = Writers(parallel)
+        #: Areas in order on one connection (a batch may hold the parents of the next one),
+        #: the other kinds on :data:`PARALLEL_WRITES`; validation runs a few batches ahead.
+        self.writers = {
+            kind: Writers(1, AREAS_IN_FLIGHT) if kind == "areas" else Writers(PARALLEL_WRITES)
+            for kind in AHEAD_KINDS
+        }
 
     @property
     def written(self) -> int:
-        return self.writers.written
+        return sum(writers.written for writers in self.writers.values())
 
     def active(self) -> bool:
         """Whether new rows may still go ahead: not once a bad row dooms the whole file."""
         return self.report.allow_partial or self.report.bad_row_count == 0
 
     def offer(self, row_kind: str, entries: list[Entry]) -> list[Entry]:
-        """Write the created rows of ``entries`` ahead; return the entries, those marked written."""
+        """Write the created rows of ``entries`` ahead (counting them); return the others."""
         if row_kind not in AHEAD_KINDS or not self.active():
             return entries
         rows = [row for _, status, row in entries if status == CREATED]
         if not rows:
             return entries
-        write = partial(_create, self.db, self.run_id, row_kind, rows)
-        self.writers.send(write, ordered=row_kind == "areas")
-        return [
-            (ref, WRITTEN if status == CREATED else status, row) for ref, status, row in entries
-        ]
+        self.writers[row_kind].send(partial(_create, self.db, self.run_id, row_kind, rows))
+        self.report.count(row_kind).created += len(rows)
+        return [entry for entry in entries if entry[1] != CREATED]
 
     def drain(self) -> None:
         """Wait for every batch in flight (a failed one raises here)."""
-        self.writers.drain()
+        for writers in self.writers.values():
+            writers.drain()
 
     def close(self) -> None:
-        self.writers.close()
+        for writers in self.writers.values():
+            writers.close()
 
 
 def _create(db: Database, run: str, kind: str, rows: list[dict[str, Any]]) -> int:

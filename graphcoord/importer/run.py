@@ -24,7 +24,7 @@ from graphcoord.db import Database
 from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers
 from graphcoord.importer.readers import open_sheets
 from graphcoord.importer.report import BadRowSink, ImportReport, Status
-from graphcoord.importer.spool import CREATED, WRITTEN, Spool
+from graphcoord.importer.spool import CREATED, Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.queries.dataset import write_kind
 from graphcoord.queries.imports import (
@@ -192,8 +192,7 @@ def _write(
 
     Batches of one part hold distinct keys and depend only on earlier parts (areas shallowest
     first, deputies before their chains), so they are sent on :data:`PARALLEL_WRITES`
-    connections at once and the writer waits for all of them before the next part. Rows written ahead are
-    counted as created and not written again.
+    connections at once and the writer waits for all of them before the next part.
     """
     progress.phase("writing" if write else "counting", spool.total)
     held: dict[str, list[dict[str, Any]]] = {}
@@ -206,9 +205,6 @@ def _write(
                 new = 0
                 for ref, status, row in entries:
                     if ref in skip:
-                        continue
-                    if status == WRITTEN:
-                        counts.created += 1
                         continue
                     counts.add(status)
                     if status != "unchanged":

@@ -14,13 +14,12 @@ from typing import IO, Any
 
 from graphcoord.model import ROW_KINDS
 
-__all__ = ["CREATED", "WRITTEN", "Entry", "Spool"]
+__all__ = ["CREATED", "Entry", "Spool"]
 
-#: ``(row reference, status, row)``: status is created, updated or unchanged, or written (a
-#: created row already written ahead, see :mod:`graphcoord.importer.ahead`).
+#: ``(row reference, status, row)``: status is created, updated or unchanged. (Created rows
+#: written ahead, see :mod:`graphcoord.importer.ahead`, are counted and not spooled.)
 Entry = tuple[int, str, dict[str, Any]]
 CREATED = "created"
-WRITTEN = "written"
 
 
 class Spool:
