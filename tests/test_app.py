@@ -1,14 +1,19 @@
-"""``/health`` and the first GraphQL query over HTTP, with the database up and down."""
+"""``/health``, the first GraphQL query over HTTP with the database up and down, and tokens."""
 
 from __future__ import annotations
 
 import os
+import time
 
+import jwt
 import pytest
 from starlette.testclient import TestClient
 
+from graphcoord.app import VerifiedTokens
+from graphcoord.auth import create_token
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.errors import Unauthenticated
 from graphcoord.localserver import LocalNeo4j
 from tests.conftest import bearer
 
@@ -54,6 +59,22 @@ def test_malformed_requests_get_graphql_errors(
     if status == 200:
         errors = response.json()["errors"]
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_verified_token_is_kept_until_it_expires_and_no_longer() -> None:
+    secret = "test-secret-not-for-production-0123456789"
+    tokens = VerifiedTokens(secret)
+    token = create_token(secret, "deputy", deputy_id="D1", ttl_seconds=2)  # valid >= 1 s
+    header = f"Bearer {token}"
+    first = tokens.principal(header)
+    assert (first.role, first.deputy_id) == ("deputy", "D1")
+    assert tokens.principal(header) is first  # not verified again
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    with pytest.raises(Unauthenticated, match="expired"):
+        tokens.principal(header)
+    with pytest.raises(Unauthenticated, match="not valid"):
+        tokens.principal("Bearer not-a-token")  # refusals are never kept
 
 
 def test_graphiql_is_served(client: TestClient) -> None:
