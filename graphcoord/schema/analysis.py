@@ -283,17 +283,11 @@ class WhatIf:
 
 @strawberry.type(description="A peer on the same industry chain (or cluster), and why.")
 class ChainPeer:
-    deputy_id: strawberry.Private[str]
-    deputy_name: strawberry.Private[str]
-    deputy_level: strawberry.Private[str]
     relation: str
     score: float
     chains: list[str]
     reason: str
-
-    @strawberry.field
-    def deputy(self) -> Deputy | None:
-        return Deputy.from_brief(self.deputy_id, self.deputy_name, self.deputy_level)
+    deputy: Deputy | None  # from the answer's projection; its other fields load when asked
 
 
 @strawberry.type(description="One hop of an escalation path, with the reason it exists.")
@@ -484,9 +478,7 @@ class AnalysisQuery:
         found = await info.context.run(analysis.peers, info.context.db, str(deputy_id), limit=limit)
         return [
             ChainPeer(
-                deputy_id=p.deputy_id,
-                deputy_name=p.name,
-                deputy_level=p.level,
+                deputy=Deputy.from_brief(p.deputy_id, p.name, p.level),
                 relation=p.relation,
                 score=p.score,
                 chains=list(p.chains),

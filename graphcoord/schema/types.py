@@ -178,11 +178,9 @@ class Chain:
 @strawberry.type(description="A deputy's membership of a group.")
 class GroupMembership:
     role: str
-    group_id: strawberry.Private[str]
-
-    @strawberry.field
-    def group(self) -> Group | None:
-        return Group.from_id(self.group_id)  # memberships end at stored groups
+    # An attribute, not a resolver: a page of deputies has ~100 memberships, and a resolver
+    # costs strawberry an argument conversion and an extension call each.
+    group: Group | None  # memberships end at stored groups; its fields load when asked
 
 
 @strawberry.type(description="A people's-congress deputy of one of the five levels.")
@@ -268,7 +266,9 @@ class Deputy:
         return load_now_or_later(
             info.context.loaders.deputy_groups,
             str(self.id),
-            lambda rows: [GroupMembership(group_id=group_id, role=role) for group_id, role in rows],
+            lambda rows: [
+                GroupMembership(role=role, group=Group.from_id(group_id)) for group_id, role in rows
+            ],
         )
 
     @strawberry.field(description="Chains worked on or observed at an observation point.")
