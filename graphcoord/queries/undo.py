@@ -32,16 +32,25 @@ AHEAD_KINDS: dict[str, tuple[str, ...]] = {
     "contacts": ("deputyId", "areaCode"),
 }
 
-_UNDO_RECORD: LiteralString = """
-CREATE (:ImportUndo {run: $run, kind: $kind, keys: $keys, keys2: $keys2})
+#: The importer's CREATE of new rows, preceded by the undo record of the same batch (its keys
+#: taken from ``$rows`` by the server: the driver sends each key once).
+CREATE_AHEAD: dict[str, LiteralString] = {
+    "areas": """
+CREATE (:ImportUndo {run: $run, kind: 'areas', keys: [row IN $rows | row.code]})
 WITH count(*) AS recorded
 """
-
-#: The importer's CREATE of new rows, preceded by the undo record of the same batch.
-CREATE_AHEAD: dict[str, LiteralString] = {
-    "areas": _UNDO_RECORD + CREATE_NEW["areas"],
-    "deputies": _UNDO_RECORD + CREATE_NEW["deputies"],
-    "contacts": _UNDO_RECORD + CREATE_NEW["contacts"],
+    + CREATE_NEW["areas"],
+    "deputies": """
+CREATE (:ImportUndo {run: $run, kind: 'deputies', keys: [row IN $rows | row.id]})
+WITH count(*) AS recorded
+"""
+    + CREATE_NEW["deputies"],
+    "contacts": """
+CREATE (:ImportUndo {run: $run, kind: 'contacts', keys: [row IN $rows | row.deputyId],
+                     keys2: [row IN $rows | row.areaCode]})
+WITH count(*) AS recorded
+"""
+    + CREATE_NEW["contacts"],
 }
 
 #: Delete what one undo record lists, then the record (one transaction per record).
@@ -88,12 +97,8 @@ RETURN r.id AS id
 def create_ahead(db: Database, run: str, kind: str, rows: Sequence[Mapping[str, Any]]) -> bool:
     """CREATE new rows of ``kind`` with their undo record; ``False`` (nothing written) if one
     of them exists already (another writer got there first: the caller upserts instead)."""
-    fields = AHEAD_KINDS[kind]
-    keys = [str(row[fields[0]]) for row in rows]
-    keys2 = [str(row[fields[1]]) for row in rows] if len(fields) > 1 else []
-    parameters = {"run": run, "kind": kind, "keys": keys, "keys2": keys2, "rows": list(rows)}
     try:
-        db.write(CREATE_AHEAD[kind], parameters)
+        db.write(CREATE_AHEAD[kind], {"run": run, "rows": list(rows)})
     except ConstraintError:
         return False
     return True
