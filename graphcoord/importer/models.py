@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -103,6 +104,7 @@ STATUS_NAMES = _names(
 GENDER_NAMES = _names({"男": ("m", "male", "男性"), "女": ("f", "female", "女性")})
 
 
+@lru_cache(maxsize=65536)  # constituencies and villages recur row after row
 def area_code(text: str) -> str:
     """A 12-digit division code; a shorter significant prefix (2/4/6/9 digits) is padded."""
     if not (text.isascii() and text.isdigit()):
@@ -115,7 +117,13 @@ def area_code(text: str) -> str:
 
 
 def split_list(text: str) -> list[str]:
-    return [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
+    """The items of a list cell (``民生;教育``, ``民生、教育``…), trimmed, blanks dropped."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=4096)  # a roster repeats a few lists of sectors on every other row
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(item for item in map(str.strip, _LIST_SEPARATORS.split(text)) if item)
 
 
 class RosterRow(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -223,8 +224,9 @@ def _texts(raw: list[Any]) -> list[str]:
         joined = _SEPARATOR.join(raw)
     except TypeError:  # numbers, dates, empty cells of a worksheet
         return [cell_text(value) for value in raw]
-    if joined.isascii():
-        return [value.strip() for value in raw]
+    if _FOLD_OR_TRIM.search(joined) is None:  # most rows: nothing to fold, nothing to trim
+        cells = joined.split(_SEPARATOR)
+        return cells if len(cells) == len(raw) else [cell_text(value) for value in raw]
     if FULL_WIDTH.search(joined):
         joined = joined.translate(HALF_WIDTH)
     cells = joined.split(_SEPARATOR)
@@ -233,5 +235,8 @@ def _texts(raw: list[Any]) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
-#: Joins the cells of a row to fold them at once (a control character no roster holds).
-_SEPARATOR = "\x1f"
+#: Joins the cells of a row to fold them at once (a character no roster holds, and not
+#: white space, so that :data:`_FOLD_OR_TRIM` can find a cell's leading or trailing space).
+_SEPARATOR = "\x00"
+#: A full-width character to fold, or white space at either end of a cell.
+_FOLD_OR_TRIM = re.compile(FULL_WIDTH.pattern + "|(?:^|\x00)\\s|\\s(?:\x00|\\Z)")

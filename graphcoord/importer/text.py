@@ -107,6 +107,7 @@ for _level, _names in {
         LEVEL_NAMES[_name] = _level
 for _level in Level:
     LEVEL_NAMES[_level.value.lower()] = _level
+    LEVEL_NAMES[_level.value] = _level  # as written by graphcoord's own files
 
 _LEVEL_SUFFIXES = ("人民代表大会代表", "人民代表大会", "人大代表", "人大", "代表", "级", "-level")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "，": ",", " ": ""})

@@ -255,6 +255,7 @@ class Validator:
         model = spec.model
         key_hash = model.key_hash()
         items = list(columns.items())
+        last = max(columns.values(), default=-1)
         base = index << 32
         with _Batches(self, sheet, spec, advance) as batches:
             for number, cells in sheet.rows:
@@ -262,7 +263,10 @@ class Validator:
                 if NATIONAL_ID.search("\x1f".join(cells)):
                     self._national_ids(sheet, spec, number, ref, cells)
                     continue
-                values = {f: cells[p] for f, p in items if p < len(cells) and cells[p]}
+                if len(cells) > last:
+                    values = {f: cells[p] for f, p in items if cells[p]}
+                else:  # a short row: its missing cells are blank
+                    values = {f: cells[p] for f, p in items if p < len(cells) and cells[p]}
                 try:
                     parsed = model.model_validate(values)
                 except ValidationError as error:
