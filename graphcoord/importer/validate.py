@@ -9,6 +9,7 @@ stored state that tells created from updated from unchanged. Checks that need a 
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 
 from graphcoord.db import Database
 from graphcoord.importer.ahead import WriteAhead
+from graphcoord.importer.keys import SeenKeys
 from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
 from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, RosterRow
 from graphcoord.importer.readers import Sheet
@@ -247,7 +249,7 @@ class Validator:
         names: dict[str, str],
         advance: Advance | None,
     ) -> None:
-        seen: dict[int, int] = {}
+        seen = SeenKeys(self.spool.directory / f"keys-{index}.sqlite")
         pending: list[_Pending] = []
         self._names = names
         self._memberships: list[_Pending] = []
@@ -257,7 +259,7 @@ class Validator:
         items = list(columns.items())
         last = max(columns.values(), default=-1)
         base = index << 32
-        with _Batches(self, sheet, spec, advance) as batches:
+        with contextlib.closing(seen), _Batches(self, sheet, spec, advance) as batches:
             for number, cells in sheet.rows:
                 ref = base | number
                 if NATIONAL_ID.search("\x1f".join(cells)):
@@ -273,7 +275,7 @@ class Validator:
                     self._model_errors(sheet, spec, number, ref, values, error)
                     continue
                 key = key_hash(parsed)
-                first = seen.get(key)
+                first = seen.first(key)
                 if first is not None:
                     shown = " / ".join(parsed.key())
                     self._bad(
@@ -286,7 +288,7 @@ class Validator:
                         ref=ref,
                     )
                     continue
-                seen[key] = number
+                seen.add(key, number)
                 pending.append(_Pending(ref, number, parsed))
                 if len(pending) >= self.batch_size:
                     batches.send(pending)
