@@ -8,7 +8,6 @@ number of items it returns.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -37,10 +36,22 @@ class _Batch(Generic[V]):
         return [found.get(key, self.default()) for key in keys]
 
 
-def _loader(
-    db: Database, fetch: Fetch, default: Callable[[], Any] = lambda: None
-) -> DataLoader[str, Any]:
-    return DataLoader(load_fn=_Batch(db, fetch, default))
+class _Lazy:
+    """A loader of a :class:`Loaders`, made on first use (then an attribute of the instance)."""
+
+    def __init__(self, fetch: Fetch, default: Callable[[], Any] = lambda: None) -> None:
+        self.fetch = fetch
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, loaders: Any, owner: type | None = None) -> DataLoader[str, Any]:
+        loader: DataLoader[str, Any] = DataLoader(
+            load_fn=_Batch(loaders.db, self.fetch, self.default)
+        )
+        loaders.__dict__[self.name] = loader  # found before this (non-data) descriptor
+        return loader
 
 
 class Loaders:
@@ -50,53 +61,18 @@ class Loaders:
     made for every request cost more than the ``{ __typename }`` they would serve.
     """
 
+    deputy = _Lazy(deputies.deputies_by_id)
+    deputy_contacts = _Lazy(deputies.contacts_of, list)
+    deputy_liaisons = _Lazy(deputies.liaisons_of, lambda: ([], []))
+    deputy_open_issues = _Lazy(deputies.open_issue_counts, int)
+    deputy_groups = _Lazy(groups.groups_of, list)
+    deputy_chains = _Lazy(industry.chains_of, list)
+    area = _Lazy(areas.get_areas)
+    area_children = _Lazy(areas.children_of, list)
+    group = _Lazy(groups.groups_by_id)
+    group_members = _Lazy(groups.members_of, list)
+    group_activities = _Lazy(groups.activities_of, list)
+    issue_details = _Lazy(tracking.issues_details, lambda: tracking.IssueDetails([], [], []))
+
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    @cached_property
-    def deputy(self) -> DataLoader[str, Any]:
-        return _loader(self.db, deputies.deputies_by_id)
-
-    @cached_property
-    def deputy_contacts(self) -> DataLoader[str, Any]:
-        return _loader(self.db, deputies.contacts_of, list)
-
-    @cached_property
-    def deputy_liaisons(self) -> DataLoader[str, Any]:
-        return _loader(self.db, deputies.liaisons_of, lambda: ([], []))
-
-    @cached_property
-    def deputy_open_issues(self) -> DataLoader[str, Any]:
-        return _loader(self.db, deputies.open_issue_counts, int)
-
-    @cached_property
-    def deputy_groups(self) -> DataLoader[str, Any]:
-        return _loader(self.db, groups.groups_of, list)
-
-    @cached_property
-    def deputy_chains(self) -> DataLoader[str, Any]:
-        return _loader(self.db, industry.chains_of, list)
-
-    @cached_property
-    def area(self) -> DataLoader[str, Any]:
-        return _loader(self.db, areas.get_areas)
-
-    @cached_property
-    def area_children(self) -> DataLoader[str, Any]:
-        return _loader(self.db, areas.children_of, list)
-
-    @cached_property
-    def group(self) -> DataLoader[str, Any]:
-        return _loader(self.db, groups.groups_by_id)
-
-    @cached_property
-    def group_members(self) -> DataLoader[str, Any]:
-        return _loader(self.db, groups.members_of, list)
-
-    @cached_property
-    def group_activities(self) -> DataLoader[str, Any]:
-        return _loader(self.db, groups.activities_of, list)
-
-    @cached_property
-    def issue_details(self) -> DataLoader[str, Any]:
-        return _loader(self.db, tracking.issues_details, lambda: tracking.IssueDetails([], [], []))
