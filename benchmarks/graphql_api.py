@@ -167,7 +167,8 @@ def main(argv: list[str]) -> int:
         headers = {"authorization": f"Bearer {token}"}
         raws = raw_calls(db)
         lines = [
-            f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after 3 warm-ups;",
+            f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after 3 warm-ups,",
+            "the GraphQL request and the raw call alternating;",
             "GraphQL over HTTP to `graphcoord serve` (uvicorn, one worker, its own process) on loopback vs the raw call in-process.",
             "",
             "| query | GraphQL p50 / p95 (ms) | raw p50 / p95 (ms) | ratio p50 |",
@@ -195,8 +196,15 @@ def main(argv: list[str]) -> int:
 
                 timed(call, 3)
                 timed(raws[name], 3)
-                api = percentiles(timed(call, args.repeat))
-                raw = percentiles(timed(raws[name], args.repeat))
+                # Alternate the two sides, so that both see the same state of the machine and
+                # of Neo4j (the first cases run while its JIT is still warming up).
+                api_samples: list[float] = []
+                raw_samples: list[float] = []
+                for _ in range(args.repeat):
+                    api_samples += timed(call, 1)
+                    raw_samples += timed(raws[name], 1)
+                api = percentiles(api_samples)
+                raw = percentiles(raw_samples)
                 ratio = api["p50"] / raw["p50"]
                 print(
                     f"{name}: graphql {api['p50']:.1f}/{api['p95']:.1f} ms, raw {raw['p50']:.1f}/{raw['p95']:.1f} ms, ×{ratio:.2f}"
