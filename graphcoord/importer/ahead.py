@@ -24,6 +24,7 @@ from typing import Any
 from graphcoord.db import Database
 from graphcoord.importer.report import ImportReport
 from graphcoord.importer.spool import CREATED, Entry
+from graphcoord.model import significant_length
 from graphcoord.queries.imports import stored_state, upsert_validated
 from graphcoord.queries.undo import AHEAD_KINDS, create_ahead
 
@@ -31,8 +32,6 @@ __all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers"]
 
 #: Write transactions in flight at once (Neo4j runs them on separate cores).
 PARALLEL_WRITES = 2
-#: Area batches (one per depth of a validated batch) sent and waiting for the one connection.
-AREAS_IN_FLIGHT = 8
 
 
 class Writers:
@@ -83,12 +82,11 @@ class WriteAhead:
         self.db = db
         self.report = report
         self.run_id = report.run_id
-        #: Areas in order on one connection (a batch may hold the parents of the next one),
-        #: the other kinds on :data:`PARALLEL_WRITES`; validation runs a few batches ahead.
-        self.writers = {
-            kind: Writers(1, AREAS_IN_FLIGHT) if kind == "areas" else Writers(PARALLEL_WRITES)
-            for kind in AHEAD_KINDS
-        }
+        self.writers = {kind: Writers(PARALLEL_WRITES) for kind in AHEAD_KINDS}
+        #: Codes of the areas sent in the last batch (maybe not committed yet), and the rows
+        #: held back because their parent is among them.
+        self._last_areas: set[str] = set()
+        self._held_areas: list[dict[str, Any]] = []
 
     @property
     def written(self) -> int:
@@ -105,14 +103,51 @@ class WriteAhead:
         rows = [row for _, status, row in entries if status == CREATED]
         if not rows:
             return entries
-        self.writers[row_kind].send(partial(_create, self.db, self.run_id, row_kind, rows))
         self.report.count(row_kind).created += len(rows)
+        if row_kind == "areas":
+            rows = self._areas_ready(rows)
+        self._send(row_kind, rows)
         return [entry for entry in entries if entry[1] != CREATED]
 
+    def _send(self, row_kind: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.writers[row_kind].send(partial(_create, self.db, self.run_id, row_kind, rows))
+
+    def _areas_ready(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The areas that can go now; the others wait for the next batch.
+
+        A batch links the parents it creates itself (one statement), and a batch is sent once
+        every batch but the last is committed (two in flight). So an area whose parent went in
+        the last batch waits one batch, and so do its children: the next batch is sent after
+        that parent is committed. When most of a batch would wait (a file ordered by depth),
+        the last batch is waited for instead and the whole batch goes.
+        """
+        batch = sorted([*self._held_areas, *rows], key=lambda row: significant_length(row["code"]))
+        last, held = self._last_areas, set()
+        ready, waiting = [], []
+        for row in batch:
+            parent = row.get("parentCode")
+            if parent is not None and (parent in last or parent in held):
+                held.add(row["code"])
+                waiting.append(row)
+            else:
+                ready.append(row)
+        if len(waiting) * 2 > len(batch):
+            self.writers["areas"].drain()
+            ready, waiting = batch, []
+        self._held_areas = waiting
+        self._last_areas = {row["code"] for row in ready}
+        return ready
+
     def drain(self) -> None:
-        """Wait for every batch in flight (a failed one raises here)."""
+        """Wait for every batch in flight (a failed one raises here), then send the areas
+        still held back and wait for them."""
         for writers in self.writers.values():
             writers.drain()
+        if self._held_areas:
+            held, self._held_areas = self._held_areas, []
+            self._send("areas", held)
+            self.writers["areas"].drain()
 
     def close(self) -> None:
         for writers in self.writers.values():

@@ -430,20 +430,20 @@ class Validator:
             self._define(spec, item.model)
         for row_kind, pairs in by_kind.items():
             statuses = self._statuses(row_kind, [row for _, row in pairs])
+            entries: list[Entry] = [
+                (item.ref, status, row) for (item, row), status in zip(pairs, statuses, strict=True)
+            ]
+            if self.ahead is not None:
+                # One transaction for the batch: Cypher links the parents it creates itself.
+                entries = self.ahead.offer(row_kind, entries)
+            if row_kind != "areas":
+                self.spool.add(row_kind, entries)
+                continue
             by_part: dict[int, list[Entry]] = defaultdict(list)
-            if row_kind == "areas":
-                for (item, row), status in zip(pairs, statuses, strict=True):
-                    by_part[significant_length(row["code"])].append((item.ref, status, row))
-            else:
-                by_part[0] = [
-                    (item.ref, status, row)
-                    for (item, row), status in zip(pairs, statuses, strict=True)
-                ]
-            for part in sorted(by_part):  # areas: shallowest first, parents before children
-                entries = by_part[part]
-                if self.ahead is not None:
-                    entries = self.ahead.offer(row_kind, entries)
-                self.spool.add(row_kind, entries, part)
+            for entry in entries:  # written later shallowest first, parents before children
+                by_part[significant_length(entry[2]["code"])].append(entry)
+            for part, held in by_part.items():
+                self.spool.add(row_kind, held, part)
 
     def _statuses(self, row_kind: str, rows: list[dict[str, Any]]) -> list[str]:
         """Created, updated or unchanged, for each of ``rows``, from the stored state."""
