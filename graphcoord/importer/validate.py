@@ -1,9 +1,11 @@
-"""Streaming validation: every row checked, every problem reported, good rows spooled.
+"""Streaming validation: every row checked, every problem reported, good rows spooled (or,
+new rows of a one-kind file, written ahead: :mod:`graphcoord.importer.ahead`).
 
 Per row: national-ID refusal, the kind's pydantic model, duplicate keys inside the file. Per
 batch (one database round trip per kind of lookup): references to areas, deputies, groups and
 chains in the file or the database, the model's rules from :mod:`graphcoord.rules`, and the
-stored state that tells created from updated from unchanged. Checks that need a whole sheet
+stored state that tells created from updated from unchanged; a batch's lookups run in a thread
+while the next batch is parsed. Checks that need a whole sheet
 (forward references between areas, one convener per group) run when the sheet ends.
 """
 
@@ -78,11 +80,6 @@ class Known:
         self.db_groups: dict[str, bool] = {}
         self.chains: set[str] = set()
         self.db_chains: dict[str, bool] = {}
-
-    def resolve(self, wanted: dict[str, set[str]]) -> None:
-        """Look up, in one query per target, every wanted key not known yet."""
-        missing = self.missing(wanted)
-        self.apply(missing, self.fetch(missing))
 
     def missing(self, wanted: dict[str, set[str]]) -> dict[str, list[str]]:
         """The wanted keys of each target that neither the file nor earlier lookups know."""
