@@ -68,7 +68,7 @@ class Level(StrEnum):
     @property
     def directly_elected(self) -> bool:
         """County and township deputies are elected directly in constituencies."""
-        return self in (Level.COUNTY, Level.TOWNSHIP)
+        return self in DIRECTLY_ELECTED
 
 
 class AreaKind(StrEnum):

@@ -160,16 +160,16 @@ def contact_violations(
     """Contacts go to villages; the basis follows the level; county and township deputies
     contact only villages inside the area they were elected in."""
     violations: list[Violation] = []
-    prefixes: dict[str, str] = {}  # constituency -> its significant prefix (import batches)
     for i, row in enumerate(rows):
         deputy_id, code = str(row.get("deputyId")), str(row.get("areaCode"))
+        ids = (deputy_id, code)
         facts = deputies.get(deputy_id)
         if facts is None:
             violations.append(
                 Violation(
                     i,
                     "contact-references-deputy",
-                    (deputy_id, code),
+                    ids,
                     f"deputy {deputy_id} does not exist",
                     "deputyId",
                 )
@@ -179,11 +179,7 @@ def contact_violations(
         if kind is None:
             violations.append(
                 Violation(
-                    i,
-                    "contact-references-area",
-                    (deputy_id, code),
-                    f"area {code} does not exist",
-                    "areaCode",
+                    i, "contact-references-area", ids, f"area {code} does not exist", "areaCode"
                 )
             )
             continue
@@ -192,44 +188,38 @@ def contact_violations(
                 Violation(
                     i,
                     "contact-is-a-village",
-                    (deputy_id, code),
+                    ids,
                     f"area {code} is a {kind}, not a village or community",
                     "areaCode",
                 )
             )
             continue
-        expected = basis_for_level(facts.level)
+        expected = basis_for_level(facts.level).value
         if row.get("basis") != expected:
             violations.append(
                 Violation(
                     i,
                     "contact-basis-follows-level",
-                    (deputy_id, code),
-                    f"a {facts.level} deputy's contact has basis {expected.value}, "
+                    ids,
+                    f"a {facts.level} deputy's contact has basis {expected}, "
                     f"not {row.get('basis')}",
                     "basis",
                 )
             )
             continue
-        if facts.level not in DIRECTLY_ELECTED:
-            continue
-        elected_in = facts.elected_in
-        if elected_in is not None:
-            prefix = prefixes.get(elected_in)
-            if prefix is None:
-                prefix = prefixes[elected_in] = elected_in[: significant_length(elected_in)]
-            if code.startswith(prefix):
-                continue
-        violations.append(
-            Violation(
-                i,
-                "contact-inside-constituency",
-                (deputy_id, code),
-                f"{facts.level} deputy {deputy_id} elected in {elected_in} may only "
-                f"contact villages inside it, not {code}",
-                "areaCode",
+        if facts.level in DIRECTLY_ELECTED and (
+            facts.elected_in is None or not is_within(code, facts.elected_in)
+        ):
+            violations.append(
+                Violation(
+                    i,
+                    "contact-inside-constituency",
+                    ids,
+                    f"{facts.level} deputy {deputy_id} elected in {facts.elected_in} may only "
+                    f"contact villages inside it, not {code}",
+                    "areaCode",
+                )
             )
-        )
     return violations
 
 
