@@ -35,17 +35,15 @@ PARALLEL_WRITES = 2
 
 
 class Writers:
-    """Run write calls on ``threads`` threads, at most ``in_flight`` sent and not finished.
+    """Run write calls on up to ``parallel`` threads, a bounded number in flight.
 
-    With no threads each call runs at once in the caller's thread. With one thread the calls
-    run one after another in the order they were sent (areas link to parents written by
-    earlier batches) while the caller goes on.
+    With ``parallel`` below 2 each call runs at once in the caller's thread.
     """
 
-    def __init__(self, threads: int, in_flight: int | None = None) -> None:
-        self.in_flight = max(in_flight or threads, 1)
+    def __init__(self, parallel: int) -> None:
+        self.parallel = parallel
         self.written = 0
-        self._pool = ThreadPoolExecutor(threads, "graphcoord-write") if threads > 0 else None
+        self._pool = ThreadPoolExecutor(parallel, "graphcoord-write") if parallel > 1 else None
         self._flying: deque[Future[int]] = deque()
 
     def __enter__(self) -> Writers:
@@ -65,7 +63,7 @@ class Writers:
         if self._pool is None:
             self.written += call()
             return
-        while len(self._flying) >= self.in_flight:
+        while len(self._flying) >= self.parallel:
             self.written += self._flying.popleft().result()
         self._flying.append(self._pool.submit(call))
 
