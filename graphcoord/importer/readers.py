@@ -224,15 +224,13 @@ def _texts(raw: list[Any]) -> list[str]:
         joined = _SEPARATOR.join(raw)
     except TypeError:  # numbers, dates, empty cells of a worksheet
         return [cell_text(value) for value in raw]
-    if _FOLD_OR_TRIM.search(joined) is None:  # most rows: nothing to fold, nothing to trim
-        cells = joined.split(_SEPARATOR)
-        return cells if len(cells) == len(raw) else [cell_text(value) for value in raw]
-    if FULL_WIDTH.search(joined):
+    tidy = _FOLD_OR_TRIM.search(joined) is not None  # most rows: nothing to fold or trim
+    if tidy and FULL_WIDTH.search(joined):
         joined = joined.translate(HALF_WIDTH)
     cells = joined.split(_SEPARATOR)
     if len(cells) != len(raw):  # a cell held the separator itself
         return [cell_text(value) for value in raw]
-    return [cell.strip() for cell in cells]
+    return [cell.strip() for cell in cells] if tidy else cells
 
 
 #: Joins the cells of a row to fold them at once (a character no roster holds, and not
