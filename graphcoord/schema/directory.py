@@ -137,7 +137,8 @@ async def _read_ahead(info: Ctx, ids: list[str]) -> None:
         "contacts": lambda: loaders.deputy_contacts,
         "chains": lambda: loaders.deputy_chains,
     }
-    wanted = [loader() for name, loader in relations.items() if name in node_fields(info)]
+    asked = node_fields(info)
+    wanted = [loader() for name, loader in relations.items() if name in asked]
     if ids and wanted:
         await asyncio.gather(*(loader.load_many(ids) for loader in wanted), return_exceptions=True)
 
