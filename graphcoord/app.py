@@ -12,7 +12,6 @@ from typing import Any
 
 import jwt
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,6 +24,7 @@ from graphcoord.errors import GraphcoordError, Unauthenticated
 from graphcoord.queries.projection import get_hop_graph
 from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
+from graphcoord.threads import blocking
 from graphcoord.web import web_routes
 
 __all__ = ["GraphcoordGraphQL", "VerifiedTokens", "create_app"]
@@ -106,7 +106,7 @@ def create_app(
 
     async def health(request: Request) -> Response:
         try:
-            info = await run_in_threadpool(db.server_info)
+            info = await blocking(db.server_info)
         except GraphcoordError as error:
             return JSONResponse({"status": "unavailable", "error": str(error)}, status_code=503)
         return JSONResponse({"status": "ok", "database": info})

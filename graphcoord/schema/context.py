@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,6 +14,7 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import Unauthenticated
 from graphcoord.schema.loaders import Loaders
+from graphcoord.threads import blocking
 
 __all__ = ["Context"]
 
@@ -47,4 +47,4 @@ class Context:
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking database or analytics work off the event loop."""
-        return await run_in_threadpool(function, *args, **kwargs)
+        return await blocking(function, *args, **kwargs)

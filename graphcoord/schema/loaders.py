@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
 from graphcoord.queries import areas, deputies, groups, industry, tracking
+from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
 
@@ -32,7 +32,7 @@ class _Batch(Generic[V]):
         self.default = default
 
     async def __call__(self, keys: list[str]) -> list[V | None]:
-        found = await run_in_threadpool(self.fetch, self.db, keys)
+        found = await blocking(self.fetch, self.db, keys)
         return [found.get(key, self.default()) for key in keys]
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -24,6 +23,7 @@ from graphcoord.db import Database
 from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound
 from graphcoord.model import Channel, Level
 from graphcoord.queries import tracking
+from graphcoord.threads import blocking
 from graphcoord.tickets import LocalTicketGateway, TicketGateway
 from graphcoord.web import csrf
 from graphcoord.web.ratelimit import RateLimited, limiter_for
@@ -149,7 +149,7 @@ class _Pages:
         status: int = 200,
     ) -> Response:
         try:
-            village = await run_in_threadpool(tracking.village_page, self.db, code)
+            village = await blocking(tracking.village_page, self.db, code)
         except NotFound:
             return self.not_found(f"代码为 {code} 的村（社区）")
         except DatabaseUnavailable:
@@ -225,9 +225,7 @@ class _Pages:
                 request, code, values=values, errors=problems, status=400
             )
         try:
-            result = await run_in_threadpool(
-                tracking.submit_issue, self.db, self.gateway, submission
-            )
+            result = await blocking(tracking.submit_issue, self.db, self.gateway, submission)
         except NotFound:
             return self.not_found(f"代码为 {code} 的村（社区）")
         except BadInput as error:  # pragma: no cover - problems() caught it above
@@ -239,7 +237,7 @@ class _Pages:
     async def tracking_page(self, request: Request) -> Response:
         code = request.path_params["code"]
         try:
-            issue = await run_in_threadpool(tracking.public_issue, self.db, code)
+            issue = await blocking(tracking.public_issue, self.db, code)
         except NotFound:
             return self.not_found(f"查询码为 {code} 的意见")
         except DatabaseUnavailable:
