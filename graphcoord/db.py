@@ -78,10 +78,11 @@ class Database:
         ``parameters``.
         """
         self.round_trips += 1
+        sent = {k: list(v) if isinstance(v, list) else v for k, v in (parameters or {}).items()}
         try:
             records, _, _ = self.driver.execute_query(
                 query,
-                parameters_=dict(parameters or {}),
+                parameters_=sent,
                 database_=self.settings.neo4j_database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
@@ -89,6 +90,13 @@ class Database:
             raise DatabaseAuthError(self.uri, self.settings.neo4j_username) from error
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise DatabaseUnavailable(self.uri, _short(error)) from error
+        finally:
+            # The driver's Result keeps the parameters in a reference cycle (it and its error
+            # handler) that only the cyclic collector frees: an import batch's rows would
+            # outlive their write by many batches. Emptied, the cycle holds nothing big.
+            for value in sent.values():
+                if isinstance(value, list):
+                    value.clear()
         return records
 
     def write(

@@ -60,7 +60,11 @@ def _choice(text: str, names: dict[str, str], what: str) -> str:
 
 def _names(enum_values: dict[str, tuple[str, ...]]) -> dict[str, str]:
     table: dict[str, str] = {}
-    for value, spellings in enum_values.items():
+    for member, spellings in enum_values.items():
+        # Plain text, not the StrEnum member: rows go to the driver, which repr()s the
+        # parameters of every query (even with its logging off) and packs them, and both
+        # cost more for an enum member.
+        value = str(member)
         table[value] = value
         table[value.lower()] = value
         for spelling in spellings:

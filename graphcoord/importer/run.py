@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from graphcoord.db import Database
+from graphcoord.importer import collector
 from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers
 from graphcoord.importer.readers import open_sheets
 from graphcoord.importer.report import BadRowSink, ImportReport, Status
@@ -57,6 +58,21 @@ class _Silent:
         return None
 
 
+class _Collecting:
+    """Passes progress on, and runs the paused garbage collector as rows go by."""
+
+    def __init__(self, progress: ProgressSink, periodic: collector.Periodic) -> None:
+        self.progress = progress
+        self.periodic = periodic
+
+    def phase(self, name: str, total: int | None) -> None:
+        self.progress.phase(name, total)
+
+    def advance(self, rows: int) -> None:
+        self.periodic.rows(rows)
+        self.progress.advance(rows)
+
+
 def file_hash(path: Path) -> str:
     """SHA-256 of the file's bytes: the run record says exactly which file was loaded."""
     digest = hashlib.sha256()
@@ -80,41 +96,42 @@ def run_import(
     progress: ProgressSink | None = None,
 ) -> ImportReport:
     """Import the roster file at ``path``; return what happened (never half-written)."""
-    progress = progress or _Silent()
+    progress = _Collecting(progress or _Silent(), collector.Periodic())
     display = display_name or path.name
-    report = ImportReport(
-        file=display,
-        file_hash=file_hash(path),
-        kinds=[],
-        dry_run=dry_run,
-        allow_partial=allow_partial,
-    )
-    sink = BadRowSink(report, errors_path)
-    try:
-        with open_sheets(path, kind, encoding, display=display) as sheets:
-            report.kinds = [sheet.kind for sheet in sheets]
-            if not dry_run:
-                report.run_id = str(uuid.uuid4())
-                create_run(
-                    db,
-                    report.run_id,
-                    file=display,
-                    file_hash=report.file_hash,
-                    kind=",".join(report.kinds),
-                    allow_partial=allow_partial,
-                )
-            try:
-                _import(db, report, sink, sheets, batch_size, progress)
-            except BaseException as error:
-                report.status = Status.FAILED
-                report.error = str(error) or type(error).__name__
-                with contextlib.suppress(Exception):
-                    _finish(db, report)
-                raise
-            _finish(db, report)
-    finally:
-        sink.close()
-    return report
+    with collector.paused():
+        report = ImportReport(
+            file=display,
+            file_hash=file_hash(path),
+            kinds=[],
+            dry_run=dry_run,
+            allow_partial=allow_partial,
+        )
+        sink = BadRowSink(report, errors_path)
+        try:
+            with open_sheets(path, kind, encoding, display=display) as sheets:
+                report.kinds = [sheet.kind for sheet in sheets]
+                if not dry_run:
+                    report.run_id = str(uuid.uuid4())
+                    create_run(
+                        db,
+                        report.run_id,
+                        file=display,
+                        file_hash=report.file_hash,
+                        kind=",".join(report.kinds),
+                        allow_partial=allow_partial,
+                    )
+                try:
+                    _import(db, report, sink, sheets, batch_size, progress)
+                except BaseException as error:
+                    report.status = Status.FAILED
+                    report.error = str(error) or type(error).__name__
+                    with contextlib.suppress(Exception):
+                        _finish(db, report)
+                    raise
+                _finish(db, report)
+        finally:
+            sink.close()
+        return report
 
 
 def _import(
