@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.queries.imports import fingerprint
@@ -77,13 +79,21 @@ def kill_mid_way(settings: Settings, db: Database, path: Path, base: int) -> int
     return partial
 
 
+def killed(
+    settings: Settings, db: Database, tmp_path: Path, *, bad_last: bool = False
+) -> tuple[tuple[list[str], list[str]], Path, int]:
+    """The base graph's fingerprint, then a roster whose import was killed mid-way, and how
+    many deputies the killed run wrote."""
+    load_base(db)
+    untouched = fingerprint(db)
+    path = roster(tmp_path, bad_last=bad_last)
+    return untouched, path, kill_mid_way(settings, db, path, deputies(db))
+
+
 def test_killed_import_then_rerun_equals_a_clean_run(
     settings: Settings, db: Database, tmp_path: Path
 ) -> None:
-    load_base(db)
-    base = deputies(db)
-    path = roster(tmp_path)
-    partial = kill_mid_way(settings, db, path, base)
+    _, path, partial = killed(settings, db, tmp_path)
 
     history = json.loads(run_cli(settings, "import", "history", "--json").stdout)
     assert [run["status"] for run in history] == ["RUNNING"]  # the killed run shows
@@ -111,11 +121,7 @@ def test_killed_import_then_rerun_equals_a_clean_run(
 def test_killed_bad_import_then_rerun_leaves_the_graph_untouched(
     settings: Settings, db: Database, tmp_path: Path
 ) -> None:
-    load_base(db)
-    untouched = fingerprint(db)
-    base = deputies(db)
-    path = roster(tmp_path, bad_last=True)
-    kill_mid_way(settings, db, path, base)  # rows of the good part were written ahead
+    untouched, path, _ = killed(settings, db, tmp_path, bad_last=True)  # good part written ahead
 
     rerun = run_cli(settings, "import", str(path), "--kind", "deputies", "--json")
     assert rerun.returncode == 5, rerun.stderr
@@ -123,3 +129,50 @@ def test_killed_bad_import_then_rerun_leaves_the_graph_untouched(
     assert report["status"] == "REJECTED"
     assert [bad["row"] for bad in report["badRows"]] == [ROWS + 1]
     assert fingerprint(db) == untouched  # undo records included: none is left
+
+
+def test_killed_import_undone_leaves_the_graph_as_before(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    untouched, _, partial = killed(settings, db, tmp_path)
+    [run] = json.loads(run_cli(settings, "import", "history", "--json").stdout)
+    assert run["status"] == "RUNNING" and run["undo_batches"] > 0
+
+    refused = run_cli(settings, "import", "undo", run["id"])
+    assert refused.returncode == 2
+    assert "still marked RUNNING" in " ".join(refused.stderr.split())
+    assert deputies(db) > 0 and fingerprint(db) != untouched  # nothing undone yet
+
+    undone = run_cli(settings, "import", "undo", run["id"], "--force", "--json")
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(undone.stdout) == {
+        "run": run["id"],
+        "status": "UNDONE",
+        "deletedRows": partial,
+    }
+    assert fingerprint(db) == untouched  # undo records included: none is left
+    [run] = json.loads(run_cli(settings, "import", "history", "--json").stdout)
+    assert run["status"] == "UNDONE" and run["undo_batches"] == 0
+
+
+@pytest.mark.parametrize(
+    ("run_id", "exit_code", "message"),
+    [("no-such-run", 3, "not found"), (None, 2, "nothing to undo")],
+)
+def test_undo_refuses_what_it_cannot_undo(
+    run_id: str | None,
+    exit_code: int,
+    message: str,
+    settings: Settings,
+    db: Database,
+    tmp_path: Path,
+) -> None:
+    load_base(db)
+    done = run_cli(settings, "import", str(roster(tmp_path)), "--kind", "deputies", "--json")
+    assert done.returncode == 0, done.stderr
+    finished = fingerprint(db)
+    run_id = run_id or json.loads(done.stdout)["runId"]
+    result = run_cli(settings, "import", "undo", run_id, "--force")
+    assert result.returncode == exit_code
+    assert message in " ".join(result.stderr.split())  # rich wraps long lines
+    assert fingerprint(db) == finished

@@ -30,6 +30,7 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, ImportRejected
 from graphcoord.importer import KIND_ORDER, ImportReport, Status, run_import, write_template
+from graphcoord.importer.ahead import undo_run
 from graphcoord.model import ROW_KINDS
 from graphcoord.queries.imports import import_history
 
@@ -232,7 +233,8 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(20, min=1, help="How many runs to show."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
-        """The latest import runs (RUNNING means it was interrupted: re-run it)."""
+        """The latest import runs (RUNNING means it was interrupted: re-run the same file, or
+        `graphcoord import undo RUN --force` to delete what it wrote ahead)."""
         db = Database(Settings.from_env())
         try:
             runs = import_history(db, limit)
@@ -242,20 +244,42 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps([run.__dict__ for run in runs], ensure_ascii=False, indent=1))
             return
         table = Table(title="import runs (newest first)")
-        for column in ("started (UTC)", "status", "kind", "file", "sha256"):
+        for column in ("started (UTC)", "run", "status", "kind", "file", "sha256"):
             table.add_column(column, overflow="fold")
         table.add_column("created/updated/unchanged/rejected", justify="right")
+        table.add_column("batches to settle or undo", justify="right")
         for run in runs:
             counts = (run.created, run.updated, run.unchanged, run.rejected)
             table.add_row(
                 run.started_at[:19].replace("T", " "),
+                run.id,
                 run.status,
                 run.kind,
                 run.file,
                 run.file_hash[:12],
                 "/".join("" if v is None else f"{v:,}" for v in counts),
+                f"{run.undo_batches:,}" if run.undo_batches else "",
             )
         console.print(table)
+
+    @import_app.command("undo")
+    def undo(
+        run_id: str = typer.Argument(..., help="The run's id (`graphcoord import history`)."),
+        force: bool = typer.Option(
+            False, "--force", help="Undo a run still marked RUNNING (its process is gone)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Delete the rows an interrupted or failed import wrote ahead (the graph as before it)."""
+        db = Database(Settings.from_env())
+        try:
+            rows = undo_run(db, run_id, force=force)
+        finally:
+            db.close()
+        if as_json:
+            typer.echo(json.dumps({"run": run_id, "status": Status.UNDONE, "deletedRows": rows}))
+            return
+        console.print(f"import run {run_id} undone: {rows:,} row(s) it wrote ahead deleted")
 
     @import_app.command("template")
     def template(

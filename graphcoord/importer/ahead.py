@@ -6,7 +6,8 @@ new rows of each validated batch are CREATEd at once, each batch with an undo re
 transaction (:mod:`graphcoord.queries.undo`). If the file turns out bad, what was written ahead is
 deleted again; if the import is killed, the next run of the same file settles it (keeps it when
 that run succeeds, deletes it when it is rejected), so a re-run still ends with exactly a clean
-run's graph.
+run's graph; or :func:`undo_run` (``graphcoord import undo RUN``) deletes it when the file will
+not be imported again as it was.
 
 Only files of one kind are written ahead (their references all point into the database, never
 to rows of the same file still waiting in the spool), and only new rows (an update has no
@@ -22,13 +23,15 @@ from functools import partial
 from typing import Any
 
 from graphcoord.db import Database
-from graphcoord.importer.report import ImportReport
+from graphcoord.errors import BadInput, NotFound
+from graphcoord.importer.report import ImportReport, Status
 from graphcoord.importer.spool import CREATED, Entry
 from graphcoord.model import significant_length
 from graphcoord.queries.imports import stored_state, upsert_validated
-from graphcoord.queries.undo import AHEAD_KINDS, create_ahead
+from graphcoord.queries.meta import bump_version
+from graphcoord.queries.undo import AHEAD_KINDS, create_ahead, mark_undone, run_state, undo
 
-__all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers"]
+__all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers", "undo_run"]
 
 #: Write transactions in flight at once (Neo4j runs them on separate cores).
 PARALLEL_WRITES = 2
@@ -165,3 +168,28 @@ def _create(db: Database, run: str, kind: str, rows: list[dict[str, Any]]) -> in
     if old:
         upsert_validated(db, kind, old)
     return len(rows)
+
+
+def undo_run(db: Database, run: str, *, force: bool = False) -> int:
+    """Delete what import run ``run`` wrote ahead and mark it UNDONE; how many rows went.
+
+    For a run that was killed or failed: a finished run settled or undid its rows itself. A
+    run still marked RUNNING may be alive (another process), and undoing it would delete rows
+    under its feet: it is refused unless ``force`` says its process is gone.
+    """
+    state = run_state(db, run)
+    if state is None:
+        raise NotFound("import run", run)
+    status = state["status"]
+    if not state["batches"]:
+        raise BadInput(f"import run {run} ({status}) left no rows written ahead: nothing to undo")
+    if status == Status.RUNNING and not force:
+        raise BadInput(
+            f"import run {run} ({state['file']}) is still marked RUNNING: if its process is "
+            "gone (killed, machine restarted), undo it with --force; undoing a live import "
+            "would delete rows it is writing"
+        )
+    rows = undo(db, [run])
+    mark_undone(db, run)
+    bump_version(db)
+    return rows

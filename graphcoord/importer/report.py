@@ -35,6 +35,8 @@ class Status:
     REJECTED = "REJECTED"
     #: A dry run: validated and counted, nothing written.
     VALIDATED = "VALIDATED"
+    #: An interrupted or failed run whose written-ahead rows were deleted (``import undo``).
+    UNDONE = "UNDONE"
 
 
 @dataclass(frozen=True)

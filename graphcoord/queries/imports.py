@@ -61,7 +61,8 @@ MATCH (r:ImportRun)
 RETURN r.id AS id, r.file AS file, r.fileHash AS fileHash, r.kind AS kind, r.status AS status,
        toString(r.startedAt) AS startedAt, toString(r.finishedAt) AS finishedAt,
        r.created AS created, r.updated AS updated, r.unchanged AS unchanged,
-       r.rejected AS rejected, r.error AS error
+       r.rejected AS rejected, r.error AS error,
+       COUNT { MATCH (u:ImportUndo) WHERE u.run = r.id } AS undoBatches
 ORDER BY r.startedAt DESC
 LIMIT $limit
 """
@@ -334,6 +335,8 @@ class ImportRunRecord:
     unchanged: int | None
     rejected: int | None
     error: str | None
+    #: Batches written ahead and not yet settled nor undone (a killed or failed run's).
+    undo_batches: int = 0
 
 
 def _now() -> str:
@@ -406,6 +409,7 @@ def import_history(db: Database, limit: int = 20) -> list[ImportRunRecord]:
             r["unchanged"],
             r["rejected"],
             r["error"],
+            r["undoBatches"],
         )
         for r in db.execute(HISTORY, {"limit": limit})
     ]

@@ -68,6 +68,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX activity_date IF NOT EXISTS FOR (n:Activity) ON (n.date)",
     "CREATE INDEX group_kind IF NOT EXISTS FOR (n:Group) ON (n.kind)",
     "CREATE INDEX import_run_hash IF NOT EXISTS FOR (n:ImportRun) ON (n.fileHash)",
+    "CREATE INDEX import_undo_run IF NOT EXISTS FOR (n:ImportUndo) ON (n.run)",
 )
 
 

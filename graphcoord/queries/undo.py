@@ -20,6 +20,8 @@ from graphcoord.queries.imports import CREATE_NEW
 __all__ = [
     "AHEAD_KINDS",
     "create_ahead",
+    "mark_undone",
+    "run_state",
     "settle",
     "undo",
     "unsettled_runs",
@@ -78,12 +80,24 @@ DELETE u
 
 UNDO_RECORDS: LiteralString = """
 MATCH (u:ImportUndo) WHERE u.run IN $runs
-RETURN elementId(u) AS id, u.kind AS kind
+RETURN elementId(u) AS id, u.kind AS kind, size(u.keys) AS rows
 """
 
 SETTLE: LiteralString = """
 MATCH (u:ImportUndo) WHERE u.run IN $runs
 CALL (u) { DELETE u } IN TRANSACTIONS OF 1000 ROWS
+"""
+
+RUN_STATE: LiteralString = """
+MATCH (r:ImportRun {id: $run})
+RETURN r.status AS status, r.file AS file,
+       COUNT { MATCH (u:ImportUndo) WHERE u.run = r.id } AS batches
+"""
+
+MARK_UNDONE: LiteralString = """
+MATCH (r:ImportRun {id: $run})
+SET r.status = 'UNDONE', r.finishedAt = coalesce(r.finishedAt, datetime()),
+    r.undoneAt = datetime()
 """
 
 UNSETTLED_RUNS: LiteralString = """
@@ -105,19 +119,29 @@ def create_ahead(db: Database, run: str, kind: str, rows: Sequence[Mapping[str, 
 
 
 def undo(db: Database, runs: Sequence[str]) -> int:
-    """Delete every row the undo records of ``runs`` list, and the records; how many records.
+    """Delete every row the undo records of ``runs`` list, and the records; how many rows.
 
     Nodes go with their relationships (DETACH DELETE), so the order of the records is free.
     """
     records = db.execute(UNDO_RECORDS, {"runs": list(runs)})
     for record in records:
         db.write(UNDO[record["kind"]], {"id": record["id"]})
-    return len(records)
+    return sum(int(record["rows"]) for record in records)
 
 
 def settle(db: Database, runs: Sequence[str]) -> None:
     """Forget the undo records of ``runs``: what they wrote stays."""
     db.run_autocommit(SETTLE, {"runs": list(runs)})
+
+
+def run_state(db: Database, run: str) -> dict[str, Any] | None:
+    """A run's status and file and how many undo records it left, or ``None`` if unknown."""
+    records = db.execute(RUN_STATE, {"run": run})
+    return dict(records[0]) if records else None
+
+
+def mark_undone(db: Database, run: str) -> None:
+    db.write(MARK_UNDONE, {"run": run})
 
 
 def unsettled_runs(db: Database, file_hash: str, run: str) -> list[str]:
