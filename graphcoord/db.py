@@ -78,7 +78,7 @@ class Database:
         ``parameters``.
         """
         self.round_trips += 1
-        sent = {k: list(v) if isinstance(v, list) else v for k, v in (parameters or {}).items()}
+        sent = {k: _Sent(v) if isinstance(v, list) else v for k, v in (parameters or {}).items()}
         try:
             records, _, _ = self.driver.execute_query(
                 query,
@@ -133,6 +133,19 @@ class Database:
             "agent": info.agent,
             "nodes": records[0]["nodes"],
         }
+
+
+class _Sent(list[Any]):
+    """A list parameter as the driver gets it: a copy, emptied once the query is done, whose
+    ``repr`` is short.
+
+    The driver formats every query's parameters for its debug log even when that log is off
+    (``" ".join(map(repr, fields))`` in ``Bolt5x5.run``): 6.5 ms for an import batch of 5,000
+    contacts. A short ``repr`` also keeps rows (phone numbers) out of that log when it is on.
+    """
+
+    def __repr__(self) -> str:
+        return f"<list of {len(self)}>"
 
 
 def _short(error: BaseException) -> str:
