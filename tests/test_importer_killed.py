@@ -143,7 +143,7 @@ def test_killed_import_undone_leaves_the_graph_as_before(
     assert "still marked RUNNING" in " ".join(refused.stderr.split())
     assert deputies(db) > 0 and fingerprint(db) != untouched  # nothing undone yet
 
-    undone = run_cli(settings, "import", "undo", run["id"], "--force", "--json")
+    undone = run_cli(settings, "import", "undo", run["id"][:8], "--force", "--json")
     assert undone.returncode == 0, undone.stderr
     assert json.loads(undone.stdout) == {
         "run": run["id"],
@@ -157,7 +157,7 @@ def test_killed_import_undone_leaves_the_graph_as_before(
 
 @pytest.mark.parametrize(
     ("run_id", "exit_code", "message"),
-    [("no-such-run", 3, "not found"), (None, 2, "nothing to undo")],
+    [("no-such-run", 3, "not found"), ("", 3, "not found"), (None, 2, "nothing to undo")],
 )
 def test_undo_refuses_what_it_cannot_undo(
     run_id: str | None,
@@ -171,7 +171,7 @@ def test_undo_refuses_what_it_cannot_undo(
     done = run_cli(settings, "import", str(roster(tmp_path)), "--kind", "deputies", "--json")
     assert done.returncode == 0, done.stderr
     finished = fingerprint(db)
-    run_id = run_id or json.loads(done.stdout)["runId"]
+    run_id = json.loads(done.stdout)["runId"] if run_id is None else run_id
     result = run_cli(settings, "import", "undo", run_id, "--force")
     assert result.returncode == exit_code
     assert message in " ".join(result.stderr.split())  # rich wraps long lines

@@ -234,7 +234,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """The latest import runs (RUNNING means it was interrupted: re-run the same file, or
-        `graphcoord import undo RUN --force` to delete what it wrote ahead)."""
+        `graphcoord import undo RUN --force` to delete what it wrote ahead). --json adds each
+        file's SHA-256."""
         db = Database(Settings.from_env())
         try:
             runs = import_history(db, limit)
@@ -244,19 +245,20 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps([run.__dict__ for run in runs], ensure_ascii=False, indent=1))
             return
         table = Table(title="import runs (newest first)")
-        for column in ("started (UTC)", "run", "status", "kind", "file", "sha256"):
+        for column in ("started (UTC)", "run", "status"):
+            table.add_column(column, no_wrap=True)
+        for column in ("kind", "file"):
             table.add_column(column, overflow="fold")
-        table.add_column("created/updated/unchanged/rejected", justify="right")
-        table.add_column("batches to settle or undo", justify="right")
+        table.add_column("created/updated/unchanged/rejected", justify="right", overflow="fold")
+        table.add_column("batches to undo", justify="right")
         for run in runs:
             counts = (run.created, run.updated, run.unchanged, run.rejected)
             table.add_row(
                 run.started_at[:19].replace("T", " "),
-                run.id,
+                run.id[:8],
                 run.status,
                 run.kind,
                 run.file,
-                run.file_hash[:12],
                 "/".join("" if v is None else f"{v:,}" for v in counts),
                 f"{run.undo_batches:,}" if run.undo_batches else "",
             )
@@ -264,7 +266,9 @@ def register(app: typer.Typer) -> None:
 
     @import_app.command("undo")
     def undo(
-        run_id: str = typer.Argument(..., help="The run's id (`graphcoord import history`)."),
+        run_id: str = typer.Argument(
+            ..., help="The run's id, or its start as `graphcoord import history` shows it."
+        ),
         force: bool = typer.Option(
             False, "--force", help="Undo a run still marked RUNNING (its process is gone)."
         ),
@@ -273,13 +277,13 @@ def register(app: typer.Typer) -> None:
         """Delete the rows an interrupted or failed import wrote ahead (the graph as before it)."""
         db = Database(Settings.from_env())
         try:
-            rows = undo_run(db, run_id, force=force)
+            run, rows = undo_run(db, run_id, force=force)
         finally:
             db.close()
         if as_json:
-            typer.echo(json.dumps({"run": run_id, "status": Status.UNDONE, "deletedRows": rows}))
+            typer.echo(json.dumps({"run": run, "status": Status.UNDONE, "deletedRows": rows}))
             return
-        console.print(f"import run {run_id} undone: {rows:,} row(s) it wrote ahead deleted")
+        console.print(f"import run {run} undone: {rows:,} row(s) it wrote ahead deleted")
 
     @import_app.command("template")
     def template(

@@ -29,7 +29,7 @@ from graphcoord.importer.spool import CREATED, Entry
 from graphcoord.model import significant_length
 from graphcoord.queries.imports import stored_state, upsert_validated
 from graphcoord.queries.meta import bump_version
-from graphcoord.queries.undo import AHEAD_KINDS, create_ahead, mark_undone, run_state, undo
+from graphcoord.queries.undo import AHEAD_KINDS, create_ahead, mark_undone, run_states, undo
 
 __all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers", "undo_run"]
 
@@ -170,17 +170,21 @@ def _create(db: Database, run: str, kind: str, rows: list[dict[str, Any]]) -> in
     return len(rows)
 
 
-def undo_run(db: Database, run: str, *, force: bool = False) -> int:
-    """Delete what import run ``run`` wrote ahead and mark it UNDONE; how many rows went.
+def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
+    """Delete what an import run wrote ahead and mark it UNDONE; its id and how many rows went.
 
-    For a run that was killed or failed: a finished run settled or undid its rows itself. A
-    run still marked RUNNING may be alive (another process), and undoing it would delete rows
+    ``run`` is the run's id or a prefix naming one run (as ``import history`` shows it). For a
+    run that was killed or failed: a finished run settled or undid its rows itself. A run
+    still marked RUNNING may be alive (another process), and undoing it would delete rows
     under its feet: it is refused unless ``force`` says its process is gone.
     """
-    state = run_state(db, run)
-    if state is None:
+    states = run_states(db, run) if run else []
+    if not states:
         raise NotFound("import run", run)
-    status = state["status"]
+    if len(states) > 1:
+        raise BadInput(f"{run!r} starts the ids of several import runs: give more of the id")
+    state = states[0]
+    run, status = state["id"], state["status"]
     if not state["batches"]:
         raise BadInput(f"import run {run} ({status}) left no rows written ahead: nothing to undo")
     if status == Status.RUNNING and not force:
@@ -192,4 +196,4 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> int:
     rows = undo(db, [run])
     mark_undone(db, run)
     bump_version(db)
-    return rows
+    return run, rows

@@ -21,7 +21,7 @@ __all__ = [
     "AHEAD_KINDS",
     "create_ahead",
     "mark_undone",
-    "run_state",
+    "run_states",
     "settle",
     "undo",
     "unsettled_runs",
@@ -89,9 +89,10 @@ CALL (u) { DELETE u } IN TRANSACTIONS OF 1000 ROWS
 """
 
 RUN_STATE: LiteralString = """
-MATCH (r:ImportRun {id: $run})
-RETURN r.status AS status, r.file AS file,
+MATCH (r:ImportRun) WHERE r.id STARTS WITH $run
+RETURN r.id AS id, r.status AS status, r.file AS file,
        COUNT { MATCH (u:ImportUndo) WHERE u.run = r.id } AS batches
+LIMIT 2
 """
 
 MARK_UNDONE: LiteralString = """
@@ -134,10 +135,10 @@ def settle(db: Database, runs: Sequence[str]) -> None:
     db.run_autocommit(SETTLE, {"runs": list(runs)})
 
 
-def run_state(db: Database, run: str) -> dict[str, Any] | None:
-    """A run's status and file and how many undo records it left, or ``None`` if unknown."""
-    records = db.execute(RUN_STATE, {"run": run})
-    return dict(records[0]) if records else None
+def run_states(db: Database, prefix: str) -> list[dict[str, Any]]:
+    """The id, status and file of the runs whose id starts with ``prefix`` (at most two: one
+    means the prefix names a run), and how many undo records each left."""
+    return [dict(record) for record in db.execute(RUN_STATE, {"run": prefix})]
 
 
 def mark_undone(db: Database, run: str) -> None:
