@@ -176,3 +176,21 @@ def test_undo_refuses_what_it_cannot_undo(
     assert result.returncode == exit_code
     assert message in " ".join(result.stderr.split())  # rich wraps long lines
     assert fingerprint(db) == finished
+
+
+def test_undo_refuses_a_run_a_later_import_built_on(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    _, _, partial = killed(settings, db, tmp_path)
+    [killed_run] = json.loads(run_cli(settings, "import", "history", "--json").stdout)
+    later = write_csv(
+        tmp_path / "later.csv", ["代表编号", "姓名", "代表层级"], [["L-1", "后来", "市"]]
+    )
+    loaded = run_cli(settings, "import", str(later), "--kind", "deputies")
+    assert loaded.returncode == 0, loaded.stderr
+    before = fingerprint(db)
+
+    refused = run_cli(settings, "import", "undo", killed_run["id"], "--force")
+    assert refused.returncode == 2
+    assert "followed by later.csv (SUCCEEDED)" in " ".join(refused.stderr.split())
+    assert fingerprint(db) == before and partial > 0

@@ -176,7 +176,9 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
     ``run`` is the run's id or a prefix naming one run (as ``import history`` shows it). For a
     run that was killed or failed: a finished run settled or undid its rows itself. A run
     still marked RUNNING may be alive (another process), and undoing it would delete rows
-    under its feet: it is refused unless ``force`` says its process is gone.
+    under its feet: it is refused unless ``force`` says its process is gone. Only the latest
+    import can be undone: a later one may have loaded the same rows (found them stored,
+    unchanged) or linked to them, and would lose them too.
     """
     states = run_states(db, run) if run else []
     if not states:
@@ -187,6 +189,12 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
     run, status = state["id"], state["status"]
     if not state["batches"]:
         raise BadInput(f"import run {run} ({status}) left no rows written ahead: nothing to undo")
+    if state["later"]:
+        raise BadInput(
+            f"import run {run} ({state['file']}) was followed by {', '.join(state['later'])}: "
+            "what it wrote may be part of what they loaded, and undoing it would delete that "
+            "too; only the latest import can be undone"
+        )
     if status == Status.RUNNING and not force:
         raise BadInput(
             f"import run {run} ({state['file']}) is still marked RUNNING: if its process is "

@@ -91,7 +91,12 @@ CALL (u) { DELETE u } IN TRANSACTIONS OF 1000 ROWS
 RUN_STATE: LiteralString = """
 MATCH (r:ImportRun) WHERE r.id STARTS WITH $run
 RETURN r.id AS id, r.status AS status, r.file AS file,
-       COUNT { MATCH (u:ImportUndo) WHERE u.run = r.id } AS batches
+       COUNT { MATCH (u:ImportUndo) WHERE u.run = r.id } AS batches,
+       COLLECT {
+         MATCH (l:ImportRun)
+         WHERE l.startedAt > r.startedAt AND NOT l.status IN ['REJECTED', 'UNDONE']
+         RETURN l.file + ' (' + l.status + ')' AS later ORDER BY l.startedAt
+       } AS later
 LIMIT 2
 """
 
@@ -137,7 +142,8 @@ def settle(db: Database, runs: Sequence[str]) -> None:
 
 def run_states(db: Database, prefix: str) -> list[dict[str, Any]]:
     """The id, status and file of the runs whose id starts with ``prefix`` (at most two: one
-    means the prefix names a run), and how many undo records each left."""
+    means the prefix names a run), how many undo records each left, and the runs after it
+    that may have written (``later``: file and status)."""
     return [dict(record) for record in db.execute(RUN_STATE, {"run": prefix})]
 
 
