@@ -29,7 +29,7 @@ from graphcoord.importer.readers import Sheet
 from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import CREATED, Entry, Spool
 from graphcoord.importer.text import NATIONAL_ID
-from graphcoord.model import AreaKind, basis_for_level, significant_length
+from graphcoord.model import AreaKind, significant_length
 from graphcoord.queries.groups import existing_conveners
 from graphcoord.queries.imports import (
     STATE_FIELDS,
@@ -583,7 +583,7 @@ class Validator:
             facts_of = deputy(model.deputyId)
             if facts_of is not None:
                 facts[model.deputyId] = facts_of
-                row["basis"] = model.basis or basis_for_level(facts_of.level).value
+                row["basis"] = model.with_basis(facts_of.level)
             kind = area_kind(model.areaCode)
             if kind is not None:
                 kinds[model.areaCode] = kind
