@@ -18,7 +18,7 @@ import pytest
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.imports import fingerprint
+from graphcoord.queries.imports import create_run, fingerprint
 from tests.conftest import CLEAN_GRAPH, cli_env, run_cli
 from tests.test_importer_support import load_base, write_csv
 
@@ -194,3 +194,15 @@ def test_undo_refuses_a_run_a_later_import_built_on(
     assert refused.returncode == 2
     assert "followed by later.csv (SUCCEEDED)" in " ".join(refused.stderr.split())
     assert fingerprint(db) == before and partial > 0
+
+
+def test_undo_refuses_a_start_that_names_several_runs(settings: Settings, db: Database) -> None:
+    for run_id in ("ab12-first", "ab34-second"):
+        create_run(db, run_id, file="d.csv", file_hash="0" * 64, kind="deputies")
+    before = fingerprint(db)
+    result = run_cli(settings, "import", "undo", "ab", "--force")
+    assert result.returncode == 2
+    assert "starts the ids of several import runs" in " ".join(result.stderr.split())
+    assert fingerprint(db) == before
+    history = json.loads(run_cli(settings, "import", "history", "--json").stdout)
+    assert {run["status"] for run in history} == {"RUNNING"}  # neither was marked UNDONE
