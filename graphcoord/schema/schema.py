@@ -24,6 +24,7 @@ from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import ParsedDocuments
 from graphcoord.schema.errors import ErrorCodes
+from graphcoord.schema.execution import LeafExecutionContext
 from graphcoord.schema.imports import ImportMutation
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
@@ -74,6 +75,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return GraphcoordSchema(
         query=Query,
         mutation=Mutation,
+        execution_context_class=LeafExecutionContext,
         extensions=[
             ErrorCodes,
             lambda: AddValidationRules(rules),
