@@ -23,6 +23,7 @@ def _serve(settings: Settings) -> None:
         host=settings.http_host,
         port=settings.http_port,
         log_level="info",
+        access_log=settings.access_log,
     )
 
 
@@ -31,11 +32,16 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option(None, help="Address to listen on (GRAPHCOORD_HOST)."),
         port: int = typer.Option(None, help="Port (GRAPHCOORD_PORT)."),
+        access_log: bool = typer.Option(
+            None, "--access-log/--no-access-log", help="Log every request (GRAPHCOORD_ACCESS_LOG)."
+        ),
     ) -> None:
         """Serve GraphQL (with GraphiQL) and the health check."""
         settings = Settings.from_env()
         settings = settings.with_(
-            http_host=host or settings.http_host, http_port=port or settings.http_port
+            http_host=host or settings.http_host,
+            http_port=port or settings.http_port,
+            access_log=settings.access_log if access_log is None else access_log,
         )
         _serve(settings)
 
