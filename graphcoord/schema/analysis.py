@@ -306,17 +306,10 @@ class Hop:
 class EscalationPath:
     cost: float
     target_level: LevelEnum
-    target_deputy_id: strawberry.Private[str]
-    target_brief: strawberry.Private[analysis.DeputyBrief | None]
     deputy_ids: list[str]
     hops: list[Hop]
-
-    @strawberry.field(description="The deputy at the end of the path.")
-    def target(self, info: Ctx) -> Deputy | None:
-        if self.target_brief is not None:
-            brief = self.target_brief
-            return Deputy.from_brief(brief.id, brief.name, brief.level)
-        return deputy_from_id(info, self.target_deputy_id)  # type: ignore[return-value]
+    # Built from the answer, which names every deputy on its paths: no resolver, no query.
+    target: Deputy | None = strawberry.field(description="The deputy at the end of the path.")
 
 
 @strawberry.type(description="A group's coverage: its members' villages and the gaps in its area.")
@@ -513,12 +506,16 @@ class AnalysisQuery:
             level=target_level.value,
             k=k,
         )
+
+        def target(deputy_id: str) -> Deputy:
+            brief = result.deputies[deputy_id]  # the answer names every deputy on its paths
+            return Deputy.from_brief(brief.id, brief.name, brief.level)
+
         return [
             EscalationPath(
                 cost=path.cost,
                 target_level=LevelEnum(path.target_level),
-                target_deputy_id=path.target_deputy_id,
-                target_brief=result.deputies.get(path.target_deputy_id),
+                target=target(path.target_deputy_id),
                 deputy_ids=list(path.deputy_ids),
                 hops=[
                     Hop(
