@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import operator
 from typing import Any
 
 import pytest
 import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graphcoord.auth import Principal
@@ -129,6 +131,33 @@ def test_a_schema_extension_that_resolves_sees_every_field() -> None:
     fast, _ = _schemas([Watch])
     assert _answer(fast, "{ items { name count } }")["errors"] == []
     assert seen.count("name") == 2 and seen.count("count") == 2
+
+
+@strawberry.type
+class Row:
+    key: str
+    size: int
+
+
+@strawberry.type
+class RowQuery:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return [{"key": "a", "size": 1}, {"key": "b", "size": 2}]  # type: ignore[list-item]
+
+
+def test_a_schema_reading_fields_its_own_way_keeps_its_default_resolver() -> None:
+    config = StrawberryConfig(default_resolver=operator.getitem)
+    fast = strawberry.Schema(
+        query=RowQuery, config=config, execution_context_class=LeafExecutionContext
+    )
+    read, _ = plain_leaf_fields(fast._schema)["Row", "key"]
+    assert read({"key": "x"}) == "x"  # the short path reads as the schema's resolver does
+    answer = _answer(fast, "{ rows { key size } }")
+    assert answer == {
+        "data": {"rows": [{"key": "a", "size": 1}, {"key": "b", "size": 2}]},
+        "errors": [],
+    }
 
 
 CASES = {

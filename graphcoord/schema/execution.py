@@ -13,6 +13,7 @@ a value the type refuses — goes graphql-core's way, so errors and nulls read a
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -62,7 +63,14 @@ def plain_leaf_fields(schema: GraphQLSchema) -> LeafFields:
                 and not field.args
                 and is_leaf_type(leaf)
             ):
-                found[graphql_type.name, name] = (field.resolve, leaf)
+                # Strawberry's basic resolver calls ``default_resolver(source, python_name)``;
+                # with the default (getattr) an attrgetter says the same in one call.
+                read = (
+                    attrgetter(definition.python_name)
+                    if definition.default_resolver is getattr
+                    else field.resolve
+                )
+                found[graphql_type.name, name] = (read, leaf)
     _leaf_fields[schema] = found
     return found
 
@@ -87,9 +95,9 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         leaf = self.leaf_fields.get((parent_type.name, field_details_list[0].node.name.value))
         if leaf is not None:
-            resolve, leaf_type = leaf
+            read, leaf_type = leaf
             try:
-                value = resolve(source, None)
+                value = read(source)
                 if value is not None:
                     coerced = leaf_type.coerce_output_value(value)
                     if coerced is not None and coerced is not Undefined:
