@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from tests.conftest import bearer
+from tests.conftest import bearer, data, graphql
 from tests.test_importer_support import counts, load_base, write_csv
 
 MUTATION = """
@@ -148,3 +148,62 @@ def test_only_admins_may_import(
     assert body["errors"][0]["extensions"]["code"] == code
     assert counts(db) == before
     assert not db.execute("MATCH (r:ImportRun) RETURN r")
+
+
+RUNS = """
+query Runs($first: Int, $after: String) {
+  importRuns(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id file fileHash kind status startedAt finishedAt
+                   created updated unchanged rejected error undoBatches } }
+  }
+}
+"""
+
+
+def test_admin_reads_the_import_runs_newest_first(
+    client: TestClient, db: Database, settings: Settings, roster: Path, tmp_path: Path
+) -> None:
+    load_base(db)
+    admin = bearer(settings, "admin")
+    good = upload(client, roster, admin)["data"]["importRoster"]
+    bad_file = write_csv(tmp_path / "bad.csv", HEADER, [["G-3", "", "县", "", "321302001000"]])
+    bad = upload(client, bad_file, admin)["data"]["importRoster"]
+    assert (good["status"], bad["status"]) == ("SUCCEEDED", "REJECTED")
+
+    first = graphql(client, RUNS, {"first": 1}, admin)
+    page = data(first)["importRuns"]
+    assert page["totalCount"] == 2
+    assert page["pageInfo"]["hasNextPage"] is True
+    [newest] = [edge["node"] for edge in page["edges"]]
+    assert newest["id"] == bad["runId"]
+    assert (newest["file"], newest["status"], newest["rejected"]) == ("bad.csv", "REJECTED", 1)
+
+    after = page["pageInfo"]["endCursor"]
+    rest = data(graphql(client, RUNS, {"first": 5, "after": after}, admin))["importRuns"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    [oldest] = [edge["node"] for edge in rest["edges"]]
+    assert oldest["id"] == good["runId"]
+    assert oldest["fileHash"] == good["fileHash"]
+    assert (oldest["kind"], oldest["status"], oldest["created"]) == ("deputies", "SUCCEEDED", 2)
+    assert oldest["finishedAt"] is not None and oldest["undoBatches"] == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        (None, "UNAUTHENTICATED"),
+        ("deputy", "FORBIDDEN"),
+        ("planner", "FORBIDDEN"),
+        ("organizer", "FORBIDDEN"),
+    ],
+    ids=["public", "deputy", "planner", "organizer"],
+)
+def test_only_admins_read_the_import_runs(
+    client: TestClient, settings: Settings, role: str | None, code: str
+) -> None:
+    headers = {} if role is None else bearer(settings, role, "B-C1" if role == "deputy" else None)
+    body = graphql(client, RUNS, {}, headers)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == code

@@ -38,6 +38,7 @@ __all__ = [
     "finish_run",
     "group_ids",
     "import_history",
+    "import_run_page",
     "stored_count",
     "stored_state",
     "upsert_validated",
@@ -64,8 +65,10 @@ RETURN r.id AS id, r.file AS file, r.fileHash AS fileHash, r.kind AS kind, r.sta
        r.rejected AS rejected, r.error AS error,
        COUNT { MATCH (u:ImportUndo) WHERE u.run = r.id } AS undoBatches
 ORDER BY r.startedAt DESC
-LIMIT $limit
+SKIP $skip LIMIT $limit
 """
+
+RUN_COUNT: LiteralString = "MATCH (r:ImportRun) RETURN count(r) AS n"
 
 #: For each row kind, the values compared with a row, in the order the statement returns them.
 STATE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -393,8 +396,8 @@ def finish_run(
     )
 
 
-def import_history(db: Database, limit: int = 20) -> list[ImportRunRecord]:
-    """The latest import runs, newest first."""
+def import_history(db: Database, limit: int = 20, skip: int = 0) -> list[ImportRunRecord]:
+    """The latest import runs, newest first (``skip`` of them left out)."""
     return [
         ImportRunRecord(
             r["id"],
@@ -411,8 +414,13 @@ def import_history(db: Database, limit: int = 20) -> list[ImportRunRecord]:
             r["error"],
             r["undoBatches"],
         )
-        for r in db.execute(HISTORY, {"limit": limit})
+        for r in db.execute(HISTORY, {"limit": limit, "skip": skip})
     ]
+
+
+def import_run_page(db: Database, skip: int, limit: int) -> tuple[int, list[ImportRunRecord]]:
+    """How many import runs there are, and ``limit`` of them after the newest ``skip``."""
+    return int(db.execute(RUN_COUNT)[0]["n"]), import_history(db, limit, skip)
 
 
 # -- the LOAD CSV baseline (benchmarks) -----------------------------------------------------

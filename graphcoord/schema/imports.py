@@ -1,8 +1,10 @@
-"""``importRoster``: the roster importer over GraphQL (multipart upload, admin only).
+"""``importRoster`` and ``importRuns``: the roster importer over GraphQL (admin only).
 
-It runs the same :func:`graphcoord.importer.run_import` as ``graphcoord import`` and returns
-the same report. A file with bad rows is not an error: the report says ``REJECTED`` and lists
-every bad row (the first 1,000; ``badRowCount`` has them all).
+``importRoster`` (a multipart upload) runs the same :func:`graphcoord.importer.run_import` as
+``graphcoord import`` and returns the same report. A file with bad rows is not an error: the
+report says ``REJECTED`` and lists every bad row (the first 1,000; ``badRowCount`` has them
+all). ``importRuns`` is ``graphcoord import history``: the runs recorded in the database,
+newest first.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from strawberry.types import Info
 
 from graphcoord.importer import BadRow, ImportReport, run_import
 from graphcoord.model import ROW_KINDS
+from graphcoord.queries.imports import ImportRunRecord, import_run_page
+from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import IsAdmin
 
 __all__ = [
     "ImportBadRow",
     "ImportKindCount",
     "ImportMutation",
+    "ImportQuery",
     "ImportReportType",
+    "ImportRun",
     "IsAdminUploading",
 ]
 
@@ -105,6 +111,45 @@ class ImportReportType:
         )
 
 
+@strawberry.type(description="One recorded import: its file, outcome and counts.")
+class ImportRun:
+    id: strawberry.ID
+    file: str
+    file_hash: str
+    kind: str
+    status: str = strawberry.field(
+        description="RUNNING (or killed), SUCCEEDED, REJECTED (nothing written), FAILED or UNDONE."
+    )
+    started_at: str
+    finished_at: str | None
+    created: int | None
+    updated: int | None
+    unchanged: int | None
+    rejected: int | None
+    error: str | None
+    undo_batches: int = strawberry.field(
+        description="Batches it wrote ahead and left to settle or undo (a killed or failed run)."
+    )
+
+    @classmethod
+    def from_record(cls, run: ImportRunRecord) -> ImportRun:
+        return cls(
+            id=strawberry.ID(run.id),
+            file=run.file,
+            file_hash=run.file_hash,
+            kind=run.kind,
+            status=run.status,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            created=run.created,
+            updated=run.updated,
+            unchanged=run.unchanged,
+            rejected=run.rejected,
+            error=run.error,
+            undo_batches=run.undo_batches,
+        )
+
+
 def _import_upload(info: Info[Any, Any], data: bytes, name: str, **options: Any) -> ImportReport:
     """Save the upload to a temporary file (keeping its suffix) and import it."""
     settings = info.context.settings
@@ -166,3 +211,16 @@ class ImportMutation:
             allow_partial=allow_partial,
         )
         return ImportReportType.from_report(report)
+
+
+@strawberry.type
+class ImportQuery:
+    @strawberry.field(permission_classes=[IsAdmin], description="Import runs, newest first.")
+    async def import_runs(
+        self, info: Info[Any, Any], first: int | None = None, after: str | None = None
+    ) -> Connection[ImportRun]:
+        window = page_window(first, after, info.context.settings)
+        total, runs = await info.context.run(
+            import_run_page, info.context.db, window.skip, window.limit + 1
+        )
+        return connection_from_rows(runs, window, total, ImportRun.from_record)

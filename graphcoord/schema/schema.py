@@ -25,7 +25,7 @@ from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import ParsedDocuments
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.execution import LeafExecutionContext
-from graphcoord.schema.imports import ImportMutation
+from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.planning import PlanningMutation
@@ -37,6 +37,7 @@ QUERY_PARTS: tuple[type, ...] = (
     DirectoryQuery,
     AnalysisQuery,
     IssueQuery,
+    ImportQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation, ImportMutation)
 
