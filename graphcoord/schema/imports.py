@@ -10,6 +10,7 @@ newest first.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -133,21 +134,7 @@ class ImportRun:
 
     @classmethod
     def from_record(cls, run: ImportRunRecord) -> ImportRun:
-        return cls(
-            id=strawberry.ID(run.id),
-            file=run.file,
-            file_hash=run.file_hash,
-            kind=run.kind,
-            status=run.status,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            created=run.created,
-            updated=run.updated,
-            unchanged=run.unchanged,
-            rejected=run.rejected,
-            error=run.error,
-            undo_batches=run.undo_batches,
-        )
+        return cls(**{**asdict(run), "id": strawberry.ID(run.id)})
 
 
 def _import_upload(info: Info[Any, Any], data: bytes, name: str, **options: Any) -> ImportReport:
