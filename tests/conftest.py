@@ -27,7 +27,8 @@ from graphcoord.localserver import LocalNeo4j
 CLEAN_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -44,7 +45,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     state = tmp_path_factory.mktemp("graphcoord-state")
     settings = Settings.from_env({}).with_(
         state_dir=state,
-        bolt_port=_free_port(),
+        bolt_port=free_port(),
         neo4j_heap=os.environ.get("GRAPHCOORD_TEST_NEO4J_HEAP", "1g"),
         neo4j_pagecache="256m",
         jwt_secret="test-secret-not-for-production-0123456789",

@@ -4,7 +4,6 @@ deputy changes through GraphQL. Screenshots go to ``test-artifacts/citizen/``.""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.queries.dataset import write_dataset
-from tests.conftest import bearer
+from tests.conftest import bearer, free_port
 from tests.factories import VILLAGE_A
 from tests.test_citizen_tracking import citizen_city
 
@@ -38,17 +37,11 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "citizen"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(settings: Settings, db: Database) -> Iterator[tuple[str, Settings]]:
     """The real app served by uvicorn in a background thread, on the small city."""
     write_dataset(db, citizen_city())
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     app_settings = settings.with_(rate_limit_per_minute=100, public_base_url=base)
     server_db = Database(app_settings)

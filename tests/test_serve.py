@@ -13,13 +13,13 @@ import pytest
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from tests.conftest import _free_port, bearer, cli_env
+from tests.conftest import bearer, cli_env, free_port
 
 
 @contextmanager
 def served(settings: Settings, *args: str, **env: str) -> Iterator[tuple[str, list[str]]]:
     """``graphcoord serve ARGS`` on a free port; yields its URL and, once stopped, its log."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "graphcoord", "serve", "--port", str(port), *args],
         env=cli_env(settings, **env),
