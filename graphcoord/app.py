@@ -115,8 +115,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm:
             threading.Thread(target=_warm_caches, args=(db,), daemon=True).start()
-        yield
-        db.close()
+        await db.open_async()
+        try:
+            yield
+        finally:
+            await db.close_async()
+            db.close()
 
     graphql_app = GraphcoordGraphQL(db, settings)
     app = Starlette(

@@ -84,31 +84,34 @@ def test_graphiql_is_served(client: TestClient) -> None:
 
 
 @pytest.mark.skipif("NEO4J_URI" in os.environ, reason="stops the local server")
+@pytest.mark.parametrize(
+    ("query", "role"),
+    [
+        ("{ nodeCounts { label } }", "admin"),  # the sync driver, in a worker thread
+        # the graph version read by the loop's async driver, then the analysis
+        ('{ coverage(areaCode: "320000000000") { villageCount } }', "planner"),
+    ],
+)
 def test_database_down_gives_503_then_recovers(
-    client: TestClient, settings: Settings, db: Database
+    client: TestClient, settings: Settings, db: Database, query: str, role: str
 ) -> None:
     server = LocalNeo4j(settings)
+    db.write("CREATE (:Area {code: '320000000000', name: '江苏省', kind: 'PROVINCE'})")
     assert client.get("/health").status_code == 200
     server.stop()
     try:
         down = client.get("/health")
         assert down.status_code == 503
         assert "not available" in down.json()["error"]
-        graphql = client.post(
-            "/graphql",
-            json={"query": "{ nodeCounts { label } }"},
-            headers=bearer(settings, "admin"),
-        )
+        graphql = client.post("/graphql", json={"query": query}, headers=bearer(settings, role))
         assert graphql.status_code == 503
         error = graphql.json()["errors"][0]
         assert error["extensions"]["code"] == "UNAVAILABLE"
         assert "graphcoord db start" in error["message"]
     finally:
         server.start()
-    # Same app, same driver: it recovers without a restart.
+    # Same app, same drivers: it recovers without a restart.
     assert client.get("/health").status_code == 200
-    again = client.post(
-        "/graphql", json={"query": "{ nodeCounts { label } }"}, headers=bearer(settings, "admin")
-    )
+    again = client.post("/graphql", json={"query": query}, headers=bearer(settings, role))
     assert again.status_code == 200
     assert "errors" not in again.json()

@@ -57,6 +57,21 @@ def test_planner_adds_and_removes_a_contact(
     assert count(db, "MATCH ()-[c:CONTACTS]->() RETURN count(c)") == 1
 
 
+def test_coverage_after_a_contact_is_read_again(
+    city: TestClient, settings: Settings, db: Database
+) -> None:
+    """The projection cache answers until a write: the next request's version read sees it."""
+    planner = bearer(settings, "planner")
+    query = "query($a: String!) { coverage(areaCode: $a) { villageCount coveredCount } }"
+    county = {"a": factories.COUNTY["code"]}
+    assert graphql(city, query, county, planner)["data"]["coverage"]["coveredCount"] == 0
+    assert graphql(city, query, county, planner)["data"]["coverage"]["coveredCount"] == 0
+    added = graphql(city, ADD, {"d": "T1", "v": factories.VILLAGE_A["code"]}, planner)
+    assert "errors" not in added, added
+    after = graphql(city, query, county, planner)["data"]["coverage"]
+    assert after == {"villageCount": 2, "coveredCount": 1}
+
+
 @pytest.mark.parametrize(
     ("deputy", "village", "code", "message"),
     [
