@@ -130,17 +130,12 @@ def coverage(db: Database, area_code: str | None = None, *, top: int = 10) -> an
 
 
 def coverage_with_areas(
-    db: Database,
-    area_code: str | None = None,
-    *,
-    top: int = 10,
-    version: proj.Version | None = None,
+    db: Database, area_code: str | None = None, *, top: int = 10
 ) -> tuple[an.CoverageReport, Mapping[str, Mapping[str, Any]]]:
     """:func:`coverage` and the areas of the scope it read (code -> name, kind, parent,
     population; empty for the whole graph), so that a caller can show the villages of the
-    report without reading them again. ``version``: the graph version the caller has read
-    (:func:`~graphcoord.queries.projection.version_token`), or ``None`` to read it here."""
-    G = proj.get_projection(db, area_code, proj.SUMMARY, version=version)
+    report without reading them again."""
+    G = proj.get_projection(db, area_code, proj.SUMMARY)
     report = _run(an.coverage_report, G, area_code, top=min(top, SUMMARY_TOP))
     return report, _AreaAttributes(G) if G.graph.get("named", True) else {}
 
@@ -341,19 +336,17 @@ def escalate(
     deputy_id: str | None = None,
     level: str | None = None,
     k: int = 3,
-    version: proj.Version | None = None,
 ) -> Escalation:
     """The ``k`` cheapest explained paths to a deputy of ``level``.
 
     Start from exactly one of ``village_code``, ``issue_id`` (its RAISED_IN village; a
     township-or-higher issue starts from its first tracking deputy) or ``deputy_id``. ``level``
     defaults to :func:`~graphcoord.analytics.default_target_level` of the village (or of the
-    issue's area): a village's issue goes to the township congress. ``version`` as for
-    :func:`coverage_with_areas`.
+    issue's area): a village's issue goes to the township congress.
     """
     if sum(x is not None for x in (village_code, issue_id, deputy_id)) != 1:
         raise BadInput("give exactly one start: a village, an issue or a deputy")
-    G, H = proj.get_hop_graph(db, version=version)
+    G, H = proj.get_hop_graph(db)
     scope_kind = "VILLAGE"
     if issue_id is not None:
         place = proj.issue_place(db, issue_id)

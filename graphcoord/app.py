@@ -115,12 +115,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm:
             threading.Thread(target=_warm_caches, args=(db,), daemon=True).start()
-        await db.open_async()
-        try:
-            yield
-        finally:
-            await db.close_async()
-            db.close()
+        yield
+        db.close()
 
     graphql_app = GraphcoordGraphQL(db, settings)
     app = Starlette(

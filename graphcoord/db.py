@@ -4,28 +4,21 @@
 ``database_`` set, turns connection failures into :class:`DatabaseUnavailable` (a 503 on HTTP,
 ``UNAVAILABLE`` in GraphQL) and counts round trips so tests can prove the absence of N+1.
 The driver reconnects by itself when the server comes back, so recovery needs no restart.
-
-An application's event loop may also hold an async driver (:meth:`Database.open_async`, from the
-app's lifespan): :meth:`Database.execute_async` then reads without handing the call to a worker
-thread, which a request that only needs a small read (the projection cache's version check)
-would otherwise pay for twice, there and back.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, RoutingControl
+from neo4j import Driver, GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graphcoord.config import Settings
 from graphcoord.errors import DatabaseAuthError, DatabaseUnavailable
-from graphcoord.threads import blocking
 
 __all__ = ["Database", "Record"]
 
@@ -49,7 +42,6 @@ class Database:
         self.settings = settings
         self._driver: Driver | None = None
         self._lock = threading.Lock()
-        self._async_drivers: dict[asyncio.AbstractEventLoop, AsyncDriver] = {}
         self.round_trips = 0
 
     @property
@@ -73,47 +65,6 @@ class Database:
             if self._driver is not None:
                 self._driver.close()
                 self._driver = None
-
-    async def open_async(self) -> None:
-        """Give the running event loop an async driver, for :meth:`execute_async`.
-
-        An async driver belongs to the loop it runs on; the app's lifespan opens one for the
-        server's loop and closes it with :meth:`close_async`.
-        """
-        loop = asyncio.get_running_loop()
-        if loop not in self._async_drivers:
-            self._async_drivers[loop] = AsyncGraphDatabase.driver(
-                self.settings.uri,
-                auth=(self.settings.neo4j_username, self.settings.password),
-                **_DRIVER_OPTIONS,
-            )
-
-    async def close_async(self) -> None:
-        """Close the running loop's async driver, if it has one."""
-        driver = self._async_drivers.pop(asyncio.get_running_loop(), None)
-        if driver is not None:
-            await driver.close()
-
-    async def execute_async(
-        self, query: LiteralString, parameters: Mapping[str, Any] | None = None
-    ) -> list[Record]:
-        """:meth:`execute` (a read) awaited on the running loop.
-
-        Through the loop's async driver when it has one; otherwise :meth:`execute` in a worker
-        thread, so callers outside an application (scripts, tests) need not open one.
-        """
-        driver = self._async_drivers.get(asyncio.get_running_loop())
-        if driver is None:
-            return await blocking(self.execute, query, parameters)
-        self.round_trips += 1
-        with self._translated():
-            records, _, _ = await driver.execute_query(
-                query,
-                parameters_=dict(parameters or {}),
-                database_=self.settings.neo4j_database,
-                routing_=RoutingControl.READ,
-            )
-        return records
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

@@ -87,8 +87,8 @@ def test_graphiql_is_served(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "role"),
     [
-        ("{ nodeCounts { label } }", "admin"),  # the sync driver, in a worker thread
-        # the graph version read by the loop's async driver, then the analysis
+        ("{ nodeCounts { label } }", "admin"),
+        # an analysis: the projection cache's version check meets the stopped server
         ('{ coverage(areaCode: "320000000000") { villageCount } }', "planner"),
     ],
 )
@@ -110,7 +110,7 @@ def test_database_down_gives_503_then_recovers(
         assert "graphcoord db start" in error["message"]
     finally:
         server.start()
-    # Same app, same drivers: it recovers without a restart.
+    # Same app, same driver: it recovers without a restart.
     assert client.get("/health").status_code == 200
     again = client.post("/graphql", json={"query": query}, headers=bearer(settings, role))
     assert again.status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -88,69 +87,6 @@ def test_unreachable_server_is_a_clear_error(settings: Settings) -> None:
             nowhere.execute("RETURN 1")
     finally:
         nowhere.close()
-
-
-def test_execute_async_reads_on_the_loop_once_opened(db: Database) -> None:
-    db.write("CREATE (:Area {code: $code})", {"code": "320000000000"})
-    query = "MATCH (a:Area) RETURN a.code AS code, $tag AS tag"
-    seen: list[tuple[bool, str]] = []
-
-    async def read() -> None:
-        # Without an async driver for this loop: the sync driver in a worker thread.
-        records = await db.execute_async(query, {"tag": "thread"})
-        seen.append((bool(db._async_drivers), records[0]["tag"]))
-        await db.open_async()
-        await db.open_async()  # once per loop
-        assert len(db._async_drivers) == 1
-        records = await db.execute_async(query, {"tag": "loop"})
-        seen.append((bool(db._async_drivers), records[0]["tag"]))
-        assert records[0]["code"] == "320000000000"
-        await db.close_async()
-        await db.close_async()  # nothing left to close
-
-    before = db.round_trips
-    asyncio.run(read())
-    assert seen == [(False, "thread"), (True, "loop")]
-    assert db._async_drivers == {}
-    assert db.round_trips - before == 2
-
-
-@pytest.mark.parametrize(
-    ("overrides", "error", "message"),
-    [
-        (
-            {"neo4j_uri": "bolt://127.0.0.1:9", "neo4j_password": "x" * 8},
-            DatabaseUnavailable,
-            "not available",
-        ),
-        (
-            {"neo4j_password": "definitely-not-the-password"},
-            DatabaseAuthError,
-            "refused the credentials",
-        ),
-    ],
-)
-def test_execute_async_errors_read_as_the_sync_ones(
-    settings: Settings,
-    db: Database,
-    overrides: dict[str, str],
-    error: type[Exception],
-    message: str,
-) -> None:
-    other = Database(settings.with_(**overrides))
-
-    async def read() -> None:
-        await other.open_async()
-        try:
-            await other.execute_async("RETURN 1 AS one")
-        finally:
-            await other.close_async()
-
-    try:
-        with pytest.raises(error, match=message):
-            asyncio.run(read())
-    finally:
-        other.close()
 
 
 @local_only

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from starlette.testclient import TestClient
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries import projection as proj
-from graphcoord.schema import context as schema_context
 from graphcoord.seeding.suqian import SUQIAN_COMPLIANCE_MISSES, SUQIAN_FRAGILE_VILLAGES
 from tests.conftest import bearer, data, graphql
 
@@ -302,55 +298,3 @@ def test_group_compliance_and_coverage(api: TestClient, planner: dict[str, str])
 def test_analysis_needs_a_token(api: TestClient) -> None:
     body = graphql(api, '{ coverage(areaCode: "321322000000") { villageCount } }')
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-
-
-INLINE_CASES = {
-    "coverage": (
-        """query($a: String!) { coverage(areaCode: $a) { villageCount coveredCount coverageRate
-            byLevel { level coveredCount } fragile(first: 5) { edges { node { code name } } }
-            load { gini max } } }""",
-        {"a": SHUYANG},
-    ),
-    "escalation": (
-        """query($v: String!) { escalationPaths(villageCode: $v, targetLevel: NATIONAL, k: 3)
-            { cost target { id name } hops { from to relation reason } } }""",
-        {"v": "321322102200"},
-    ),
-}
-
-
-@pytest.mark.parametrize("case", sorted(INLINE_CASES))
-def test_analyses_answer_alike_inline_and_in_a_thread(
-    api: TestClient, planner: dict[str, str], monkeypatch: pytest.MonkeyPatch, case: str
-) -> None:
-    """A small cached projection is analysed on the event loop, a large one in a worker
-    thread; the answer is the same either way."""
-    query, variables = INLINE_CASES[case]
-    handed: list[Any] = []
-    blocking = schema_context.blocking
-
-    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-        handed.append(function)
-        return await blocking(function, *args, **kwargs)
-
-    monkeypatch.setattr(schema_context, "blocking", counted)
-    data(graphql(api, query, variables, planner))  # the projection is read and cached
-    handed.clear()
-    inline = data(graphql(api, query, variables, planner))
-    assert handed == []
-    monkeypatch.setattr(proj, "INLINE_NODES", 0)
-    threaded = data(graphql(api, query, variables, planner))
-    assert len(handed) == 1
-    assert threaded == inline
-
-
-def test_analyses_of_one_request_read_the_graph_version_once(
-    api: TestClient, planner: dict[str, str], suqian_db: Database
-) -> None:
-    query = """query($a: String!) { a: coverage(areaCode: $a) { villageCount }
-        b: coverage(areaCode: $a) { coveredCount } }"""
-    data(graphql(api, query, {"a": SHUYANG}, planner))  # cached
-    before = suqian_db.round_trips
-    both = data(graphql(api, query, {"a": SHUYANG}, planner))
-    assert suqian_db.round_trips - before == 1
-    assert both == {"a": {"villageCount": 487}, "b": {"coveredCount": 487}}

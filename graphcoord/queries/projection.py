@@ -32,10 +32,7 @@ Deputies that a part needs (a group's members, a chain's workers) are added even
 :func:`get_projection` and :func:`get_hop_graph` keep the last projection of each
 (database, scope, parts) and the escalation hop graph, and re-read only when
 :func:`~graphcoord.queries.meta.graph_version` (or the node or relationship count) has changed:
-one cheap round trip per call. A caller that checked the version itself (on the event loop,
-with :func:`version_token_async`) passes it as ``version``, and asks :meth:`ProjectionCache.held`
-whether the projection at that version is in memory and small enough to analyse inline
-(:data:`INLINE_NODES`).
+one cheap round trip per call.
 """
 
 from __future__ import annotations
@@ -62,13 +59,11 @@ __all__ = [
     "COVERAGE",
     "ESCALATION",
     "GROUPS",
-    "INLINE_NODES",
     "PEERS",
     "SUMMARY",
     "IssuePlace",
     "Part",
     "ProjectionCache",
-    "Version",
     "cache",
     "deputy_exists",
     "get_hop_graph",
@@ -76,7 +71,6 @@ __all__ = [
     "issue_place",
     "project",
     "version_token",
-    "version_token_async",
 ]
 
 
@@ -487,31 +481,15 @@ RETURN version, nodes, relationships
 """
 
 
-Version = tuple[int, int, int]
-
-#: Projections of at most this many nodes are small enough to analyse on the event loop (a
-#: city: Suqian's escalation projection has 9,348 nodes, an answer costs ~2 ms of CPU); larger
-#: ones (a province, the nation) are analysed in a worker thread.
-INLINE_NODES = 20_000
-
-
-def version_token(db: Database) -> Version:
+def version_token(db: Database) -> tuple[int, int, int]:
     """:func:`~graphcoord.queries.meta.graph_version` plus the node and relationship counts."""
-    return _version(db.execute(VERSION_TOKEN)[0])
-
-
-async def version_token_async(db: Database) -> Version:
-    """:func:`version_token` awaited on the event loop (:meth:`Database.execute_async`)."""
-    return _version((await db.execute_async(VERSION_TOKEN))[0])
-
-
-def _version(record: Any) -> Version:
+    record = db.execute(VERSION_TOKEN)[0]
     return int(record["version"]), int(record["nodes"]), int(record["relationships"])
 
 
 @dataclass
 class _Entry:
-    version: Version
+    version: tuple[int, int, int]
     graph: nx.DiGraph
     hop_graph: nx.DiGraph | None = None
 
@@ -538,11 +516,7 @@ class ProjectionCache:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())
 
-    @staticmethod
-    def _key(db: Database, scope: str | None, parts: frozenset[Part]) -> tuple[Any, ...]:
-        return (db.uri, db.settings.neo4j_database, scope, parts)
-
-    def _get(self, key: tuple[Any, ...], version: Version) -> _Entry | None:
+    def _get(self, key: tuple[Any, ...], version: tuple[int, int, int]) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry.version != version:
@@ -557,33 +531,11 @@ class ProjectionCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def held(
-        self,
-        db: Database,
-        version: Version,
-        scope: str | None = None,
-        parts: Iterable[Part | str] = COVERAGE,
-    ) -> bool:
-        """Whether the projection at ``version`` is in memory (with its hop graph, for
-        :data:`ESCALATION`) and has at most :data:`INLINE_NODES` nodes."""
-        wanted = frozenset(Part(p) for p in parts)
-        entry = self._get(self._key(db, scope, wanted), version)
-        return (
-            entry is not None
-            and entry.graph.number_of_nodes() <= INLINE_NODES
-            and (wanted != ESCALATION or entry.hop_graph is not None)
-        )
-
     def entry(
-        self,
-        db: Database,
-        scope: str | None,
-        parts: frozenset[Part],
-        version: Version | None = None,
+        self, db: Database, scope: str | None, parts: frozenset[Part]
     ) -> tuple[_Entry, tuple[Any, ...]]:
-        key = self._key(db, scope, parts)
-        if version is None:
-            version = version_token(db)
+        key = (db.uri, db.settings.neo4j_database, scope, parts)
+        version = version_token(db)
         entry = self._get(key, version)
         if entry is not None:
             return entry, key
@@ -596,20 +548,14 @@ class ProjectionCache:
         return entry, key
 
     def projection(
-        self,
-        db: Database,
-        scope: str | None = None,
-        parts: Iterable[Part | str] = COVERAGE,
-        version: Version | None = None,
+        self, db: Database, scope: str | None = None, parts: Iterable[Part | str] = COVERAGE
     ) -> nx.DiGraph:
         wanted = frozenset(Part(p) for p in parts)
-        return self.entry(db, scope, wanted, version)[0].graph
+        return self.entry(db, scope, wanted)[0].graph
 
-    def hop_graph(
-        self, db: Database, version: Version | None = None
-    ) -> tuple[nx.DiGraph, nx.DiGraph]:
+    def hop_graph(self, db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
         """The whole graph's escalation projection and its hop graph (built once per version)."""
-        entry, key = self.entry(db, None, ESCALATION, version)
+        entry, key = self.entry(db, None, ESCALATION)
         if entry.hop_graph is None:
             with self._key_lock(key):
                 if entry.hop_graph is None:
@@ -622,23 +568,18 @@ cache = ProjectionCache()
 
 
 def get_projection(
-    db: Database,
-    scope: str | None = None,
-    parts: Iterable[Part | str] = COVERAGE,
-    *,
-    version: Version | None = None,
+    db: Database, scope: str | None = None, parts: Iterable[Part | str] = COVERAGE
 ) -> nx.DiGraph:
     """The projection of ``scope`` with ``parts``, from the cache unless the graph changed.
 
-    ``version`` is the :func:`version_token` the caller has just read (``None``: read it now).
     The graph is shared between callers: treat it as read-only.
     """
-    return cache.projection(db, scope, parts, version)
+    return cache.projection(db, scope, parts)
 
 
-def get_hop_graph(db: Database, *, version: Version | None = None) -> tuple[nx.DiGraph, nx.DiGraph]:
+def get_hop_graph(db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
     """The whole graph's escalation projection and its hop graph, cached like projections."""
-    return cache.hop_graph(db, version)
+    return cache.hop_graph(db)
 
 
 # -- small lookups the analysis service needs ---------------------------------------------------

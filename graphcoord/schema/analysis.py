@@ -17,7 +17,6 @@ from graphcoord import analysis
 from graphcoord import analytics as an
 from graphcoord.model import Level as LevelEnum
 from graphcoord.queries import areas as area_queries
-from graphcoord.queries import projection as proj
 from graphcoord.queries.areas import Area as AreaRow
 from graphcoord.schema.context import Context
 from graphcoord.schema.directory import check_area_code
@@ -200,9 +199,7 @@ class Coverage:
 
 
 async def area_coverage(info: Ctx, code: str) -> Coverage:
-    report, places = await info.context.analyse(
-        analysis.coverage_with_areas, code, scope=code, parts=proj.SUMMARY
-    )
+    report, places = await info.context.run(analysis.coverage_with_areas, info.context.db, code)
     return Coverage.from_report(report, places)
 
 
@@ -501,11 +498,9 @@ class AnalysisQuery:
             from graphcoord.errors import BadInput
 
             raise BadInput("k must be between 1 and 20")
-        result = await info.context.analyse(
+        result = await info.context.run(
             analysis.escalate,
-            scope=None,
-            parts=proj.ESCALATION,
-            inline=issue_id is None,  # an issue's place is read from the database
+            info.context.db,
             village_code=village_code,
             issue_id=str(issue_id) if issue_id is not None else None,
             level=target_level.value,
