@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -42,7 +43,7 @@ def web(settings: Settings, db: Database) -> Iterator[TestClient]:
         yield client
 
 
-def post_form(client: TestClient, code: str = VILLAGE_A["code"], **changes: str) -> object:
+def post_form(client: TestClient, code: str = VILLAGE_A["code"], **changes: str) -> Any:
     page = client.get(f"/v/{code}")
     return client.post(f"/v/{code}", data={**VALID, "csrf": csrf_of(page.text), **changes})
 

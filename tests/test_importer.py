@@ -504,8 +504,8 @@ def test_template_round_trip(settings: Settings, cli: Runner, db: Database, tmp_
         "liaisons": 1,
     }
     single = tmp_path / "deputies.xlsx"
-    result = cli("import", "template", "--kind", "deputies", "--out", str(single))
-    assert result.returncode == 0
+    template = cli("import", "template", "--kind", "deputies", "--out", str(single))
+    assert template.returncode == 0
     code, report = imported(cli, str(single), "--kind", "deputies")
     assert code == 0, report
     assert report["counts"]["deputies"]["unchanged"] == 2

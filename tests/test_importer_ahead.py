@@ -63,7 +63,7 @@ class Probe:
 
     def phase(self, name: str, total: int | None) -> None:
         if name in ("writing", "counting"):
-            self.after_validation = int(self.db.execute(self.count)[0]["n"])  # type: ignore[arg-type]
+            self.after_validation = int(self.db.execute(self.count)[0]["n"])
 
     def advance(self, rows: int) -> None:
         return None
@@ -78,12 +78,16 @@ def prepare(db: Database, kind: str, tmp_path: Path) -> Path:
 
 
 def stored(db: Database, kind: str) -> int:
-    return int(db.execute(CASES[kind][1])[0]["n"])  # type: ignore[arg-type]
+    return int(db.execute(CASES[kind][1])[0]["n"])
 
 
-def imported(db: Database, kind: str, path: Path, **options: bool) -> tuple[ImportReport, Probe]:
+def imported(
+    db: Database, kind: str, path: Path, *, allow_partial: bool = False
+) -> tuple[ImportReport, Probe]:
     probe = Probe(db, CASES[kind][1])
-    report = run_import(db, path, kind=kind, batch_size=BATCH, progress=probe, **options)
+    report = run_import(
+        db, path, kind=kind, batch_size=BATCH, progress=probe, allow_partial=allow_partial
+    )
     return report, probe
 
 
