@@ -12,6 +12,10 @@ not be imported again as it was.
 Only files of one kind are written ahead (their references all point into the database, never
 to rows of the same file still waiting in the spool), and only new rows (an update has no
 cheap undo); writing ahead stops at the first bad row unless the import loads the good part.
+
+Contacts go further (:meth:`WriteAhead.check_contacts`): a batch is sent before its references
+are looked up, and the statement that creates the new contacts checks them itself; what it
+leaves alone comes back to be reported or classified by the validator as usual.
 """
 
 from __future__ import annotations
@@ -29,12 +33,23 @@ from graphcoord.importer.spool import CREATED, Entry
 from graphcoord.model import significant_length
 from graphcoord.queries.imports import stored_state, upsert_validated
 from graphcoord.queries.meta import bump_version
-from graphcoord.queries.undo import AHEAD_KINDS, create_ahead, mark_undone, run_states, undo
+from graphcoord.queries.undo import (
+    AHEAD_KINDS,
+    CheckedContacts,
+    create_ahead,
+    create_contacts_checked,
+    mark_undone,
+    run_states,
+    undo,
+)
 
 __all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers", "undo_run"]
 
 #: Write transactions in flight at once (Neo4j runs them on separate cores).
 PARALLEL_WRITES = 2
+
+#: What the validator does with a checked batch once the database has answered.
+Settle = Callable[[CheckedContacts], None]
 
 
 class Writers:
@@ -84,14 +99,18 @@ class WriteAhead:
         self.report = report
         self.run_id = report.run_id
         self.writers = {kind: Writers(PARALLEL_WRITES) for kind in AHEAD_KINDS}
+        #: Contacts created by :meth:`check_contacts`.
+        self.checked = 0
         #: Codes of the areas sent in the last batch (maybe not committed yet), and the rows
         #: held back because their parent is among them.
         self._last_areas: set[str] = set()
         self._held_areas: list[dict[str, Any]] = []
+        self._checking: deque[tuple[Future[CheckedContacts], Settle]] = deque()
+        self._check_pool = ThreadPoolExecutor(PARALLEL_WRITES, "graphcoord-check")
 
     @property
     def written(self) -> int:
-        return sum(writers.written for writers in self.writers.values())
+        return self.checked + sum(writers.written for writers in self.writers.values())
 
     def active(self) -> bool:
         """Whether new rows may still go ahead: not once a bad row dooms the whole file."""
@@ -109,6 +128,24 @@ class WriteAhead:
             rows = self._areas_ready(rows)
         self._send(row_kind, rows)
         return [entry for entry in entries if entry[1] != CREATED]
+
+    def check_contacts(self, rows: list[dict[str, Any]], settle: Settle) -> None:
+        """Send new contacts to be checked and created by one statement each batch; ``settle``
+        gets what the statement did, in the caller's thread, in the order batches were sent.
+
+        As with the other writes, :data:`PARALLEL_WRITES` batches are in flight at most.
+        """
+        while len(self._checking) >= PARALLEL_WRITES:
+            self._settle_oldest()
+        call = partial(create_contacts_checked, self.db, self.run_id, rows)
+        self._checking.append((self._check_pool.submit(call), settle))
+
+    def _settle_oldest(self) -> None:
+        future, settle = self._checking.popleft()
+        checked = future.result()
+        self.report.count("contacts").created += checked.made
+        self.checked += checked.made
+        settle(checked)
 
     def _send(self, row_kind: str, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -143,6 +180,8 @@ class WriteAhead:
     def drain(self) -> None:
         """Wait for every batch in flight (a failed one raises here), then send the areas
         still held back and wait for them."""
+        while self._checking:  # settling may report rows, or offer them to the writers below
+            self._settle_oldest()
         for writers in self.writers.values():
             writers.drain()
         if self._held_areas:
@@ -151,6 +190,10 @@ class WriteAhead:
             self.writers["areas"].drain()
 
     def close(self) -> None:
+        for future, _ in self._checking:
+            future.cancel()
+        self._checking.clear()
+        self._check_pool.shutdown(wait=True)
         for writers in self.writers.values():
             writers.close()
 

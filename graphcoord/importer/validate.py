@@ -7,6 +7,10 @@ chains in the file or the database, the model's rules from :mod:`graphcoord.rule
 stored state that tells created from updated from unchanged; a batch's lookups run in a thread
 while the next batch is parsed. Checks that need a whole sheet
 (forward references between areas, one convener per group) run when the sheet ends.
+
+A contacts file written ahead skips the lookups: each batch goes to the statement that creates
+the contacts passing the same checks (:meth:`WriteAhead.check_contacts`), and only the rows it
+refuses come back through the lookups' path — to be reported, or classified as stored.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,6 +45,7 @@ from graphcoord.queries.imports import (
     stored_count,
     stored_state,
 )
+from graphcoord.queries.undo import CheckedContacts
 from graphcoord.rules import (
     DeputyFacts,
     Violation,
@@ -390,6 +396,43 @@ class Validator:
                     self.known.areas.pop(item.model.code, None)
         self._classify_and_spool(spec, good)
 
+    # -- contacts checked by the write ---------------------------------------------------
+    def checks_by_writing(self, spec: KindSpec) -> bool:
+        """Whether a batch of ``spec`` goes straight to a checked write (no lookups first)."""
+        return spec.name == "contacts" and self.ahead is not None and self.ahead.active()
+
+    def write_checked(self, sheet: Sheet, spec: KindSpec, pending: list[_Pending]) -> None:
+        """Send a contacts batch to be checked and created at once (see the module's notes)."""
+        assert self.ahead is not None
+        rows = []
+        for item in pending:
+            item.rows = spec.to_rows(item.model)
+            rows.append(item.rows[0][1])
+        self.ahead.check_contacts(rows, partial(self._settle_checked, sheet, spec, pending))
+
+    def _settle_checked(
+        self, sheet: Sheet, spec: KindSpec, pending: list[_Pending], checked: CheckedContacts
+    ) -> None:
+        """Put the rows a checked write refused through the usual checks, with what the
+        write found of their deputies and areas as the lookups' answer."""
+        if not checked.refused:
+            return
+        items = [pending[refused.index] for refused in checked.refused]
+        deputies: dict[str, DeputyFacts] = {}
+        kinds: dict[str, str] = {}
+        for item, refused in zip(items, checked.refused, strict=True):
+            model: ContactRow = item.model
+            if refused.deputy is not None:
+                deputies[model.deputyId] = DeputyFacts(*refused.deputy)
+            if refused.area_kind is not None:
+                kinds[model.areaCode] = refused.area_kind
+        wanted = {
+            "deputy": {item.model.deputyId for item in items},
+            "area": {item.model.areaCode for item in items},
+        }
+        missing = {target: sorted(keys) for target, keys in wanted.items()}
+        self._check(sheet, spec, items, wanted, missing, {"deputy": deputies, "area": kinds})
+
     def _references_ok(self, sheet: Sheet, spec: KindSpec, item: _Pending) -> bool:
         model = item.model
         ok = True
@@ -660,6 +703,11 @@ class _Batches:
     def send(self, pending: list[_Pending]) -> None:
         self._check_waiting()
         validator = self.validator
+        if validator.checks_by_writing(self.spec):
+            validator.write_checked(self.sheet, self.spec, pending)
+            if self.advance is not None:
+                self.advance(len(pending))
+            return
         wanted, missing = validator._prepare(self.spec, pending)
         lookup = self._lookups.submit(validator.known.fetch, missing)
         self._waiting = (pending, wanted, missing, lookup)
