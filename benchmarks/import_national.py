@@ -155,8 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         "ROWS loads the same file on the same server from the same graph. Importer time is "
         "the whole `graphcoord import` process: start-up, full validation of the file "
         "(references, rules, created/updated/unchanged) with the new rows of each validated "
-        "batch written meanwhile (2 transactions in flight, undone if the file is rejected), "
-        "then what is left to write and the undo records settled.",
+        "batch written meanwhile (2 transactions in flight, undone if the file is rejected; "
+        "contacts checked by the statement that creates them, the rows it refuses checked "
+        "again with lookups), then what is left to write and the undo records settled.",
         "",
         "| kind | rows | importer rows/s | (validate + write ahead s / rest s) | LOAD CSV rows/s | "
         "ratio | importer peak RSS |",
