@@ -2,6 +2,7 @@
 
 For a good file the re-run finishes the job; for a bad one (its one bad row last, so batches
 were written ahead before the kill) the re-run is rejected and undoes what the killed run wrote.
+Deputies are written ahead after their lookups; contacts by the statement that checks them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.queries.dataset import write_dataset
 from graphcoord.queries.imports import create_run, fingerprint
 from tests.conftest import CLEAN_GRAPH, cli_env, run_cli
 from tests.test_importer_support import load_base, write_csv
@@ -47,9 +50,33 @@ def deputies(db: Database) -> int:
     return int(db.execute("MATCH (d:Deputy) RETURN count(d) AS c")[0]["c"])
 
 
-def kill_mid_way(settings: Settings, db: Database, path: Path, base: int) -> int:
+def contacts(db: Database) -> int:
+    return int(db.execute("MATCH ()-[c:CONTACTS]->() RETURN count(c) AS c")[0]["c"])
+
+
+def contacts_roster(db: Database, tmp_path: Path) -> Path:
+    """Half as many county deputies of 幸福街道 as rows (stored directly), each contacting both
+    of its villages."""
+    stored = [
+        {"id": f"K-{n:05d}", "name": f"代表{n}", "level": "COUNTY", "electedIn": "321302001000"}
+        for n in range(ROWS // 2)
+    ]
+    write_dataset(db, {"deputies": stored})
+    villages = ("321302001001", "321302001002")
+    rows = [[f"K-{n // 2:05d}", villages[n % 2]] for n in range(ROWS)]
+    return write_csv(tmp_path / "contacts.csv", ["代表编号", "联系村(社区)代码"], rows)
+
+
+def kill_mid_way(
+    settings: Settings,
+    db: Database,
+    path: Path,
+    base: int,
+    kind: str = "deputies",
+    count: Callable[[Database], int] = deputies,
+) -> int:
     """Start ``graphcoord import`` of ``path``, SIGKILL it once 5 batches are committed;
-    return how many deputies it had written."""
+    return how many rows (``count`` tells) it had written."""
     command = [
         sys.executable,
         "-m",
@@ -57,7 +84,7 @@ def kill_mid_way(settings: Settings, db: Database, path: Path, base: int) -> int
         "import",
         str(path),
         "--kind",
-        "deputies",
+        kind,
         "--batch-size",
         str(BATCH),
     ]
@@ -66,7 +93,7 @@ def kill_mid_way(settings: Settings, db: Database, path: Path, base: int) -> int
     )
     try:
         deadline = time.monotonic() + 120
-        while deputies(db) < base + 5 * BATCH:  # the first batches are committed
+        while count(db) < base + 5 * BATCH:  # the first batches are committed
             assert process.poll() is None, "the import finished before it could be killed"
             assert time.monotonic() < deadline, "no batch committed in time"
             time.sleep(0.01)
@@ -74,7 +101,7 @@ def kill_mid_way(settings: Settings, db: Database, path: Path, base: int) -> int
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    partial = deputies(db) - base
+    partial = count(db) - base
     assert 0 < partial < ROWS, partial
     return partial
 
@@ -116,6 +143,28 @@ def test_killed_import_then_rerun_equals_a_clean_run(
     nodes, edges = fingerprint(db)
     assert len(nodes) == len(resumed[0]) and len(edges) == len(resumed[1])
     assert (nodes, edges) == resumed
+
+
+def test_killed_contacts_import_then_rerun_equals_a_clean_run(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    load_base(db)
+    path = contacts_roster(db, tmp_path)
+    partial = kill_mid_way(settings, db, path, 0, "contacts", contacts)
+
+    rerun = run_cli(settings, "import", str(path), "--kind", "contacts", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    counts = json.loads(rerun.stdout)["counts"]["contacts"]
+    assert (counts["unchanged"], counts["created"]) == (partial, ROWS - partial)
+    resumed = fingerprint(db)
+
+    db.run_autocommit(CLEAN_GRAPH)
+    load_base(db)
+    contacts_roster(db, tmp_path)
+    clean = run_cli(settings, "import", str(path), "--kind", "contacts", "--json")
+    assert clean.returncode == 0, clean.stderr
+    assert contacts(db) == ROWS
+    assert fingerprint(db) == resumed
 
 
 def test_killed_bad_import_then_rerun_leaves_the_graph_untouched(
