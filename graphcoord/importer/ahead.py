@@ -52,17 +52,24 @@ PARALLEL_WRITES = 2
 Settle = Callable[[CheckedContacts], None]
 
 
+def _rows_written(written: int) -> int:
+    return written
+
+
 class Writers:
     """Run write calls on up to ``parallel`` threads, a bounded number in flight.
 
-    With ``parallel`` below 2 each call runs at once in the caller's thread.
+    Each call's result goes, in the caller's thread and in the order the calls were sent, to
+    its ``settle``, which returns how many rows the call wrote (by default the call returns
+    that number itself). With ``parallel`` below 2 each call runs at once in the caller's
+    thread.
     """
 
     def __init__(self, parallel: int) -> None:
         self.parallel = parallel
         self.written = 0
         self._pool = ThreadPoolExecutor(parallel, "graphcoord-write") if parallel > 1 else None
-        self._flying: deque[Future[int]] = deque()
+        self._flying: deque[tuple[Future[Any], Callable[[Any], int]]] = deque()
 
     def __enter__(self) -> Writers:
         return self
@@ -72,22 +79,27 @@ class Writers:
 
     def close(self) -> None:
         if self._pool is not None:
-            for future in self._flying:
+            for future, _ in self._flying:
                 future.cancel()
             self._pool.shutdown(wait=True)
             self._pool = None
 
-    def send(self, call: Callable[[], int]) -> None:
+    def send(self, call: Callable[[], Any], settle: Callable[[Any], int] = _rows_written) -> None:
         if self._pool is None:
-            self.written += call()
+            self.written += settle(call())
             return
         while len(self._flying) >= self.parallel:
-            self.written += self._flying.popleft().result()
-        self._flying.append(self._pool.submit(call))
+            self._settle_oldest()
+        self._flying.append((self._pool.submit(call), settle))
 
     def drain(self) -> None:
+        """Settle every call in flight, and those their settling sends meanwhile."""
         while self._flying:
-            self.written += self._flying.popleft().result()
+            self._settle_oldest()
+
+    def _settle_oldest(self) -> None:
+        future, settle = self._flying.popleft()
+        self.written += settle(future.result())
 
 
 class WriteAhead:
@@ -99,18 +111,14 @@ class WriteAhead:
         self.report = report
         self.run_id = report.run_id
         self.writers = {kind: Writers(PARALLEL_WRITES) for kind in AHEAD_KINDS}
-        #: Contacts created by :meth:`check_contacts`.
-        self.checked = 0
         #: Codes of the areas sent in the last batch (maybe not committed yet), and the rows
         #: held back because their parent is among them.
         self._last_areas: set[str] = set()
         self._held_areas: list[dict[str, Any]] = []
-        self._checking: deque[tuple[Future[CheckedContacts], Settle]] = deque()
-        self._check_pool = ThreadPoolExecutor(PARALLEL_WRITES, "graphcoord-check")
 
     @property
     def written(self) -> int:
-        return self.checked + sum(writers.written for writers in self.writers.values())
+        return sum(writers.written for writers in self.writers.values())
 
     def active(self) -> bool:
         """Whether new rows may still go ahead: not once a bad row dooms the whole file."""
@@ -131,21 +139,16 @@ class WriteAhead:
 
     def check_contacts(self, rows: list[dict[str, Any]], settle: Settle) -> None:
         """Send new contacts to be checked and created by one statement each batch; ``settle``
-        gets what the statement did, in the caller's thread, in the order batches were sent.
+        gets what the statement did, in the caller's thread, in the order batches were sent
+        (they share the contacts writers' :data:`PARALLEL_WRITES` places in flight)."""
 
-        As with the other writes, :data:`PARALLEL_WRITES` batches are in flight at most.
-        """
-        while len(self._checking) >= PARALLEL_WRITES:
-            self._settle_oldest()
+        def settled(checked: CheckedContacts) -> int:
+            self.report.count("contacts").created += checked.made
+            settle(checked)
+            return checked.made
+
         call = partial(create_contacts_checked, self.db, self.run_id, rows)
-        self._checking.append((self._check_pool.submit(call), settle))
-
-    def _settle_oldest(self) -> None:
-        future, settle = self._checking.popleft()
-        checked = future.result()
-        self.report.count("contacts").created += checked.made
-        self.checked += checked.made
-        settle(checked)
+        self.writers["contacts"].send(call, settled)
 
     def _send(self, row_kind: str, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -180,8 +183,6 @@ class WriteAhead:
     def drain(self) -> None:
         """Wait for every batch in flight (a failed one raises here), then send the areas
         still held back and wait for them."""
-        while self._checking:  # settling may report rows, or offer them to the writers below
-            self._settle_oldest()
         for writers in self.writers.values():
             writers.drain()
         if self._held_areas:
@@ -190,10 +191,6 @@ class WriteAhead:
             self.writers["areas"].drain()
 
     def close(self) -> None:
-        for future, _ in self._checking:
-            future.cancel()
-        self._checking.clear()
-        self._check_pool.shutdown(wait=True)
         for writers in self.writers.values():
             writers.close()
 
