@@ -1,8 +1,9 @@
 """Streaming readers of roster files: CSV/TSV (encoding detected) and XLSX (read-only).
 
 Each sheet is yielded as a :class:`Sheet` whose rows are produced lazily, so memory stays
-bounded by one row whatever the file size. Row numbers are the ones a clerk sees in Excel
-(the header is usually row 1).
+bounded by one block of rows whatever the file size. Row numbers are the ones a clerk sees in
+Excel (the header is usually row 1). Cells come as trimmed half-width text, and each row says
+whether one of its cells looks like a national ID number (which the validator refuses).
 """
 
 from __future__ import annotations
@@ -10,20 +11,24 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from charset_normalizer import from_bytes
 
 from graphcoord.errors import BadInput
 from graphcoord.importer.kinds import KIND_ORDER, KINDS, header_key, kind_for_name
-from graphcoord.importer.text import FULL_WIDTH, HALF_WIDTH, cell_text
+from graphcoord.importer.text import FULL_WIDTH, HALF_WIDTH, NATIONAL_ID, cell_text
 
-__all__ = ["Sheet", "count_lines", "detect_encoding", "open_sheets"]
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
+
+__all__ = ["Row", "Sheet", "count_lines", "detect_encoding", "open_sheets"]
 
 _SAMPLE = 256 * 1024
 _HEADER_SCAN = 10
@@ -32,6 +37,9 @@ _CSV = (".csv", ".tsv", ".tab", ".txt")
 #: charset-normalizer's names of the GB family: read them all as their superset GB18030.
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
 csv.field_size_limit(16 * 1024 * 1024)
+
+#: A data row: its number, its cells, and whether a cell looks like a national ID number.
+Row = tuple[int, list[str], bool]
 
 
 @dataclass
@@ -42,7 +50,7 @@ class Sheet:
     name: str | None
     header: list[str]
     header_row: int
-    rows: Iterator[tuple[int, list[str]]]
+    rows: Iterator[Row]
     total: int | None = None
 
 
@@ -122,10 +130,11 @@ def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> It
         except UnicodeDecodeError as error:
             raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else _sniff(first)
-        reader = csv.reader(chain([first], handle), delimiter=delimiter)
+        lines = _ScreenedLines(delimiter)
+        reader = csv.reader(lines.read(first, handle), delimiter=delimiter)
         numbered = enumerate(reader, start=1)
         try:
-            sheet = _sheet(kind, None, numbered, display)
+            sheet = _sheet(kind, None, numbered, display, lines.rows_of(reader))
         except UnicodeDecodeError as error:
             raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
         sheet.total = max(count_lines(path) - sheet.header_row, 0)
@@ -133,9 +142,7 @@ def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> It
         yield sheet
 
 
-def _decoding(
-    rows: Iterator[tuple[int, list[str]]], display: str, encoding: str
-) -> Iterator[tuple[int, list[str]]]:
+def _decoding(rows: Iterator[Row], display: str, encoding: str) -> Iterator[Row]:
     try:
         yield from rows
     except UnicodeDecodeError as error:
@@ -186,9 +193,15 @@ def _xlsx(path: Path, kind: str | None, display: str) -> Iterator[list[Sheet]]:
 
 
 def _sheet(
-    kind: str, name: str | None, rows: Iterator[tuple[int, list[Any]]], display: str
+    kind: str,
+    name: str | None,
+    rows: Iterator[tuple[int, list[Any]]],
+    display: str,
+    data: Callable[[Iterator[tuple[int, list[Any]]]], Iterator[Row]] | None = None,
 ) -> Sheet:
-    """Find the header (the first row naming known columns) and wrap the rows after it."""
+    """Find the header (the first row naming known columns) and wrap the rows after it
+    (``data`` makes the data rows of what follows it; cell by cell by default)."""
+    data = data or _data
     aliases = {header_key(a) for names in KINDS[kind].headers.values() for a in names}
     first: tuple[int, list[str]] | None = None
     skipped: list[tuple[int, list[str]]] = []
@@ -200,22 +213,27 @@ def _sheet(
             first = (number, cells)
         hits = sum(1 for cell in cells if header_key(cell) in aliases)
         if hits >= 2 or (hits and len([c for c in cells if c]) == 1):
-            return Sheet(kind, name, cells, number, _data(rows))
+            return Sheet(kind, name, cells, number, data(rows))
         skipped.append((number, cells))
         if len(skipped) >= _HEADER_SCAN:
             break
     if first is None:
         return Sheet(kind, name, [], 1, iter(()))
     # No recognisable header: take the first row; the required-column check will explain.
-    rest = chain(((n, c) for n, c in skipped[1:]), _data(rows))
+    rest = chain(((n, c, _suspect(c)) for n, c in skipped[1:]), data(rows))
     return Sheet(kind, name, first[1], first[0], rest)
 
 
-def _data(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[str]]]:
+def _data(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
     for number, raw in rows:
         cells = _texts(raw)
         if any(cells):
-            yield number, cells
+            yield number, cells, _suspect(cells)
+
+
+def _suspect(cells: list[str]) -> bool:
+    """Whether a cell looks like a national ID number (cells joined by a non-digit)."""
+    return NATIONAL_ID.search("\x1f".join(cells)) is not None
 
 
 def _texts(raw: list[Any]) -> list[str]:
@@ -238,3 +256,101 @@ def _texts(raw: list[Any]) -> list[str]:
 _SEPARATOR = "\x00"
 #: A full-width character to fold, or white space at either end of a cell.
 _FOLD_OR_TRIM = re.compile(FULL_WIDTH.pattern + "|(?:^|\x00)\\s|\\s(?:\x00|\\Z)")
+
+
+#: Characters of lines screened at once (a few thousand rows).
+_BLOCK = 1 << 18
+#: What ``str.strip()`` removes but the line ends: a space at either end of a cell.
+_SPACES = (
+    "\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: Digits to 0: seventeen 0s in a row are where a national ID number could be.
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_ID_DIGITS = b"0" * 17
+
+
+class _ScreenedLines:
+    """The lines of a CSV file, read and screened a block at a time.
+
+    Most rows of a big roster need nothing done to their cells: no full-width form to fold
+    (folded here for the whole block), no space at either end of a cell, no quoted cell, nothing
+    shaped like a national ID number. Looking for those in a block of rows at once costs a
+    fraction of doing it row by row (a national contacts row: 7.6 µs read cell by cell, ~1 µs
+    as read); the rows of a block that holds one go cell by cell. :attr:`dirty` holds the line
+    numbers of those blocks.
+    """
+
+    def __init__(self, delimiter: str) -> None:
+        #: (first, last) line numbers, 1-based as ``csv.reader.line_num``, of blocks whose
+        #: rows go cell by cell; blocks behind the rows read are dropped.
+        self.dirty: deque[tuple[int, int]] = deque()
+        # The full-width delimiter or quote would fold into a separator: the cells first.
+        self._structural = {chr(ord(c) + 0xFEE0) for c in (delimiter, '"') if "!" <= c <= "~"}
+        space = "[" + re.escape(_SPACES.replace(delimiter, "")) + "]"
+        ends = "[" + re.escape(delimiter) + "\r\n]"
+        self._space = re.compile(space)
+        self._edge_space = re.compile(f"(?:^|{ends}){space}|{space}(?:{ends}|$)", re.MULTILINE)
+
+    def read(self, first: str, handle: TextIO) -> Iterator[str]:
+        """The lines of ``handle`` (after ``first``, read already), screened block by block."""
+        return chain.from_iterable(self._blocks(first, handle))
+
+    def _blocks(self, first: str, handle: TextIO) -> Iterator[list[str]]:
+        read = 0
+        block = [first, *handle.readlines(_BLOCK)] if first else []
+        while block:
+            block, clean = self._screen(block)
+            if not clean:
+                self.dirty.append((read + 1, read + len(block)))
+            read += len(block)
+            yield block
+            block = handle.readlines(_BLOCK)
+
+    def _screen(self, block: list[str]) -> tuple[list[str], bool]:
+        """``block`` with full-width forms folded, and whether its cells are ready as read."""
+        text = "".join(block)
+        if '"' in text:  # quoted cells may hold anything: the csv module's parse, cell by cell
+            return block, False
+        if not text.isascii():
+            found = set(FULL_WIDTH.findall(text))
+            if found & self._structural:
+                return block, False
+            if found:
+                folds = [(c, chr(HALF_WIDTH[ord(c)])) for c in found]
+                block = [_replace(line, folds) for line in block]
+                text = "".join(block)
+        if self._space.search(text) and self._edge_space.search(text):
+            return block, False
+        digits = text.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
+        return block, not (_ID_DIGITS in digits and NATIONAL_ID.search(text))
+
+    def rows_of(
+        self, reader: CsvReader
+    ) -> Callable[[Iterator[tuple[int, list[str]]]], Iterator[Row]]:
+        """The data rows of ``reader`` (a ``csv.reader`` of :meth:`read`'s lines)."""
+
+        def rows(numbered: Iterator[tuple[int, list[str]]]) -> Iterator[Row]:
+            dirty = self.dirty
+            last = reader.line_num
+            for number, raw in numbered:
+                end = reader.line_num  # the row's lines are last + 1 … end
+                while dirty and dirty[0][1] <= last:
+                    dirty.popleft()
+                if dirty and dirty[0][0] <= end:
+                    cells = _texts(raw)
+                    if any(cells):
+                        yield number, cells, _suspect(cells)
+                elif any(raw):
+                    yield number, raw, False
+                last = end
+
+        return rows
+
+
+def _replace(line: str, folds: list[tuple[str, str]]) -> str:
+    if line.isascii():
+        return line
+    for full, half in folds:
+        line = line.replace(full, half)
+    return line

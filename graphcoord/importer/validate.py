@@ -1,11 +1,11 @@
 """Streaming validation: every row checked, every problem reported, good rows spooled (or,
 new rows of a one-kind file, written ahead: :mod:`graphcoord.importer.ahead`).
 
-Per row: national-ID refusal, the kind's pydantic model, duplicate keys inside the file. Per
-batch (one database round trip per kind of lookup): references to areas, deputies, groups and
-chains in the file or the database, the model's rules from :mod:`graphcoord.rules`, and the
-stored state that tells created from updated from unchanged; a batch's lookups run in a thread
-while the next batch is parsed. Checks that need a whole sheet
+Per row: national-ID refusal (the reader marks the rows), the kind's pydantic model, duplicate
+keys inside the file. Per batch (one database round trip per kind of lookup): references to
+areas, deputies, groups and chains in the file or the database, the model's rules from
+:mod:`graphcoord.rules`, and the stored state that tells created from updated from unchanged; a
+batch's lookups run in a thread while the next batch is parsed. Checks that need a whole sheet
 (forward references between areas, one convener per group) run when the sheet ends.
 
 A contacts file written ahead skips the lookups: each batch goes to the statement that creates
@@ -263,9 +263,9 @@ class Validator:
         last = max(columns.values(), default=-1)
         base = index << 32
         with contextlib.closing(seen), _Batches(self, sheet, spec, advance) as batches:
-            for number, cells in sheet.rows:
+            for number, cells, suspect in sheet.rows:
                 ref = base | number
-                if NATIONAL_ID.search("\x1f".join(cells)):
+                if suspect:
                     self._national_ids(sheet, spec, number, ref, cells)
                     continue
                 if len(cells) > last:
