@@ -53,6 +53,16 @@ def read(path: Path, kind: str = "contacts") -> list[Row]:
         return list(sheets[0].rows)
 
 
+def read_in_blocks(
+    text: str, block: int, path: Path, monkeypatch: pytest.MonkeyPatch, **options: str
+) -> list[Row]:
+    """``text`` written to ``path`` (``encoding`` option) and read back ``block`` characters of
+    lines at a time (``kind`` option)."""
+    monkeypatch.setattr(readers, "_BLOCK", block)
+    path.write_text(text, encoding=options.get("encoding", "utf-8"), newline="")
+    return read(path, options.get("kind", "contacts"))
+
+
 def big_file(seed: int) -> str:
     """Thousands of clean rows with a row that needs care here and there."""
     odd = [line for case in CASES.values() for line in case.splitlines(keepends=True)]
@@ -72,11 +82,8 @@ def big_file(seed: int) -> str:
 def test_rows_equal_the_cell_by_cell_reading(
     case: str, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_BLOCK", block)
     text = f"{HEADER}\n{CASES[case]}"
-    path = tmp_path / "contacts.csv"
-    path.write_text(text, encoding="utf-8", newline="")
-    assert read(path) == reference(text)
+    assert read_in_blocks(text, block, tmp_path / "contacts.csv", monkeypatch) == reference(text)
 
 
 @pytest.mark.parametrize("block", [64, 4096, 1 << 18])
@@ -84,11 +91,8 @@ def test_rows_equal_the_cell_by_cell_reading(
 def test_a_big_file_across_blocks(
     seed: int, block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_BLOCK", block)
     text = f"{HEADER}\n{big_file(seed)}"
-    path = tmp_path / "contacts.csv"
-    path.write_text(text, encoding="gb18030", newline="")
-    rows = read(path)
+    rows = read_in_blocks(text, block, tmp_path / "contacts.csv", monkeypatch, encoding="gb18030")
     assert rows == reference(text)
     assert any(suspect for _, _, suspect in rows)
 
@@ -97,11 +101,9 @@ def test_a_big_file_across_blocks(
 def test_tsv_keeps_empty_cells_and_trims(
     block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_BLOCK", block)
     text = "区划代码\t名称\t上级代码\n321302001001\t东风村\t\n321302001002\t 项里社区\t\n\t\t\n"
-    path = tmp_path / "areas.tsv"
-    path.write_text(text, encoding="utf-8", newline="")
-    assert read(path, "areas") == reference(text, "\t")
+    rows = read_in_blocks(text, block, tmp_path / "areas.tsv", monkeypatch, kind="areas")
+    assert rows == reference(text, "\t")
 
 
 def test_a_file_without_a_known_header(tmp_path: Path) -> None:
