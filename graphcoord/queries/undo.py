@@ -23,6 +23,7 @@ from graphcoord.rules import VILLAGE_KINDS
 __all__ = [
     "AHEAD_KINDS",
     "CheckedContacts",
+    "Refused",
     "create_ahead",
     "create_contacts_checked",
     "mark_undone",
