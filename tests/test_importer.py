@@ -12,6 +12,7 @@ import pytest
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.importer import report as report_module
 from graphcoord.importer.text import (
     cell_text,
     looks_like_national_id,
@@ -384,6 +385,52 @@ def test_bad_rows_are_reported_and_nothing_is_written(
     assert bad["column"] == (column or "")
     assert "110101199003074514" not in raw.decode("utf-8-sig")  # never repeated, even here
     assert "problem(s) in" in result.stdout  # the rich table
+
+
+OUT_OF_ORDER_CONTACTS = [
+    ["NOBODY", "321302001001"],  # row 2: found when its batch is checked
+    ["B-C1", "abc"],  # row 3: found at once
+    ["B-C1", "321302001001"],
+    ["B-T1", "xyz"],  # row 5: found at once, before row 2
+    ["NOBODY-2", "321302001002"],
+    ["B-C1", "321302001001", "extra"],  # row 7: a duplicate key
+]
+
+
+def rows_reported(cli: Runner, tmp_path: Path, *options: str) -> tuple[list[int], list[int]]:
+    """Import OUT_OF_ORDER_CONTACTS (batches of 2): the rows of the report's and of the error
+    file's problems, in their order."""
+    path = write_csv(
+        tmp_path / "contacts.csv", ["代表编号", "联系村(社区)代码"], OUT_OF_ORDER_CONTACTS
+    )
+    errors = tmp_path / "errors.csv"
+    code, report = imported(cli, str(path), "--batch-size", "2", "--errors", str(errors), *options)
+    assert code == (0 if "--allow-partial" in options else 5), report
+    with errors.open(encoding="utf-8-sig", newline="") as handle:
+        written = [int(r["row"]) for r in csv.DictReader(handle)]
+    return [bad["row"] for bad in report["badRows"]], written
+
+
+@pytest.mark.parametrize("options", [[], ["--allow-partial"], ["--dry-run"]], ids=str)
+def test_bad_rows_are_reported_in_row_order(
+    options: list[str], settings: Settings, cli: Runner, db: Database, tmp_path: Path
+) -> None:
+    """Row-level problems are found while parsing, a batch's unknown deputies after the batch:
+    the report and the error file still list them row by row."""
+    load_base(db)
+    assert rows_reported(cli, tmp_path, *options) == ([2, 3, 5, 6, 7], [2, 3, 5, 6, 7])
+
+
+def test_a_big_error_file_stays_in_the_order_found(
+    settings: Settings,
+    cli: Runner,
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load_base(db)
+    monkeypatch.setattr(report_module, "SORTED_FILE_ROWS", 4)  # 5 problems: too many to sort
+    assert rows_reported(cli, tmp_path) == ([2, 3, 5, 6, 7], [3, 5, 7, 2, 6])
 
 
 def test_allow_partial_loads_the_good_rows(

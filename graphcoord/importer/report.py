@@ -2,7 +2,10 @@
 
 The same :class:`ImportReport` is printed by the CLI and returned by GraphQL. Bad rows are
 streamed to the error file as they are found and only the first :data:`KEPT_BAD_ROWS` are kept
-in memory, so a file with a million bad rows cannot exhaust memory.
+in memory, so a file with a million bad rows cannot exhaust memory. Rows are found out of order
+(a batch's references and rules are checked after later rows were parsed, a sheet's forward
+references at its end), so at the end both are put in row order, sheet by sheet: the error file
+when it holds at most :data:`SORTED_FILE_ROWS` problems (past that it stays in the order found).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from graphcoord.importer.text import mask
 __all__ = [
     "ERROR_COLUMNS",
     "KEPT_BAD_ROWS",
+    "SORTED_FILE_ROWS",
     "BadRow",
     "BadRowSink",
     "ImportReport",
@@ -25,6 +29,8 @@ __all__ = [
 ]
 
 KEPT_BAD_ROWS = 1000
+#: Problems an error file may hold to be rewritten in row order at the end (~85 MB to sort).
+SORTED_FILE_ROWS = 100_000
 ERROR_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 
 
@@ -129,8 +135,11 @@ class BadRowSink:
 
     def __init__(self, report: ImportReport, errors_path: Path | None = None) -> None:
         self.report = report
+        self.errors_path = errors_path
         self._handle: IO[str] | None = None
         self._writer: Any = None
+        #: Each sheet's place in the order its first problem was found.
+        self._sheets: dict[tuple[str, str], int] = {}
         if errors_path is not None:
             # UTF-8 with BOM so that Excel opens the Chinese text correctly.
             self._handle = errors_path.open("w", encoding="utf-8-sig", newline="")
@@ -138,6 +147,7 @@ class BadRowSink:
             self._writer.writerow(ERROR_COLUMNS)
 
     def add(self, bad: BadRow) -> None:
+        self._sheets.setdefault((bad.file, bad.sheet or ""), len(self._sheets))
         if bad.value:
             bad = BadRow(bad.file, bad.sheet, bad.row, bad.column, mask(bad.value), bad.reason)
         self.report.bad_row_count += 1
@@ -147,6 +157,22 @@ class BadRowSink:
             self._writer.writerow(bad.as_list())
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        """Close the error file; put it (if small enough) and the kept rows in row order."""
+        sheets = self._sheets
+        self.report.bad_rows.sort(key=lambda bad: (sheets[bad.file, bad.sheet or ""], bad.row))
+        if self._handle is None:
+            return
+        self._handle.close()
+        self._handle = None
+        if self.errors_path is not None and 1 < self.report.bad_row_count <= SORTED_FILE_ROWS:
+            _sort_error_file(self.errors_path, sheets)
+
+
+def _sort_error_file(path: Path, sheets: dict[tuple[str, str], int]) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows.sort(key=lambda row: (sheets.get((row[0], row[1]), 0), int(row[2])))
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
