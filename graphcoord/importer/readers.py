@@ -277,8 +277,8 @@ class _ScreenedLines:
     (folded here for the whole block), no space at either end of a cell, no quoted cell, nothing
     shaped like a national ID number. Looking for those in a block of rows at once costs a
     fraction of doing it row by row (a national contacts row: ~6 µs read and searched cell by
-    cell, ~1.5 µs as read); the rows of a block that holds one go cell by cell. :attr:`dirty` holds the line
-    numbers of those blocks.
+    cell, ~1.5 µs as read); the rows of a block that holds one go cell by cell. :attr:`dirty`
+    holds the line numbers of those blocks.
     """
 
     def __init__(self, delimiter: str) -> None:
