@@ -1,43 +1,126 @@
-"""Parse each query text once: a bounded cache of parsed documents, shared by all requests.
+"""Each query text parsed and validated once, under the request limits: one schema extension.
 
-Clients send the same few documents again and again. Strawberry's own ``ParserCache`` parses
-in the extension, ahead of the parse that applies the token limit; this one only hands back a
-document that strawberry itself parsed before under the same limit (a text that failed to
-parse is never cached, so it fails again with the same error and code).
+Clients send the same few documents again and again. :class:`Documents` sets the token limit
+for the parser and adds the depth and alias rules to validation (what strawberry's
+``MaxTokensLimiter`` and ``AddValidationRules`` do), then hands back the document parsed before
+for the same text and the errors found before for the same document, rules and schema.
+
+Strawberry's ``ParserCache`` parses in the extension, ahead of the parse that applies the token
+limit; here a document is only reused when strawberry itself parsed it under the same options (a
+text that failed to parse is never kept, so it fails again with the same error and code).
+Strawberry's ``ValidationCache`` keys an ``lru_cache`` by the document, whose hash walks every
+node of it on every request; the same text gives the same document object here, so validation
+results are keyed by its identity (the entry keeps the document, so its id is not reused).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graphql import DocumentNode
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
-__all__ = ["ParsedDocuments"]
+__all__ = ["Documents"]
 
-_MAXSIZE = 256
-_documents: OrderedDict[tuple[str, Any], DocumentNode] = OrderedDict()
-_lock = threading.Lock()
+#: Documents (and validation results) kept; the least recently used goes first.
+MAXSIZE = 256
+
+_ParseKey = tuple[str, Any]
+_ValidateKey = tuple[int, GraphQLSchema, tuple[type[ASTValidationRule], ...]]
 
 
-class ParsedDocuments(SchemaExtension):
-    """Reuse the document of a query text parsed before (with the same parse options)."""
+class _Cache:
+    """The parsed documents and validation results of the process (thread-safe, bounded)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.documents: OrderedDict[_ParseKey, DocumentNode] = OrderedDict()
+        self.validated: OrderedDict[_ValidateKey, tuple[DocumentNode, list[GraphQLError]]]
+        self.validated = OrderedDict()
+        self.lock = threading.Lock()
+
+    def document(self, key: _ParseKey) -> DocumentNode | None:
+        with self.lock:
+            document = self.documents.get(key)
+            if document is not None:
+                self.documents.move_to_end(key)
+            return document
+
+    def keep_document(self, key: _ParseKey, document: DocumentNode) -> None:
+        with self.lock:
+            self.documents[key] = document
+            while len(self.documents) > self.maxsize:
+                self.documents.popitem(last=False)
+
+    def errors(self, key: _ValidateKey) -> list[GraphQLError] | None:
+        with self.lock:
+            found = self.validated.get(key)
+            if found is None:
+                return None
+            self.validated.move_to_end(key)
+            return found[1]
+
+    def keep_errors(
+        self, key: _ValidateKey, document: DocumentNode, errors: list[GraphQLError]
+    ) -> None:
+        with self.lock:
+            self.validated[key] = (document, errors)
+            while len(self.validated) > self.maxsize:
+                self.validated.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.documents.clear()
+            self.validated.clear()
+
+
+cache = _Cache(MAXSIZE)
+
+
+class Documents(SchemaExtension):
+    """The token limit, the extra validation rules, and parsing and validating each text once.
+
+    Make one per request with a factory (``lambda: Documents(rules, max_tokens)``), as strawberry
+    asks of extensions; ``rules`` should be made once per schema (see
+    :func:`graphcoord.schema.schema.limit_rules`), since they are part of the validation key.
+    """
+
+    def __init__(self, rules: Sequence[type[ASTValidationRule]], max_tokens: int) -> None:
+        super().__init__()
+        self.rules = tuple(rules)
+        self.max_tokens = max_tokens
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
+        context.validation_rules = context.validation_rules + self.rules
+        yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         key = (context.query or "", tuple(sorted(context.parse_options.items())))
-        with _lock:
-            document = _documents.get(key)
-            if document is not None:
-                _documents.move_to_end(key)
+        document = cache.document(key)
         if document is not None:
             context.graphql_document = document
         yield
         if document is None and context.graphql_document is not None and context.query:
-            with _lock:
-                _documents[key] = context.graphql_document
-                while len(_documents) > _MAXSIZE:
-                    _documents.popitem(last=False)
+            cache.keep_document(key, context.graphql_document)
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is None:  # nothing parsed: strawberry reports that itself
+            yield
+            return
+        schema = context.schema._schema
+        key = (id(document), schema, tuple(context.validation_rules))
+        errors = cache.errors(key)
+        if errors is None:
+            errors = validate_document(schema, document, context.validation_rules)
+            cache.keep_errors(key, document, errors)
+        context.pre_execution_errors = errors
+        yield

@@ -10,19 +10,13 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
 from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
-from graphcoord.schema.documents import ParsedDocuments
+from graphcoord.schema.documents import Documents
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.execution import LeafExecutionContext
 from graphcoord.schema.imports import ImportMutation, ImportQuery
@@ -79,11 +73,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         execution_context_class=LeafExecutionContext,
         extensions=[
             ErrorCodes,
-            lambda: AddValidationRules(rules),
-            lambda: MaxTokensLimiter(max_token_count=settings.query_max_tokens),
-            # Clients repeat the same documents: parse and validate each once.
-            ParsedDocuments,
-            lambda: ValidationCache(maxsize=256),
+            # The token, depth and alias limits; each text parsed and validated once.
+            lambda: Documents(rules, settings.query_max_tokens),
         ],
     )
 
