@@ -20,6 +20,7 @@ from graphcoord.model import GroupKind as GroupKindEnum
 from graphcoord.model import Level as LevelEnum
 from graphcoord.queries.areas import Area as AreaRow
 from graphcoord.schema.context import Context
+from graphcoord.schema.execution import DIRECT_READ, NotPlain
 from graphcoord.schema.permissions import CanSeePrivateDetails
 
 __all__ = [
@@ -98,6 +99,26 @@ if TYPE_CHECKING:
 _ANALYSIS = "graphcoord.schema.analysis"
 
 
+def stored_field(read: Callable[[Any], Any], **options: Any) -> Any:
+    """A field of a node's stored row: ``read(row)``, once the row is loaded if it was not.
+
+    Declared with the field's type (``name: str = stored_field(lambda row: row.name)``) on a
+    type with a ``row`` and a ``_read(info, read)`` (:func:`now_or_later`). The read is also
+    the field's :data:`~graphcoord.schema.execution.DIRECT_READ`, so that an answer completed
+    by a plan reads a row already in memory without the resolver.
+    """
+
+    def resolve(self: Any, info: Ctx):  # type: ignore[no-untyped-def]  # the field's type
+        return self._read(info, read)
+
+    def direct(node: Any) -> Any:
+        if node.row is None:
+            raise NotPlain
+        return read(node.row)
+
+    return strawberry.field(resolver=resolve, metadata={DIRECT_READ: direct}, **options)
+
+
 @strawberry.type(description="A statistical division: province, city, county, township, village.")
 class Area:
     """Made from a stored row, or from the code of an area known to exist (``from_code``):
@@ -124,17 +145,11 @@ class Area:
     def _read(self, info: Ctx, read: Callable[[AreaRow], V]) -> Any:
         return now_or_later(self.row, lambda: self._stored(info), read)
 
-    @strawberry.field
-    def name(self, info: Ctx) -> str:
-        return self._read(info, lambda row: row.name)
+    name: str = stored_field(lambda row: row.name)
 
-    @strawberry.field
-    def kind(self, info: Ctx) -> AreaKindEnum:
-        return self._read(info, lambda row: AreaKindEnum(row.kind))
+    kind: AreaKindEnum = stored_field(lambda row: AreaKindEnum(row.kind))
 
-    @strawberry.field
-    def population(self, info: Ctx) -> int | None:
-        return self._read(info, lambda row: row.population)
+    population: int | None = stored_field(lambda row: row.population)
 
     @strawberry.field
     async def parent(self, info: Ctx) -> Area | None:
@@ -214,29 +229,17 @@ class Deputy:
     def _read(self, info: Ctx, read: Callable[[dict[str, Any]], V]) -> Any:
         return now_or_later(self.row, lambda: self._stored(info), read)
 
-    @strawberry.field
-    def gender(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("gender"))
+    gender: str | None = stored_field(lambda row: row.get("gender"))
 
-    @strawberry.field
-    def occupation(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("occupation"))
+    occupation: str | None = stored_field(lambda row: row.get("occupation"))
 
-    @strawberry.field
-    def work_unit(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("workUnit"))
+    work_unit: str | None = stored_field(lambda row: row.get("workUnit"))
 
-    @strawberry.field
-    def sectors(self, info: Ctx) -> list[str]:
-        return self._read(info, lambda row: list(row.get("sectors") or []))
+    sectors: list[str] = stored_field(lambda row: list(row.get("sectors") or []))
 
-    @strawberry.field
-    def status(self, info: Ctx) -> str:
-        return self._read(info, lambda row: str(row.get("status") or "ACTIVE"))
+    status: str = stored_field(lambda row: str(row.get("status") or "ACTIVE"))
 
-    @strawberry.field
-    def term(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("term"))
+    term: str | None = stored_field(lambda row: row.get("term"))
 
     @strawberry.field(
         description="Phone number: organizers and admins only.",
@@ -354,25 +357,17 @@ class Group:
     def _read(self, info: Ctx, read: Callable[[dict[str, Any]], V]) -> Any:
         return now_or_later(self.row, lambda: self._stored(info), read)
 
-    @strawberry.field
-    def name(self, info: Ctx) -> str:
-        return self._read(info, lambda row: str(row.get("name") or row["id"]))
+    name: str = stored_field(lambda row: str(row.get("name") or row["id"]))
 
-    @strawberry.field
-    def kind(self, info: Ctx) -> GroupKindEnum:
-        return self._read(info, lambda row: GroupKindEnum(row.get("kind") or "COLLABORATIVE"))
+    kind: GroupKindEnum = stored_field(
+        lambda row: GroupKindEnum(row.get("kind") or "COLLABORATIVE")
+    )
 
-    @strawberry.field
-    def room(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("room"))
+    room: str | None = stored_field(lambda row: row.get("room"))
 
-    @strawberry.field
-    def theme(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("theme"))
+    theme: str | None = stored_field(lambda row: row.get("theme"))
 
-    @strawberry.field
-    def area_code(self, info: Ctx) -> str | None:
-        return self._read(info, lambda row: row.get("areaCode"))
+    area_code: str | None = stored_field(lambda row: row.get("areaCode"))
 
     @strawberry.field
     async def area(self, info: Ctx) -> Area | None:
