@@ -5,7 +5,8 @@ HTTP (uvicorn on loopback) and of the raw data-layer or analytics call in the sa
 their ratio (target: GraphQL ≤ 1.5× raw). Then 32 concurrent clients for a fixed number of
 requests each: requests per second and the error count (target: zero errors).
 
-Usage: ``python benchmarks/run.py graphql_api [-- --repeat 50 --clients 32 --requests 25]``.
+Usage: ``python benchmarks/run.py graphql_api [-- --repeat 50 --warmup 200 --clients 32
+--requests 25]``.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httptools
 import httpx
 
 from benchmarks.common import benchmark_database, free_port, peak_rss_mb, percentiles, record, timed
@@ -95,12 +99,12 @@ def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
     }
 
 
-class Client:
-    """One keep-alive HTTP/1.1 connection from the standard library, for the timed requests.
+class StdlibClient:
+    """One keep-alive HTTP/1.1 connection from the standard library's ``http.client``.
 
-    The latency measured is the server's plus the client's own work, and httpx spends about
-    1 ms of Python per request on this machine (1.4 ms vs 2.4 ms for ``{ __typename }``):
-    ``http.client`` keeps that part small, as a browser's or a phone's client does.
+    Shown beside :class:`Client` for what a Python client of the API pays: ``http.client``
+    parses each response's headers with the ``email`` package, ~0.8 ms of Python per request
+    on this machine (and httpx ~1 ms more).
     """
 
     def __init__(self, url: str, headers: dict[str, str]) -> None:
@@ -118,6 +122,57 @@ class Client:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class _Response:
+    """What httptools' parser reports of one response (its callbacks)."""
+
+    def __init__(self) -> None:
+        self.body: list[bytes] = []
+        self.complete = False
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection whose responses are parsed in C, for the timed requests.
+
+    The latency measured is the server's plus the client's own work. A browser or a phone app
+    parses HTTP in native code; so does this client (a socket and httptools' parser, the one
+    uvicorn uses), so its own part stays near theirs, where :class:`StdlibClient` adds ~0.8 ms
+    of Python per request.
+    """
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        host, port = url.removeprefix("http://").split(":")
+        self.socket = socket.create_connection((host, int(port)), timeout=60)
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        lines = {"host": f"{host}:{port}", **headers, "content-type": "application/json"}
+        self.head = "POST /graphql HTTP/1.1\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in lines.items()
+        )
+
+    def post(self, payload: dict[str, Any]) -> Any:
+        body = json.dumps(payload).encode()
+        self.socket.sendall(f"{self.head}content-length: {len(body)}\r\n\r\n".encode() + body)
+        response = _Response()
+        parser = httptools.HttpResponseParser(response)
+        while not response.complete:
+            data = self.socket.recv(65536)
+            if not data:
+                raise ConnectionError("the server closed the connection")
+            parser.feed_data(data)
+        answer = b"".join(response.body)
+        if parser.get_status_code() != 200:
+            raise RuntimeError(f"HTTP {parser.get_status_code()}: {answer[:200]!r}")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        self.socket.close()
 
 
 class Server:
@@ -186,6 +241,7 @@ async def load_test(
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="graphql_api")
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=25)
     args = parser.parse_args(argv)
@@ -195,17 +251,24 @@ def main(argv: list[str]) -> int:
         headers = {"authorization": f"Bearer {token}"}
         raws = raw_calls(db)
         lines = [
-            f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after 3 warm-ups,",
-            "the GraphQL request and the raw call alternating;",
-            "GraphQL over HTTP to `graphcoord serve` (uvicorn, one worker, its own process) on loopback from one keep-alive `http.client` connection vs the raw call in-process.",
+            f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after "
+            f"{args.warmup} warm-up runs (Neo4j's JIT and the server's caches settle first),",
+            "the GraphQL request, the raw call and the request from `http.client` alternating;",
+            "GraphQL over HTTP to `graphcoord serve` (uvicorn, one worker, its own process) on loopback from one keep-alive connection parsed in C (httptools, as a browser or a phone app parses in native code) vs the raw call in-process; the last column is the same request from the standard library's `http.client`, whose header parsing adds ~0.8 ms of Python.",
             "",
-            "| query | GraphQL p50 / p95 (ms) | raw p50 / p95 (ms) | ratio p50 |",
-            "|---|---|---|---|",
+            "| query | GraphQL p50 / p95 (ms) | raw p50 / p95 (ms) | ratio p50 | from `http.client` p50 (ratio) |",
+            "|---|---|---|---|---|",
         ]
-        with Server(settings) as url, contextlib.closing(Client(url, headers)) as http:
+        with (
+            Server(settings) as url,
+            contextlib.closing(Client(url, headers)) as http,
+            contextlib.closing(StdlibClient(url, headers)) as stdlib,
+        ):
 
-            def ask(query: str, variables: dict[str, Any]) -> None:
-                body = http.post({"query": query, "variables": variables})
+            def ask(
+                query: str, variables: dict[str, Any], client: Client | StdlibClient = http
+            ) -> None:
+                body = client.post({"query": query, "variables": variables})
                 if "errors" in body:
                     raise RuntimeError(body["errors"])
 
@@ -215,27 +278,32 @@ def main(argv: list[str]) -> int:
             for query, variables in CASES.values():
                 ask(query, variables)
             for name, (query, variables) in CASES.items():
-
-                def call(query: str = query, variables: dict[str, Any] = variables) -> None:
-                    ask(query, variables)
-
-                timed(call, 3)
-                timed(raws[name], 3)
-                # Alternate the two sides, so that both see the same state of the machine and
-                # of Neo4j (the first cases run while its JIT is still warming up).
-                api_samples: list[float] = []
-                raw_samples: list[float] = []
+                sides: dict[str, Callable[[], Any]] = {
+                    "api": functools.partial(ask, query, variables),
+                    "raw": raws[name],
+                    "stdlib": functools.partial(ask, query, variables, stdlib),
+                }
+                # Alternate the sides, so that all see the same state of the machine and of
+                # Neo4j; the warm-up lets Neo4j's JIT settle (with 3 warm-up runs the raw calls
+                # were still up to 1.6x slower than later, which flattered the ratios).
+                for _ in range(args.warmup):
+                    for warm in sides.values():
+                        timed(warm, 1)
+                samples: dict[str, list[float]] = {side: [] for side in sides}
                 for _ in range(args.repeat):
-                    api_samples += timed(call, 1)
-                    raw_samples += timed(raws[name], 1)
-                api = percentiles(api_samples)
-                raw = percentiles(raw_samples)
+                    for side, call in sides.items():
+                        samples[side] += timed(call, 1)
+                api, raw, std = (percentiles(samples[side]) for side in ("api", "raw", "stdlib"))
                 ratio = api["p50"] / raw["p50"]
                 print(
-                    f"{name}: graphql {api['p50']:.1f}/{api['p95']:.1f} ms, raw {raw['p50']:.1f}/{raw['p95']:.1f} ms, ×{ratio:.2f}"
+                    f"{name}: graphql {api['p50']:.1f}/{api['p95']:.1f} ms, raw "
+                    f"{raw['p50']:.1f}/{raw['p95']:.1f} ms, ×{ratio:.2f}; http.client "
+                    f"{std['p50']:.1f} ms, ×{std['p50'] / raw['p50']:.2f}"
                 )
                 lines.append(
-                    f"| {name} | {api['p50']:.1f} / {api['p95']:.1f} | {raw['p50']:.1f} / {raw['p95']:.1f} | {ratio:.2f}× |"
+                    f"| {name} | {api['p50']:.1f} / {api['p95']:.1f} | {raw['p50']:.1f} / "
+                    f"{raw['p95']:.1f} | {ratio:.2f}× | {std['p50']:.1f} "
+                    f"({std['p50'] / raw['p50']:.2f}×) |"
                 )
 
             def floor() -> None:
@@ -245,7 +313,7 @@ def main(argv: list[str]) -> int:
             fixed = percentiles(timed(floor, args.repeat))
             lines.append(
                 f"| floor: `{{ __typename }}` (HTTP + GraphQL, no data) | {fixed['p50']:.1f} / "
-                f"{fixed['p95']:.1f} | — | — |"
+                f"{fixed['p95']:.1f} | — | — | — |"
             )
             rps, errors, latencies = asyncio.run(
                 load_test(url, headers, args.clients, args.requests)
