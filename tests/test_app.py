@@ -41,6 +41,18 @@ def test_node_counts_over_http(client: TestClient, db: Database, settings: Setti
     assert counts == {"Area": 1, "Deputy": 3}
 
 
+def test_answers_are_utf8_json(client: TestClient, db: Database, settings: Settings) -> None:
+    db.write("CREATE (:Area {code: '321300000000', name: '宿迁市', kind: 'CITY'})")
+    response = client.post(
+        "/graphql",
+        json={"query": '{ area(code: "321300000000") { name } }'},
+        headers=bearer(settings, "planner"),
+    )
+    assert response.headers["content-type"] == "application/json"
+    assert "宿迁市".encode() in response.content  # not \u-escaped
+    assert response.json() == {"data": {"area": {"name": "宿迁市"}}}
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
