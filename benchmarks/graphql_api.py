@@ -5,7 +5,7 @@ HTTP (uvicorn on loopback) and of the raw data-layer or analytics call in the sa
 their ratio (target: GraphQL ≤ 1.5× raw). Then 32 concurrent clients for a fixed number of
 requests each: requests per second and the error count (target: zero errors).
 
-Usage: ``python benchmarks/run.py graphql_api [-- --repeat 50 --warmup 200 --clients 32
+Usage: ``python benchmarks/run.py graphql_api [-- --repeat 200 --warmup 200 --clients 32
 --requests 25]``.
 """
 
@@ -240,7 +240,7 @@ async def load_test(
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="graphql_api")
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=25)
