@@ -21,7 +21,7 @@ from graphcoord.db import Database
 from graphcoord.schema import execution
 from graphcoord.schema.context import Context
 from graphcoord.schema.documents import Documents
-from graphcoord.schema.execution import LeafExecutionContext, plain_leaf_fields, plain_plans
+from graphcoord.schema.execution import PlainExecutionContext, plain_fields, plain_plans
 from graphcoord.schema.schema import build_schema
 from graphcoord.schema.types import now_or_later, stored_field
 
@@ -165,7 +165,7 @@ def _schemas(
     fast = strawberry.Schema(
         query=Query,
         config=SCALARS,
-        execution_context_class=LeafExecutionContext,
+        execution_context_class=PlainExecutionContext,
         extensions=extensions or [lambda: Documents([], 10_000)],
     )
     plain = strawberry.Schema(query=Query, config=SCALARS, extensions=extensions or [])
@@ -267,9 +267,9 @@ def test_a_plain_field_with_a_permission_is_still_checked() -> None:
     assert [e["message"] for e in answer["errors"]] == ["never", "never"]
 
 
-def test_only_plain_leaf_fields_take_the_short_path() -> None:
+def test_only_plain_fields_take_the_short_path() -> None:
     fast, _ = _schemas()
-    fields = {key for key in plain_leaf_fields(fast._schema) if key[0] == "Item"}
+    fields = {key for key in plain_fields(fast._schema) if key[0] == "Item"}
     assert fields == {("Item", "name"), ("Item", "count"), ("Item", "ratio"), ("Item", "colour")}
 
 
@@ -302,9 +302,9 @@ class RowQuery:
 def test_a_schema_reading_fields_its_own_way_keeps_its_default_resolver() -> None:
     config = StrawberryConfig(default_resolver=operator.getitem)
     fast = strawberry.Schema(
-        query=RowQuery, config=config, execution_context_class=LeafExecutionContext
+        query=RowQuery, config=config, execution_context_class=PlainExecutionContext
     )
-    read, _ = plain_leaf_fields(fast._schema)["Row", "key"]
+    read, _ = plain_fields(fast._schema)["Row", "key"]
     assert read({"key": "x"}) == "x"  # the short path reads as the schema's resolver does
     answer = _answer(fast, "{ rows { key size } }")
     assert answer == {

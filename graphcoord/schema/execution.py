@@ -5,14 +5,13 @@ Most fields of an answer are attributes of scalar or enum type (a hop's ``from``
 graphql-core executes each one with a resolve-info object, argument handling and two awaitable
 checks, and completes each object and list through half a dozen calls and a ``Path``.
 
-Two short paths, for what strawberry resolves with its plain attribute getter (no resolver, no
-permission or other field extension, no arguments) and no schema extension wraps:
-
-- a plain leaf field is read and coerced exactly as graphql-core does
-  (:meth:`LeafExecutionContext.execute_field`);
-- a value whose whole sub-selection is plain (``hops { from to relation reason }``, a
-  ``byLevel`` list, a page's ``node { code name }``) is completed by a plan compiled once per
-  document (:class:`PlainPlans`): nested comprehensions over the attributes.
+A field is *plain* when it is read without its resolver: an attribute that strawberry resolves
+with its plain getter (no resolver, no permission or other field extension, no argument), or a
+field of a stored row already in memory (:data:`DIRECT_READ`), and no schema extension wraps
+the fields. A value whose whole sub-selection is plain (``hops { from to relation reason }``,
+a ``byLevel`` list, a page's ``node { code name }``, or a single leaf) is completed by a plan
+compiled once per document (:class:`PlainPlans`): nested comprehensions over the attributes.
+:class:`PlainExecutionContext` uses a plan for a plain field's value and for a resolver's.
 
 Anything else — a null where the type forbids it, an exception, a value the type refuses, a
 fragment or a directive in the selection — goes graphql-core's way, so errors and nulls read as
@@ -34,7 +33,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    get_nullable_type,
     is_leaf_type,
 )
 from graphql.pyutils import Undefined
@@ -45,11 +43,11 @@ from strawberry.types.field import StrawberryField
 
 __all__ = [
     "DIRECT_READ",
-    "LeafExecutionContext",
     "NotPlain",
+    "PlainExecutionContext",
     "PlainPlans",
     "plain_fields",
-    "plain_leaf_fields",
+    "plain_plans",
 ]
 
 #: Field metadata: ``read(source)`` gives the field's value without its resolver, or raises
@@ -59,13 +57,10 @@ DIRECT_READ = "graphcoord.direct_read"
 
 #: (type name, field name) -> the field's attribute getter and its type.
 PlainFields = dict[tuple[str, str], tuple[Callable[..., Any], GraphQLOutputType]]
-#: (type name, field name) -> the field's attribute getter and its scalar or enum type.
-LeafFields = dict[tuple[str, str], tuple[Callable[..., Any], GraphQLLeafType]]
 #: A compiled completion: the value read or resolved -> the answer graphql-core would give.
 Plan = Callable[[Any], Any]
 
 _plain_fields: WeakKeyDictionary[GraphQLSchema, PlainFields] = WeakKeyDictionary()
-_leaf_fields: WeakKeyDictionary[GraphQLSchema, LeafFields] = WeakKeyDictionary()
 
 
 class NotPlain(Exception):
@@ -108,19 +103,6 @@ def plain_fields(schema: GraphQLSchema) -> PlainFields:
                 )
                 found[graphql_type.name, name] = (read, field.type)
     _plain_fields[schema] = found
-    return found
-
-
-def plain_leaf_fields(schema: GraphQLSchema) -> LeafFields:
-    """The plain fields (:func:`plain_fields`) of a scalar or enum type."""
-    found = _leaf_fields.get(schema)
-    if found is None:
-        found = {}
-        for key, (read, field_type) in plain_fields(schema).items():
-            leaf = get_nullable_type(field_type)
-            if is_leaf_type(leaf):
-                found[key] = (read, leaf)
-        _leaf_fields[schema] = found
     return found
 
 
@@ -261,7 +243,7 @@ def _object(selections: list[Selection]) -> Plan:
     return complete
 
 
-class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, with plain fields and plain sub-selections short."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
 from graphcoord.schema.errors import ErrorCodes
-from graphcoord.schema.execution import LeafExecutionContext
+from graphcoord.schema.execution import PlainExecutionContext
 from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
@@ -70,7 +70,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return GraphcoordSchema(
         query=Query,
         mutation=Mutation,
-        execution_context_class=LeafExecutionContext,
+        execution_context_class=PlainExecutionContext,
         extensions=[
             ErrorCodes,
             # The token, depth and alias limits; each text parsed and validated once.
