@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
@@ -29,53 +29,53 @@ __all__ = ["Documents"]
 #: Documents (and validation results) kept; the least recently used goes first.
 MAXSIZE = 256
 
+K = TypeVar("K")
+V = TypeVar("V")
 _ParseKey = tuple[str, Any]
 _ValidateKey = tuple[int, GraphQLSchema, tuple[type[ASTValidationRule], ...]]
 
 
-class _Cache:
-    """The parsed documents and validation results of the process (thread-safe, bounded)."""
+class _Recent(Generic[K, V]):
+    """A bounded map, safe across threads, that forgets the least recently used key first."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self.documents: OrderedDict[_ParseKey, DocumentNode] = OrderedDict()
-        self.validated: OrderedDict[_ValidateKey, tuple[DocumentNode, list[GraphQLError]]]
-        self.validated = OrderedDict()
-        self.lock = threading.Lock()
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def document(self, key: _ParseKey) -> DocumentNode | None:
-        with self.lock:
-            document = self.documents.get(key)
-            if document is not None:
-                self.documents.move_to_end(key)
-            return document
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
 
-    def keep_document(self, key: _ParseKey, document: DocumentNode) -> None:
-        with self.lock:
-            self.documents[key] = document
-            while len(self.documents) > self.maxsize:
-                self.documents.popitem(last=False)
-
-    def errors(self, key: _ValidateKey) -> list[GraphQLError] | None:
-        with self.lock:
-            found = self.validated.get(key)
-            if found is None:
-                return None
-            self.validated.move_to_end(key)
-            return found[1]
-
-    def keep_errors(
-        self, key: _ValidateKey, document: DocumentNode, errors: list[GraphQLError]
-    ) -> None:
-        with self.lock:
-            self.validated[key] = (document, errors)
-            while len(self.validated) > self.maxsize:
-                self.validated.popitem(last=False)
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
 
     def clear(self) -> None:
-        with self.lock:
-            self.documents.clear()
-            self.validated.clear()
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class _Cache:
+    """The parsed documents and validation results of the process."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.documents: _Recent[_ParseKey, DocumentNode] = _Recent(maxsize)
+        # The entry keeps its document, so that the id in its key stays that document's.
+        self.validated: _Recent[_ValidateKey, tuple[DocumentNode, list[GraphQLError]]]
+        self.validated = _Recent(maxsize)
+
+    def clear(self) -> None:
+        self.documents.clear()
+        self.validated.clear()
 
 
 cache = _Cache(MAXSIZE)
@@ -103,12 +103,12 @@ class Documents(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         key = (context.query or "", tuple(sorted(context.parse_options.items())))
-        document = cache.document(key)
+        document = cache.documents.get(key)
         if document is not None:
             context.graphql_document = document
         yield
         if document is None and context.graphql_document is not None and context.query:
-            cache.keep_document(key, context.graphql_document)
+            cache.documents.put(key, context.graphql_document)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -118,9 +118,11 @@ class Documents(SchemaExtension):
             return
         schema = context.schema._schema
         key = (id(document), schema, tuple(context.validation_rules))
-        errors = cache.errors(key)
-        if errors is None:
+        found = cache.validated.get(key)
+        if found is not None:
+            errors = found[1]
+        else:
             errors = validate_document(schema, document, context.validation_rules)
-            cache.keep_errors(key, document, errors)
+            cache.validated.put(key, (document, errors))
         context.pre_execution_errors = errors
         yield
