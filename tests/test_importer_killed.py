@@ -20,8 +20,8 @@ import pytest
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.dataset import write_dataset
 from graphcoord.queries.imports import create_run, fingerprint
+from graphcoord.services.dataset import write_dataset
 from tests.conftest import CLEAN_GRAPH, cli_env, run_cli
 from tests.test_importer_support import load_base, write_csv
 
@@ -101,9 +101,25 @@ def kill_mid_way(
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    settled(db)  # a write the killed process had sent may still commit
     partial = count(db) - base
     assert 0 < partial < ROWS, partial
     return partial
+
+
+def settled(db: Database, timeout: float = 60.0) -> None:
+    """Wait until the server runs no transaction but this one (a killed client's last writes
+    are committed or rolled back by then)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        running = db.execute(
+            "SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW' "
+            "RETURN count(*) AS n"
+        )[0]["n"]
+        if running == 0:
+            return
+        assert time.monotonic() < deadline, f"{running} transaction(s) still running"
+        time.sleep(0.05)
 
 
 def killed(
