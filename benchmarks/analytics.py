@@ -39,10 +39,10 @@ from benchmarks.common import (
     record,
 )
 from benchmarks.national_data import load_national_csv
-from graphcoord import analysis
 from graphcoord import analytics as an
 from graphcoord.errors import NoPath
-from graphcoord.queries import projection as proj
+from graphcoord.services import analysis
+from graphcoord.services import projections as proj
 
 SECTION = "Analytics (issue 5)"
 LEVELS = ("TOWNSHIP", "COUNTY", "CITY", "PROVINCIAL", "NATIONAL")
@@ -82,11 +82,11 @@ def clock() -> float:
 
 
 def escalation(pairs: int, seed: int) -> list[str]:
-    from graphcoord.cli.seed import load_seed
+    from graphcoord.services.seeds import load_seed
 
     with benchmark_database(heap="1g", pagecache="512m") as (_, db):
         started = clock()
-        load_seed(db, "suqian", quiet=True)
+        load_seed(db, "suqian")
         load_s = clock() - started
         villages = [
             r["code"]

@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graphcoord.cli.db import ensure_database
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.localserver import LocalNeo4j
+from graphcoord.services.database import ensure_database
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -42,7 +42,7 @@ def benchmark_database(
     """
     if os.environ.get("NEO4J_URI"):
         settings = Settings.from_env()
-        ensure_database(settings, quiet=True)
+        ensure_database(settings)
         db = Database(settings)
         try:
             yield settings, db
@@ -64,7 +64,7 @@ def benchmark_database(
         )
         if temporary:  # a kept store's server stays up for the next run
             stack.callback(LocalNeo4j(settings).stop)
-        ensure_database(settings, quiet=True)
+        ensure_database(settings)
         db = stack.enter_context(contextlib.closing(Database(settings)))
         yield settings, db
 

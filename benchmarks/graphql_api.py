@@ -29,12 +29,11 @@ import httptools
 import httpx
 
 from benchmarks.common import benchmark_database, free_port, peak_rss_mb, percentiles, record, timed
-from graphcoord import analysis
 from graphcoord.auth import create_token
-from graphcoord.cli.seed import load_seed
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries import areas, deputies, groups
+from graphcoord.services import analysis, directory
+from graphcoord.services.seeds import load_seed
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "coverage of a county": (
@@ -73,21 +72,21 @@ def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
     """The data-layer calls each GraphQL case wraps, made directly."""
 
     def group_with_members() -> Any:
-        group = groups.groups_by_id(db, ["SQ-G07"])
-        members = groups.members_of(db, ["SQ-G07"])["SQ-G07"]
-        return group, deputies.deputies_by_id(db, [d for d, _ in members])
+        group = directory.groups_by_id(db, ["SQ-G07"])
+        members = directory.members_of(db, ["SQ-G07"])["SQ-G07"]
+        return group, directory.deputies_by_id(db, [d for d, _ in members])
 
     def group_with_coverage() -> Any:
         return group_with_members(), analysis.group_detail(db, "SQ-G07")
 
     def deputies_page() -> Any:
-        _, rows = deputies.deputy_page(db, skip=0, limit=50, area_code="321322000000")
+        _, rows = directory.deputy_page(db, skip=0, limit=50, area_code="321322000000")
         ids = [row["id"] for row in rows[:50]]
-        return groups.groups_of(db, ids), deputies.contacts_of(db, ids)
+        return directory.groups_of(db, ids), directory.contacts_of(db, ids)
 
     return {
         "coverage of a county": lambda: analysis.coverage(db, "321322000000"),
-        "uncovered villages of the city (national level)": lambda: areas.uncovered_page(
+        "uncovered villages of the city (national level)": lambda: directory.uncovered_page(
             db, "321300000000", level="NATIONAL", skip=0, limit=50
         ),
         "group with members and coverage": group_with_coverage,
@@ -246,7 +245,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=25)
     args = parser.parse_args(argv)
     with benchmark_database() as (settings, db):
-        load_seed(db, "suqian", quiet=True)
+        load_seed(db, "suqian")
         token = create_token(settings.signing_secret, "organizer")
         headers = {"authorization": f"Bearer {token}"}
         raws = raw_calls(db)

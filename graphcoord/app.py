@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import jwt
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,62 +16,32 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from graphcoord.auth import PUBLIC, Principal, principal_from_header
+from graphcoord.auth import VerifiedTokens
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import GraphcoordError, Unauthenticated
-from graphcoord.queries.projection import get_hop_graph
 from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
+from graphcoord.services.projections import get_hop_graph
+from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
 from graphcoord.web import web_routes
 
-__all__ = ["GraphcoordGraphQL", "VerifiedTokens", "create_app"]
+__all__ = ["GraphcoordGraphQL", "create_app"]
 
 log = logging.getLogger(__name__)
-
-
-class VerifiedTokens:
-    """The principals of tokens verified before, until each token expires.
-
-    Clients send the same bearer token with every request; checking its signature again costs
-    more than a ``{ __typename }`` request spends in GraphQL (0.11 ms). A token verified once
-    with this secret stays valid until its ``exp`` (there is no revocation), so the principal
-    is kept until then; refused tokens are not kept and are refused again, with their reason.
-    """
-
-    def __init__(self, secret: str, maxsize: int = 1024) -> None:
-        self.secret = secret
-        self.maxsize = maxsize
-        self._known: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def principal(self, header: str | None) -> Principal:
-        if not header:
-            return PUBLIC
-        with self._lock:
-            known = self._known.get(header)
-        if known is not None and time.time() < known[0]:
-            return known[1]
-        principal = principal_from_header(self.secret, header)  # raises Unauthenticated
-        token = header.partition(" ")[2].strip()
-        expires = float(jwt.decode(token, options={"verify_signature": False})["exp"])
-        with self._lock:
-            self._known[header] = (expires, principal)
-            while len(self._known) > self.maxsize:
-                self._known.popitem(last=False)
-        return principal
 
 
 class GraphcoordGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with graphcoord's context and a 503 when Neo4j is down."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, gateway: TicketGateway) -> None:
         super().__init__(
             build_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True
         )
         self.db = db
         self.settings = settings
+        self.gateway = gateway
         self.tokens = VerifiedTokens(settings.signing_secret)
 
     def encode_json(self, data: object) -> bytes:
@@ -82,7 +50,13 @@ class GraphcoordGraphQL(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        context = Context(db=self.db, settings=self.settings, request=request, response=response)
+        context = Context(
+            db=self.db,
+            settings=self.settings,
+            request=request,
+            response=response,
+            ticket_gateway=self.gateway,
+        )
         try:
             context.principal = self.tokens.principal(request.headers.get("authorization"))
         except Unauthenticated as error:
@@ -100,15 +74,21 @@ def _warm_caches(db: Database) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, db: Database | None = None, *, warm: bool = False
+    settings: Settings | None = None,
+    db: Database | None = None,
+    *,
+    warm: bool = False,
+    gateway: TicketGateway | None = None,
 ) -> Starlette:
     """Build the application; the database driver is opened lazily and closed on shutdown.
 
     With ``warm`` (``graphcoord serve``) the escalation projection and its hop graph are read
     in the background at start-up, so the first deputy to ask does not wait for them.
+    ``gateway`` is the 12345 platform every surface dispatches to (default: the settings').
     """
     settings = settings or Settings.from_env()
     db = db or Database(settings)
+    gateway = gateway or gateway_for(db)
 
     async def health(request: Request) -> Response:
         try:
@@ -124,15 +104,16 @@ def create_app(
         yield
         db.close()
 
-    graphql_app = GraphcoordGraphQL(db, settings)
+    graphql_app = GraphcoordGraphQL(db, settings, gateway)
     app = Starlette(
         routes=[
             Route("/health", health),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
-            *web_routes(db, settings),
+            *web_routes(db, settings, gateway),
         ],
         lifespan=lifespan,
     )
     app.state.db = db
     app.state.settings = settings
+    app.state.ticket_gateway = gateway
     return app

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import jwt
 
+from graphcoord.caching import BoundedCache
 from graphcoord.errors import BadInput, Unauthenticated
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "PUBLIC",
     "ROLES",
     "Principal",
+    "VerifiedTokens",
     "create_token",
     "decode_token",
     "parse_ttl",
@@ -109,3 +111,31 @@ def principal_from_header(secret: str, header: str | None) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
     return decode_token(secret, token.strip())
+
+
+class VerifiedTokens:
+    """The principals of tokens verified before, until each token expires.
+
+    Clients send the same bearer token with every request; checking its signature again costs
+    more than a ``{ __typename }`` request spends in GraphQL (0.11 ms). A token verified once
+    with this secret stays valid until its ``exp`` (there is no revocation), so the principal
+    is kept until then; refused tokens are not kept and are refused again, with their reason.
+    """
+
+    def __init__(self, secret: str, maxsize: int = 1024) -> None:
+        self.secret = secret
+        self._known: BoundedCache[str, tuple[float, Principal]] = BoundedCache(
+            maxsize, expires=lambda _header, known, _now: known[0], timer=time.time
+        )
+
+    def principal(self, header: str | None) -> Principal:
+        if not header:
+            return PUBLIC
+        known = self._known.get(header)
+        if known is not None:
+            return known[1]
+        principal = principal_from_header(self.secret, header)  # raises Unauthenticated
+        token = header.partition(" ")[2].strip()
+        expires = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        self._known.put(header, (expires, principal))
+        return principal

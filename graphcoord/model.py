@@ -2,7 +2,8 @@
 
 Rows are plain dicts with camelCase keys, exactly the property names stored in Neo4j plus the
 keys of the nodes they link to. Seeds, the importer and the GraphQL mutations all produce
-rows; ``graphcoord/queries/`` writes them with ``UNWIND $rows`` batches. One shape, one write path.
+rows; ``graphcoord/services/dataset.py`` writes them (rules checked) with the ``UNWIND $rows``
+batches of ``graphcoord/queries/``. One shape, one write path.
 
 Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 
@@ -31,13 +32,26 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
+    "CATEGORIES",
+    "CHINA",
+    "CLOSED_STATUSES",
     "DEPUTY_KEYS",
+    "LEVEL_NAMES",
+    "LEVEL_SHORT_NAMES",
+    "OPEN_STATUSES",
     "ROW_KINDS",
+    "STATUS_NAMES",
+    "SUBMISSION_LIMITS",
+    "TRANSITIONS",
+    "VILLAGE_KINDS",
     "AreaKind",
     "Basis",
     "Channel",
@@ -47,8 +61,21 @@ __all__ = [
     "Level",
     "ObservationRole",
     "basis_for_level",
+    "is_area_code",
+    "is_village_kind",
+    "now_in_china",
     "parent_code",
+    "significant_length",
 ]
+
+
+#: China Standard Time: the practice's days (a report's dates, a ticket's year) are China's.
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def now_in_china() -> dt.datetime:
+    """Now, in China time, to the second (what an issue's history records)."""
+    return dt.datetime.now(CHINA).replace(microsecond=0)
 
 
 class Level(StrEnum):
@@ -78,6 +105,15 @@ class AreaKind(StrEnum):
     TOWNSHIP = "TOWNSHIP"
     VILLAGE = "VILLAGE"
     COMMUNITY = "COMMUNITY"
+
+
+#: The kinds of the contact units (村/社区): villages and communities.
+VILLAGE_KINDS: tuple[str, ...] = (AreaKind.VILLAGE.value, AreaKind.COMMUNITY.value)
+
+
+def is_village_kind(kind: str | None) -> bool:
+    """Whether an area of ``kind`` is a contact unit (a village or a community)."""
+    return kind in VILLAGE_KINDS
 
 
 class Basis(StrEnum):
@@ -112,6 +148,71 @@ class IssueStatus(StrEnum):
     ESCALATED = "ESCALATED"
 
 
+#: The status machine of an issue (rule ``issue-status-machine``): where each status may go.
+#:
+#: RECEIVED -> DISPATCHED -> IN_PROGRESS -> RESOLVED -> CLOSED, and DISPATCHED | IN_PROGRESS ->
+#: ESCALATED -> IN_PROGRESS | RESOLVED.
+TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
+    IssueStatus.RECEIVED: frozenset({IssueStatus.DISPATCHED}),
+    IssueStatus.DISPATCHED: frozenset({IssueStatus.IN_PROGRESS, IssueStatus.ESCALATED}),
+    IssueStatus.IN_PROGRESS: frozenset({IssueStatus.RESOLVED, IssueStatus.ESCALATED}),
+    IssueStatus.ESCALATED: frozenset({IssueStatus.IN_PROGRESS, IssueStatus.RESOLVED}),
+    IssueStatus.RESOLVED: frozenset({IssueStatus.CLOSED}),
+    IssueStatus.CLOSED: frozenset(),
+}
+#: Statuses in which an issue no longer counts in a deputy's open load.
+CLOSED_STATUSES: tuple[str, ...] = (IssueStatus.RESOLVED.value, IssueStatus.CLOSED.value)
+#: Statuses of an issue still being handled.
+OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in IssueStatus if s not in CLOSED_STATUSES)
+
+#: Categories a citizen can choose on the public form (those of the seeded data, and “other”).
+CATEGORIES: tuple[str, ...] = (
+    "道路交通",
+    "饮水安全",
+    "环境卫生",
+    "教育",
+    "医疗卫生",
+    "养老服务",
+    "劳动就业",
+    "农业农村",
+    "基础设施",
+    "营商环境",
+    "其他",
+)
+#: (min, max) characters of a submission's texts after trimming; a minimum of 0 is optional.
+SUBMISSION_LIMITS: dict[str, tuple[int, int]] = {
+    "title": (4, 60),
+    "body": (10, 2000),
+    "contact": (0, 60),
+}
+
+#: What citizens and clerks read for each level.
+LEVEL_NAMES: dict[str, str] = {
+    Level.NATIONAL: "全国人大代表",
+    Level.PROVINCIAL: "省人大代表",
+    Level.CITY: "市人大代表",
+    Level.COUNTY: "县（区）人大代表",
+    Level.TOWNSHIP: "乡镇（街道）人大代表",
+}
+#: The level's short name, for tables and charts.
+LEVEL_SHORT_NAMES: dict[str, str] = {
+    Level.NATIONAL: "全国",
+    Level.PROVINCIAL: "省",
+    Level.CITY: "市",
+    Level.COUNTY: "县（区）",
+    Level.TOWNSHIP: "乡镇",
+}
+#: What citizens and clerks read for each status of an issue.
+STATUS_NAMES: dict[str, str] = {
+    IssueStatus.RECEIVED: "已受理",
+    IssueStatus.DISPATCHED: "已派单",
+    IssueStatus.IN_PROGRESS: "办理中",
+    IssueStatus.RESOLVED: "已解决",
+    IssueStatus.CLOSED: "已办结",
+    IssueStatus.ESCALATED: "已提请上级代表",
+}
+
+
 def basis_for_level(level: Level | str) -> Basis:
     """The contact basis the rules require for a deputy of ``level``."""
     try:
@@ -138,6 +239,14 @@ AREA_KIND_BY_CODE_LENGTH: dict[int, AreaKind] = {
 }
 
 _PREFIX_LENGTHS = (2, 4, 6, 9, 12)
+
+#: A statistical division code: 12 digits, zero-padded (rule ``area-code-is-12-digits``).
+AREA_CODE = re.compile(r"[0-9]{12}")
+
+
+def is_area_code(code: str | None) -> bool:
+    """Whether ``code`` has the shape of a 12-digit statistical division code (ASCII digits)."""
+    return code is not None and AREA_CODE.fullmatch(code) is not None
 
 
 def significant_length(code: str) -> int:

@@ -8,37 +8,47 @@ the batch (a deputy's level, an area's kind) are passed in as mappings by the ca
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graphcoord.errors import RuleViolation
+from graphcoord.errors import BadInput, RuleViolation
 from graphcoord.model import (
     AREA_KIND_BY_CODE_LENGTH,
+    CATEGORIES,
     DIRECTLY_ELECTED,
+    SUBMISSION_LIMITS,
+    TRANSITIONS,
+    VILLAGE_KINDS,
     AreaKind,
+    IssueStatus,
     Level,
     basis_for_level,
+    is_area_code,
     significant_length,
 )
 
 __all__ = [
-    "AREA_CODE",
+    "ESCALATION_RULE",
+    "STATUS_RULE",
     "DeputyFacts",
     "Violation",
     "area_violations",
+    "check_escalation",
+    "check_transition",
     "contact_violations",
     "convener_violations",
     "is_within",
     "level_violations",
     "liaison_violations",
     "raise_for",
+    "require_area_code",
+    "submission_problems",
 ]
 
-AREA_CODE = re.compile(r"^\d{12}$")
-VILLAGE_KINDS = (AreaKind.VILLAGE.value, AreaKind.COMMUNITY.value)
+STATUS_RULE = "issue-status-machine"
+ESCALATION_RULE = "issue-escalation"
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ def area_violations(
     violations: list[Violation] = []
     for i, row in enumerate(rows):
         code = str(row.get("code", ""))
-        if not AREA_CODE.match(code):
+        if not is_area_code(code):
             violations.append(
                 Violation(
                     i,
@@ -288,3 +298,70 @@ def convener_violations(
                 )
             )
     return violations
+
+
+def require_area_code(code: str) -> str:
+    """``code`` itself, or :class:`BadInput` unless it is a 12-digit division code (checked
+    before a code reaches Cypher)."""
+    if not is_area_code(code):
+        raise BadInput(f"area code {code!r} is not a 12-digit statistical division code")
+    return code
+
+
+def check_transition(current: IssueStatus, to: IssueStatus, issue_id: str) -> None:
+    """Rule ``issue-status-machine``: ``current -> to`` must be one of :data:`TRANSITIONS`."""
+    if to not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none (final)"
+        raise RuleViolation(
+            STATUS_RULE,
+            f"{current.value} -> {to.value} is not allowed; from {current.value}: {allowed}",
+            [issue_id],
+        )
+
+
+def check_escalation(
+    target_id: str,
+    target_level: str,
+    target_status: str | None,
+    *,
+    escalating_deputy: str | None,
+    escalating_level: str | None,
+) -> None:
+    """Rule ``issue-escalation``: an issue escalates to an ACTIVE deputy of a higher level
+    than the escalating deputy (organizers may escalate to any active deputy), never to the
+    escalating deputy themself."""
+    if target_status != "ACTIVE":
+        raise RuleViolation(ESCALATION_RULE, "the target deputy is not active", [target_id])
+    if target_id == escalating_deputy:
+        raise RuleViolation(ESCALATION_RULE, "a deputy cannot escalate to themself", [target_id])
+    if escalating_level is not None and Level(target_level).rank >= Level(escalating_level).rank:
+        raise RuleViolation(
+            ESCALATION_RULE,
+            f"escalation goes to a higher level than {escalating_level}, not to {target_level}",
+            [target_id],
+        )
+
+
+_FIELD_LABELS = {"title": "标题", "body": "内容", "contact": "联系方式"}
+
+
+def submission_problems(
+    village_code: str, title: str, body: str, category: str, contact: str | None
+) -> dict[str, str]:
+    """What is wrong with a citizen's submission: field -> a clear Chinese message (empty when
+    it can be accepted). The texts are expected trimmed."""
+    problems: dict[str, str] = {}
+    if not is_area_code(village_code):
+        problems["village"] = "村（社区）代码应为12位数字。"
+    values = {"title": title, "body": body, "contact": contact or ""}
+    for name, (low, high) in SUBMISSION_LIMITS.items():
+        value, label = values[name], _FIELD_LABELS[name]
+        if name != "contact" and not value:
+            problems[name] = f"请填写{label}。"
+        elif len(value) < low:
+            problems[name] = f"{label}至少需要{low}个字。"
+        elif len(value) > high:
+            problems[name] = f"{label}不能超过{high}个字（现在{len(value)}个字）。"
+    if category not in CATEGORIES:
+        problems["category"] = "请选择一个问题类别。"
+    return problems

@@ -19,10 +19,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from graphcoord.app import create_app
-from graphcoord.cli.db import ensure_database
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.localserver import LocalNeo4j
+from graphcoord.services.database import ensure_database
 
 CLEAN_GRAPH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
@@ -39,7 +39,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of the session's Neo4j (started here unless ``NEO4J_URI`` is set)."""
     if os.environ.get("NEO4J_URI"):
         settings = Settings.from_env()
-        ensure_database(settings, quiet=True)
+        ensure_database(settings)
         yield settings
         return
     state = tmp_path_factory.mktemp("graphcoord-state")
@@ -50,7 +50,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         neo4j_pagecache="256m",
         jwt_secret="test-secret-not-for-production-0123456789",
     )
-    ensure_database(settings, quiet=True)
+    ensure_database(settings)
     yield settings
     LocalNeo4j(settings).stop()
 
@@ -85,7 +85,7 @@ def _seeded(database: Database, city: str) -> Database:
     """
     import uuid
 
-    from graphcoord.cli.seed import load_seed
+    from graphcoord.services.seeds import load_seed
 
     records = database.execute(SEED_MARK)
     state = (records[0]["version"], records[0]["mark"]) if records else None
@@ -93,7 +93,7 @@ def _seeded(database: Database, city: str) -> Database:
         return database
     database.run_autocommit(CLEAN_GRAPH)
     _SEEDED.clear()
-    load_seed(database, city, quiet=True)
+    load_seed(database, city)
     mark = uuid.uuid4().hex
     database.write("MATCH (v:GraphVersion {id: 'graph'}) SET v.testSeed = $mark", {"mark": mark})
     _SEEDED[city] = (database.execute(SEED_MARK)[0]["version"], mark)

@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 
-from graphcoord import analysis
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
-from graphcoord.queries import projection as proj
-from graphcoord.queries.dataset import write_dataset, write_kind
 from graphcoord.queries.meta import bump_version
 from graphcoord.seeding.suqian import (
     SUQIAN_COMPLIANCE_MISSES,
     SUQIAN_FRAGILE_VILLAGES,
     SUQIAN_NO_CONSTITUENCY_VILLAGES,
 )
+from graphcoord.services import analysis
+from graphcoord.services import projections as proj
+from graphcoord.services.dataset import write_dataset, write_kind
 from tests import factories
 from tests.conftest import run_cli
 

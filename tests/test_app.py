@@ -9,8 +9,7 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from graphcoord.app import VerifiedTokens
-from graphcoord.auth import create_token
+from graphcoord.auth import VerifiedTokens, create_token
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import Unauthenticated

@@ -16,7 +16,7 @@ import uvicorn
 from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.dataset import write_dataset
+from graphcoord.services.dataset import write_dataset
 from tests.conftest import bearer, free_port
 from tests.factories import VILLAGE_A
 from tests.test_citizen_tracking import citizen_city

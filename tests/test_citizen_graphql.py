@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.dataset import write_dataset
+from graphcoord.services.dataset import write_dataset
 from tests.conftest import bearer, data, graphql
 from tests.factories import VILLAGE_A
 from tests.test_citizen_tracking import citizen_city

@@ -11,7 +11,7 @@ from PIL import Image
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.reports.opinions import chromium_path
+from graphcoord.printouts.opinions import chromium_path
 from tests.conftest import run_cli
 
 TOWNSHIP = "321302101000"  # 宿城区耿车镇

@@ -10,9 +10,9 @@ import pytest
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
 from graphcoord.model import IssueStatus
-from graphcoord.queries import tracking
-from graphcoord.queries.dataset import write_dataset
-from graphcoord.tickets import Dispatch, LocalTicketGateway, TicketRequest
+from graphcoord.services import issues as tracking
+from graphcoord.services.dataset import write_dataset
+from graphcoord.services.tickets import Dispatch, LocalTicketGateway, TicketRequest
 from tests.factories import BASE_AREAS, COUNTY, PROVINCE, TOWN_A, TOWN_B, VILLAGE_A, deputy
 
 S = IssueStatus

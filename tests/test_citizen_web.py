@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.dataset import write_dataset
+from graphcoord.services.dataset import write_dataset
 from tests.factories import TOWN_A, VILLAGE_A, VILLAGE_B
 from tests.test_citizen_tracking import citizen_city
 

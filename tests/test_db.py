@@ -9,7 +9,7 @@ import pytest
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import DatabaseAuthError, DatabaseUnavailable
-from graphcoord.queries.schema import CONSTRAINTS, INDEXES
+from graphcoord.queries.constraints import CONSTRAINTS, INDEXES
 from tests.conftest import run_cli
 
 local_only = pytest.mark.skipif(

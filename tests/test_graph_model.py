@@ -8,12 +8,12 @@ import pytest
 
 from graphcoord.db import Database
 from graphcoord.errors import RuleViolation
-from graphcoord.queries.dataset import write_dataset
 from graphcoord.seeding.suqian import (
     SUQIAN_COMPLIANCE_MISSES,
     SUQIAN_FRAGILE_VILLAGES,
     SUQIAN_NO_CONSTITUENCY_VILLAGES,
 )
+from graphcoord.services.dataset import write_dataset
 from tests import factories
 from tests.factories import COUNTY, TOWN_A, VILLAGE_A, VILLAGE_B, deputy
 
@@ -238,12 +238,12 @@ def graph_fingerprint(db: Database) -> tuple[Any, ...]:
 
 
 def test_loading_the_same_seed_twice_changes_nothing(db: Database) -> None:
-    from graphcoord.cli.seed import load_seed
+    from graphcoord.services.seeds import load_seed
 
-    load_seed(db, "liulin", quiet=True)
+    load_seed(db, "liulin")
     first = graph_fingerprint(db)
     version = one(db, "MATCH (v:GraphVersion) RETURN v.version")
-    load_seed(db, "liulin", quiet=True)
+    load_seed(db, "liulin")
     assert graph_fingerprint(db)[:2] == first[:2]
     assert graph_fingerprint(db)[2] == first[2]
     assert one(db, "MATCH (v:GraphVersion) RETURN v.version") == version + 1

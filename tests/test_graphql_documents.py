@@ -79,9 +79,7 @@ def test_a_text_that_fails_to_parse_is_not_kept() -> None:
 
 
 def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents.cache.clear()
-    monkeypatch.setattr(documents.cache.documents, "maxsize", 3)
-    monkeypatch.setattr(documents.cache.validated, "maxsize", 3)
+    monkeypatch.setattr(documents, "cache", documents._Cache(3))
     schema = build_schema(Settings())
     for n in range(6):
         assert _ask(schema, f"{{ a{n}: __typename }}") == []

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.dataset import write_dataset
+from graphcoord.services.dataset import write_dataset
 from tests import factories
 from tests.conftest import bearer, graphql
 

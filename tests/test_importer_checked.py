@@ -20,10 +20,10 @@ from graphcoord.importer import run_import
 from graphcoord.importer.report import ImportReport
 from graphcoord.importer.validate import Validator
 from graphcoord.model import basis_for_level
-from graphcoord.queries.dataset import write_dataset
+from graphcoord.queries.contacts import create_contacts_checked
 from graphcoord.queries.imports import area_kinds, deputy_facts, fingerprint
-from graphcoord.queries.undo import create_contacts_checked
 from graphcoord.rules import contact_violations
+from graphcoord.services.dataset import write_dataset
 from tests.test_importer_support import BASE, load_base, write_csv
 
 #: Deputies beyond the base graph's: every level, constituencies at several depths.

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from graphcoord import collector
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.importer import collector
 from tests.test_importer_support import cli_in_process, load_base, write_csv
 
 

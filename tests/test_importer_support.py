@@ -14,8 +14,8 @@ from openpyxl import Workbook
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries.dataset import write_dataset
 from graphcoord.queries.imports import fingerprint
+from graphcoord.services.dataset import write_dataset
 from tests.conftest import cli_env
 
 __all__ = [

@@ -53,6 +53,7 @@ from graphcoord.analytics.groups import (
     GroupOverlap,
     group_coverage,
     group_overlaps,
+    groups_located_in,
     quarterly_compliance,
 )
 from graphcoord.analytics.peers import ChainPeer, PeerPoint, chain_peers
@@ -95,6 +96,7 @@ __all__ = [
     "gini",
     "group_coverage",
     "group_overlaps",
+    "groups_located_in",
     "histogram_gini",
     "is_coverage_summary",
     "load_summary",

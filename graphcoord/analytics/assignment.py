@@ -33,7 +33,7 @@ from graphcoord.analytics._common import (
     scope_areas,
 )
 from graphcoord.analytics.errors import InvalidArgument
-from graphcoord.analytics.graph import key_of
+from graphcoord.analytics.graph import VILLAGE_KINDS, key_of
 
 __all__ = [
     "DEFAULT_MAX_PER_DEPUTY",
@@ -53,7 +53,7 @@ DISTANCE_COST = 10
 LOAD_COST = 5
 
 #: Kinds of a common ancestor that make an upper-level deputy "near" a village.
-_NEAR_KINDS = frozenset({"VILLAGE", "COMMUNITY", "TOWNSHIP", "COUNTY"})
+_NEAR_KINDS = VILLAGE_KINDS | {"TOWNSHIP", "COUNTY"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ whether one of its own constituency does, plus the distribution of deputies' loa
 summary* (:func:`coverage_summary`) is the graph reduced to exactly that; :func:`coverage_report`
 and :func:`uncovered_villages` accept either a full coordination graph or a summary, which is
 what lets a national report skip the 2.8 million deputies and contacts of the full graph
-(``graphcoord/queries/projection.py`` reads the summary aggregated by the database).
+(``graphcoord/services/coverage_summary.py`` reads the summary aggregated by the database).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The shape of the coordination graph that every analytics function takes.
 
-``graphcoord/queries/projection.py`` reads a scope of the Neo4j graph and builds this
+``graphcoord/services/projections.py`` reads a scope of the Neo4j graph and builds this
 NetworkX ``DiGraph``; tests build it by hand with :class:`GraphBuilder`. Analytics never
 talk to the database, so this module is the whole contract between the two sides.
 
@@ -43,6 +43,9 @@ from typing import Any
 
 import networkx as nx
 
+from graphcoord.model import VILLAGE_KINDS as MODEL_VILLAGE_KINDS
+from graphcoord.model import Level, basis_for_level
+
 __all__ = [
     "LEVELS",
     "LEVEL_RANK",
@@ -58,12 +61,12 @@ __all__ = [
     "obs_node",
 ]
 
-#: The five levels, highest first.
-LEVELS: tuple[str, ...] = ("NATIONAL", "PROVINCIAL", "CITY", "COUNTY", "TOWNSHIP")
+#: The five levels, highest first (:class:`graphcoord.model.Level`, as plain strings).
+LEVELS: tuple[str, ...] = tuple(level.value for level in Level)
 #: Rank of a level: 0 for NATIONAL … 4 for TOWNSHIP (a lower number is a higher level).
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
-#: Area kinds that are contact units.
-VILLAGE_KINDS: frozenset[str] = frozenset({"VILLAGE", "COMMUNITY"})
+#: Area kinds that are contact units (:data:`graphcoord.model.VILLAGE_KINDS`).
+VILLAGE_KINDS: frozenset[str] = frozenset(MODEL_VILLAGE_KINDS)
 
 
 def area_node(code: str) -> str:
@@ -149,8 +152,7 @@ class GraphBuilder:
 
     def contact(self, deputy_id: str, area_code: str, basis: str | None = None) -> None:
         if basis is None:
-            level = self.G.nodes[deputy_node(deputy_id)]["level"]
-            basis = "ORIGINAL_CONSTITUENCY" if LEVEL_RANK[level] >= 3 else "NEAR_HOME_OR_WORK"
+            basis = basis_for_level(self.G.nodes[deputy_node(deputy_id)]["level"]).value
         self.G.add_edge(deputy_node(deputy_id), area_node(area_code), rel="CONTACTS", basis=basis)
 
     def liaison(self, upper_id: str, lower_id: str) -> None:

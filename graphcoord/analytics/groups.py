@@ -24,10 +24,58 @@ __all__ = [
     "GroupOverlap",
     "group_coverage",
     "group_overlaps",
+    "groups_located_in",
     "quarterly_compliance",
 ]
 
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+
+
+def groups_located_in(G: nx.DiGraph, area_code: str | None = None) -> list[str]:
+    """Ids of the groups located in an area or under it, sorted.
+
+    Parameters
+    ----------
+    G : nx.DiGraph
+        A projection with ``group`` nodes (their ``areaCode`` says where they are located)
+        and the areas of the scope.
+    area_code : str, optional
+        The area; ``None`` keeps every group.
+
+    Returns
+    -------
+    list of str
+        Group ids in order.
+
+    Raises
+    ------
+    NodeNotFound
+        If ``area_code`` is not an area of ``G``.
+
+    Examples
+    --------
+    >>> from graphcoord.analytics.graph import GraphBuilder
+    >>> b = GraphBuilder()
+    >>> b.area("321300000000", "宿迁市", "CITY")
+    'area:321300000000'
+    >>> b.area("321302000000", "宿城区", "COUNTY", parent="321300000000")
+    'area:321302000000'
+    >>> b.group("G1", "宿城组", area_code="321302000000")
+    'group:G1'
+    >>> b.group("G2", "市直组", area_code="321300000000")
+    'group:G2'
+    >>> groups_located_in(b.build(), "321302000000")
+    ['G1']
+
+    Notes
+    -----
+    Linear in the number of nodes of ``G``.
+    """
+    found = sorted(key_of(node) for node in nodes_of_type(G, "group"))
+    if area_code is None:
+        return found
+    _, inside = scope_areas(G, area_code)
+    return [g for g in found if G.nodes[f"group:{g}"].get("areaCode") in (inside or set())]
 
 
 @dataclass(frozen=True, slots=True)

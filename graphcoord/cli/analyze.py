@@ -1,6 +1,6 @@
 """``graphcoord analyze …``: coverage, gaps, suggestions, what-if, groups, peers, escalation.
 
-Each command calls :mod:`graphcoord.analysis` and prints rich tables with names, or with
+Each command calls :mod:`graphcoord.services.analysis` and prints rich tables with names, or with
 ``--json`` the answer as JSON (the dataclasses of :mod:`graphcoord.analytics`, field for field).
 """
 
@@ -16,11 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graphcoord import analysis
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.queries import projection as proj
-from graphcoord.queries.coverage_summary import SUMMARY_TOP
+from graphcoord.services import analysis
+from graphcoord.services import projections as proj
+from graphcoord.services.coverage_summary import SUMMARY_TOP
 
 __all__ = ["register"]
 

@@ -35,8 +35,8 @@ def register(app: typer.Typer) -> None:
         sheets: bool = typer.Option(True, help="Also write an A4 PDF sheet per township."),
     ) -> None:
         """Write a printable QR code (SVG + PNG, name underneath) for every village of AREA."""
-        from graphcoord.qr import cjk_font_path, write_qr_codes
-        from graphcoord.queries.tracking import villages_under
+        from graphcoord.printouts.qr import cjk_font_path, write_qr_codes
+        from graphcoord.services.issues import villages_under
 
         settings = Settings.from_env()
         db = Database(settings)
@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         pdf: bool = typer.Option(True, help="Also print a PDF with headless Chromium."),
     ) -> None:
         """The opinion-analysis report (民意分析报告): HTML with charts, JSON, PDF if possible."""
-        from graphcoord.reports.opinions import write_report
+        from graphcoord.printouts.opinions import write_report
 
         start, end = _date(from_, "--from"), _date(to, "--to")
         settings = Settings.from_env()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import typer
@@ -9,8 +10,7 @@ from rich.console import Console
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.localserver import LocalNeo4j
-from graphcoord.queries.schema import migrate as run_migrate
+from graphcoord.services import database
 
 app = typer.Typer(help="Run and inspect the graph database.", no_args_is_help=True)
 console = Console()
@@ -18,27 +18,7 @@ console = Console()
 
 def ensure_database(settings: Settings, *, quiet: bool = False) -> None:
     """Start the local server when it is the one in use, then apply the schema."""
-    if settings.is_local:
-        server = LocalNeo4j(settings)
-        if not server.is_built():
-            if not quiet:
-                console.print("building the Neo4j launcher (first time only)…")
-            seconds = server.build()
-            if not quiet:
-                console.print(f"built in {seconds:.1f} s")
-        seconds = server.start()
-        if not quiet:
-            if seconds:
-                console.print(f"Neo4j started on {settings.uri} in {seconds:.1f} s")
-            else:
-                console.print(f"Neo4j already running on {settings.uri}")
-    elif not quiet:
-        console.print(f"using the external Neo4j at {settings.uri}")
-    db = Database(settings)
-    try:
-        run_migrate(db)
-    finally:
-        db.close()
+    database.ensure_database(settings, say=(lambda _: None) if quiet else console.print)
 
 
 @app.command()
@@ -54,7 +34,7 @@ def stop() -> None:
     if not settings.is_local:
         console.print(f"NEO4J_URI is set ({settings.uri}): nothing to stop here")
         return
-    if LocalNeo4j(settings).stop():
+    if database.stop(settings):
         console.print("Neo4j stopped")
     else:
         console.print("Neo4j was not running")
@@ -63,39 +43,16 @@ def stop() -> None:
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Say whether the database runs, its version, address and node count."""
-    settings = Settings.from_env()
-    if settings.is_local:
-        state = LocalNeo4j(settings).status()
-        info = {
-            "running": state.running and state.agent is not None,
-            "pid": state.pid,
-            "uri": state.uri,
-            "version": state.agent,
-            "nodes": state.nodes,
-            "detail": state.detail,
-        }
-    else:
-        db = Database(settings)
-        try:
-            server = db.server_info()
-            info = {
-                "running": True,
-                "uri": settings.uri,
-                "version": server["agent"],
-                "nodes": server["nodes"],
-                "detail": "external server",
-            }
-        finally:
-            db.close()
+    state = database.status(Settings.from_env())
     if as_json:
-        typer.echo(json.dumps(info))
-    elif info["running"]:
+        typer.echo(json.dumps(dataclasses.asdict(state)))
+    elif state.running:
         console.print(
-            f"running: {info['version']} at {info['uri']}, {info['nodes']} nodes", highlight=False
+            f"running: {state.version} at {state.uri}, {state.nodes} nodes", highlight=False
         )
     else:
-        console.print(f"not running ({info['uri']}): {info['detail']}", highlight=False)
-    if not info["running"]:
+        console.print(f"not running ({state.uri}): {state.detail}", highlight=False)
+    if not state.running:
         raise typer.Exit(1)
 
 
@@ -105,7 +62,7 @@ def migrate() -> None:
     settings = Settings.from_env()
     db = Database(settings)
     try:
-        count = run_migrate(db)
+        count = database.migrate(db)
     finally:
         db.close()
     console.print(f"schema up to date ({count} constraints and indexes)")

@@ -29,10 +29,16 @@ from typer.core import TyperGroup
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, ImportRejected
-from graphcoord.importer import KIND_ORDER, ImportReport, Status, run_import, write_template
-from graphcoord.importer.ahead import undo_run
 from graphcoord.model import ROW_KINDS
-from graphcoord.queries.imports import import_history
+from graphcoord.services.imports import (
+    KIND_ORDER,
+    ImportReport,
+    Status,
+    import_history,
+    run_import,
+    undo_run,
+    write_template,
+)
 
 __all__ = ["register"]
 

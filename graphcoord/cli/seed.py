@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -12,35 +11,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.model import Dataset
-from graphcoord.queries.dataset import write_dataset
-from graphcoord.queries.meta import label_counts
+from graphcoord.services import seeds
+from graphcoord.services.seeds import City
 
-__all__ = ["load_seed", "register", "seed_if_empty"]
+__all__ = ["load_with_progress", "register", "seed_if_empty"]
 
 console = Console()
 
 
-class City(StrEnum):
-    suqian = "suqian"
-    liulin = "liulin"
-
-
-def build(city: City, seed: int | None) -> Dataset:
-    if city is City.suqian:
-        from graphcoord.seeding.suqian import build_suqian
-
-        return build_suqian() if seed is None else build_suqian(seed)
-    from graphcoord.seeding.liulin import build_liulin
-
-    return build_liulin() if seed is None else build_liulin(seed)
-
-
-def load_seed(
+def load_with_progress(
     db: Database, city: City | str, *, seed: int | None = None, quiet: bool = False
 ) -> dict[str, int]:
-    """Build the dataset of ``city`` and write it through the common write path."""
-    dataset = build(City(city), seed)
+    """Load ``city`` with a progress bar (rows per second) on the console."""
+    dataset = seeds.build(city, seed)
     total = sum(len(rows) for rows in dataset.values())
     with Progress(
         TextColumn("[bold]{task.description:<18}"),
@@ -64,18 +47,18 @@ def load_seed(
         def kind(name: str, rows: int) -> None:
             progress.update(task, description=f"{city}: {name}")
 
-        return write_dataset(db, dataset, on_kind=kind, on_batch=advance)
+        return seeds.write_dataset(db, dataset, on_kind=kind, on_batch=advance)
 
 
 def seed_if_empty(settings: Settings, city: str) -> None:
     """Load the demo city unless the graph already holds deputies (``graphcoord up``)."""
     db = Database(settings)
     try:
-        if any(row.label == "Deputy" for row in label_counts(db)):
+        if seeds.graph_has_deputies(db):
             console.print("the graph already holds data: demo seed skipped")
             return
         started = time.monotonic()
-        written = load_seed(db, city)
+        written = load_with_progress(db, city)
         console.print(
             f"loaded {city}: {sum(written.values()):,} rows in {time.monotonic() - started:.1f} s"
         )
@@ -94,7 +77,7 @@ def register(app: typer.Typer) -> None:
         db = Database(settings)
         try:
             started = time.monotonic()
-            written = load_seed(db, city, seed=seed)
+            written = load_with_progress(db, city, seed=seed)
         finally:
             db.close()
         console.print(

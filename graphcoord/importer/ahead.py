@@ -3,7 +3,7 @@
 All or nothing used to mean: validate the whole file, then write. On two cores that leaves the
 database idle while Python validates, and Python idle while the database writes. Instead, the
 new rows of each validated batch are CREATEd at once, each batch with an undo record in the same
-transaction (:mod:`graphcoord.queries.undo`). If the file turns out bad, what was written ahead is
+transaction (:mod:`graphcoord.queries.import_undo`). If the file turns out bad, what was written ahead is
 deleted again; if the import is killed, the next run of the same file settles it (keeps it when
 that run succeeds, deletes it when it is rejected), so a re-run still ends with exactly a clean
 run's graph; or :func:`undo_run` (``graphcoord import undo RUN``) deletes it when the file will
@@ -31,17 +31,16 @@ from graphcoord.errors import BadInput, NotFound
 from graphcoord.importer.report import ImportReport, Status
 from graphcoord.importer.spool import CREATED, Entry
 from graphcoord.model import significant_length
-from graphcoord.queries.imports import stored_state, upsert_validated
-from graphcoord.queries.meta import bump_version
-from graphcoord.queries.undo import (
+from graphcoord.queries.contacts import CheckedContacts, create_contacts_checked
+from graphcoord.queries.import_undo import (
     AHEAD_KINDS,
-    CheckedContacts,
     create_ahead,
-    create_contacts_checked,
     mark_undone,
     run_states,
     undo,
 )
+from graphcoord.queries.imports import stored_state, upsert_validated
+from graphcoord.queries.meta import bump_version
 
 __all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers", "undo_run"]
 

@@ -20,14 +20,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+from graphcoord import collector
 from graphcoord.db import Database
-from graphcoord.importer import collector
 from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers
 from graphcoord.importer.readers import open_sheets
 from graphcoord.importer.report import BadRowSink, ImportReport, Status
 from graphcoord.importer.spool import CREATED, Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
-from graphcoord.queries.dataset import write_kind
+from graphcoord.queries.batch import write_rows
+from graphcoord.queries.groups import existing_conveners
+from graphcoord.queries.import_undo import settle, undo, unsettled_runs
 from graphcoord.queries.imports import (
     CREATE_NEW,
     UPSERT_VALIDATED,
@@ -37,7 +39,8 @@ from graphcoord.queries.imports import (
     upsert_validated,
 )
 from graphcoord.queries.meta import bump_version
-from graphcoord.queries.undo import settle, undo, unsettled_runs
+from graphcoord.queries.rows import STATEMENTS
+from graphcoord.rules import convener_violations, raise_for
 
 __all__ = ["ProgressSink", "file_hash", "run_import"]
 
@@ -238,9 +241,9 @@ def _write(
                         )
                 progress.advance(len(entries))
             writers.drain()
-            for kind, rows in held.items():
+            for rows in held.values():
                 rows.sort(key=_group_then_convener)
-                writers.written += write_kind(db, kind, rows, batch_size=batch_size)
+                writers.written += _write_memberships(db, rows, batch_size)
             held.clear()
             counts.seconds += time.monotonic() - started
         return writers.written
@@ -255,12 +258,20 @@ def _write_batch(
     write path's second rule check (the spool holds areas of one depth per part).
     """
     if kind not in UPSERT_VALIDATED:
-        return write_kind(db, kind, rows, batch_size=batch_size)
+        return write_rows(db, STATEMENTS[kind], rows, batch_size=batch_size)
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
         if not (all_new and kind in CREATE_NEW and create_new(db, kind, chunk)):
             upsert_validated(db, kind, chunk)
     return len(rows)
+
+
+def _write_memberships(db: Database, rows: list[dict[str, Any]], batch_size: int) -> int:
+    """Write validated memberships, checking once more that each group keeps one convener
+    (another writer may have changed a group since the file was validated)."""
+    groups = list(dict.fromkeys(str(row["groupId"]) for row in rows))
+    raise_for(convener_violations(rows, existing_conveners(db, groups)))
+    return write_rows(db, STATEMENTS["memberships"], rows, batch_size=batch_size)
 
 
 def _group_then_convener(row: dict[str, Any]) -> tuple[str, int, str]:

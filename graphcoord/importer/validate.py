@@ -35,6 +35,7 @@ from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import CREATED, Entry, Spool
 from graphcoord.importer.text import NATIONAL_ID
 from graphcoord.model import AreaKind, significant_length
+from graphcoord.queries.contacts import CheckedContacts
 from graphcoord.queries.groups import existing_conveners
 from graphcoord.queries.imports import (
     STATE_FIELDS,
@@ -45,7 +46,6 @@ from graphcoord.queries.imports import (
     stored_count,
     stored_state,
 )
-from graphcoord.queries.undo import CheckedContacts
 from graphcoord.rules import (
     DeputyFacts,
     Violation,

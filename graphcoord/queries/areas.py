@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graphcoord.db import Database
-from graphcoord.model import significant_length
-from graphcoord.queries.batch import lookup, write_rows
+from graphcoord.queries.batch import lookup
 from graphcoord.queries.streaming import BATCHED
-from graphcoord.rules import area_violations, raise_for
+from graphcoord.queries.vocabulary import VILLAGE_KINDS
 
-__all__ = ["Area", "area_kinds", "get_areas", "upsert_areas"]
+__all__ = [
+    "SCOPE_AREAS",
+    "UPSERT_AREAS",
+    "Area",
+    "area_kinds",
+    "children_of",
+    "get_areas",
+    "uncovered_page",
+]
 
 #: An area and everything under it (first value true), then its ancestors (false), as batched
 #: rows ``[inScope, code, name, kind, parentCode, population]`` (projections read these).
@@ -82,39 +89,18 @@ def get_areas(db: Database, codes: Sequence[str]) -> dict[str, Area]:
     return {r["code"]: Area.from_record(r) for r in records}
 
 
-def upsert_areas(
-    db: Database,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    batch_size: int = 5000,
-    on_batch: Callable[[int], None] | None = None,
-) -> int:
-    """Create or update areas after checking the area rules.
-
-    Levels are written one after another (provinces first) so that every parent exists when
-    its children link to it.
-    """
-    parents = [row["parentCode"] for row in rows if row.get("parentCode")]
-    raise_for(area_violations(rows, area_kinds(db, parents)))
-    by_depth: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        full = {"population": None, "parentCode": None, **row}
-        by_depth.setdefault(significant_length(row["code"]), []).append(full)
-    return sum(
-        write_rows(db, UPSERT_AREAS, by_depth[depth], batch_size=batch_size, on_batch=on_batch)
-        for depth in sorted(by_depth)
-    )
-
-
 CHILDREN_OF_AREAS: LiteralString = """
 UNWIND $codes AS code
 MATCH (c:Area)-[:PART_OF]->(:Area {code: code})
 RETURN code, c.code AS child ORDER BY child
 """
 
-UNCOVERED_PAGE: LiteralString = """
+UNCOVERED_PAGE: LiteralString = (
+    """
 MATCH (v:Area)
-WHERE v.kind IN ['VILLAGE', 'COMMUNITY'] AND v.code STARTS WITH $prefix
+WHERE v.kind IN """
+    + VILLAGE_KINDS
+    + """ AND v.code STARTS WITH $prefix
   AND NOT EXISTS {
     MATCH (v)<-[:CONTACTS]-(d:Deputy)
     WHERE coalesce(d.status, 'ACTIVE') = 'ACTIVE' AND ($level IS NULL OR d.level = $level)
@@ -125,6 +111,7 @@ RETURN size(matched) AS total,
        [x IN matched[$skip..($skip + $limit + 1)] |
         x {.code, .name, .kind, .parentCode, .population}] AS page
 """
+)
 
 
 def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[str]]:
@@ -135,10 +122,10 @@ def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[str]]:
 
 
 def uncovered_page(
-    db: Database, area_code: str, *, level: str | None, skip: int, limit: int
+    db: Database, prefix: str, *, level: str | None, skip: int, limit: int
 ) -> tuple[int, list[Area]]:
-    """Villages under ``area_code`` with no active contact (of ``level``, when given)."""
-    prefix = area_code[: significant_length(area_code)]
+    """Villages whose code starts with ``prefix`` with no active contact (of ``level``, when
+    given), by code: (total, up to ``limit + 1`` rows)."""
     record = db.execute(
         UNCOVERED_PAGE,
         {"prefix": prefix, "level": level, "skip": skip, "limit": limit},

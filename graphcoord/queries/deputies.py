@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, LiteralString
 
 from graphcoord.db import Database
-from graphcoord.model import DEPUTY_KEYS
-from graphcoord.queries.areas import area_kinds
-from graphcoord.queries.batch import lookup, write_rows
-from graphcoord.rules import DeputyFacts, contact_violations, level_violations, raise_for
+from graphcoord.queries.batch import lookup
+from graphcoord.queries.vocabulary import CLOSED_STATUSES
+from graphcoord.rules import DeputyFacts
 
 __all__ = [
-    "DEPUTY_FIELDS",
+    "UPSERT_CONTACTS",
+    "UPSERT_DEPUTIES",
+    "contacts_of",
+    "deputies_by_id",
     "deputy_facts",
     "deputy_levels",
+    "deputy_page",
+    "liaisons_of",
+    "open_issue_counts",
     "remove_contacts",
-    "upsert_contacts",
-    "upsert_deputies",
 ]
-
-DEPUTY_FIELDS = DEPUTY_KEYS
 
 UPSERT_DEPUTIES: LiteralString = """
 UNWIND $rows AS row
@@ -69,33 +70,6 @@ def deputy_levels(db: Database, ids: Sequence[str]) -> dict[str, str]:
     return {key: facts.level for key, facts in deputy_facts(db, ids).items()}
 
 
-def upsert_deputies(
-    db: Database,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    batch_size: int = 5000,
-    on_batch: Callable[[int], None] | None = None,
-) -> int:
-    """Create or update deputies (and their ELECTED_IN edge); the level must be valid."""
-    raise_for(level_violations(rows))
-    full = [{field: row.get(field) for field in DEPUTY_FIELDS} for row in rows]
-    return write_rows(db, UPSERT_DEPUTIES, full, batch_size=batch_size, on_batch=on_batch)
-
-
-def upsert_contacts(
-    db: Database,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    batch_size: int = 5000,
-    on_batch: Callable[[int], None] | None = None,
-) -> int:
-    """Create contacts after checking basis and constituency rules against the database."""
-    facts = deputy_facts(db, [str(row["deputyId"]) for row in rows])
-    kinds = area_kinds(db, [str(row["areaCode"]) for row in rows])
-    raise_for(contact_violations(rows, facts, kinds))
-    return write_rows(db, UPSERT_CONTACTS, rows, batch_size=batch_size, on_batch=on_batch)
-
-
 def remove_contacts(db: Database, rows: Sequence[Mapping[str, Any]]) -> int:
     """Remove the given deputy→village contacts; return how many existed."""
     return int(db.write(REMOVE_CONTACTS, {"rows": list(rows)})[0]["removed"])
@@ -139,12 +113,16 @@ RETURN id,
        COLLECT { MATCH (u:Deputy)-[:LIAISON_FOR]->(d) RETURN u.id ORDER BY u.id } AS up
 """
 
-OPEN_ISSUES_OF_DEPUTIES: LiteralString = """
+OPEN_ISSUES_OF_DEPUTIES: LiteralString = (
+    """
 UNWIND $ids AS id
 MATCH (d:Deputy {id: id})
 RETURN id, COUNT { MATCH (d)-[:TRACKS]->(i:Issue)
-                   WHERE NOT i.status IN ['RESOLVED', 'CLOSED'] } AS open
+                   WHERE NOT i.status IN """
+    + CLOSED_STATUSES
+    + """ } AS open
 """
+)
 
 
 def deputy_page(
@@ -153,20 +131,17 @@ def deputy_page(
     skip: int,
     limit: int,
     level: str | None = None,
-    area_code: str | None = None,
+    area_prefix: str | None = None,
     chain_id: str | None = None,
     group_id: str | None = None,
     name_contains: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Deputies matching the filters, ordered by id: (total, up to ``limit + 1`` rows)."""
-    from graphcoord.model import significant_length
-
-    prefix = area_code[: significant_length(area_code)] if area_code else None
     record = db.execute(
         DEPUTY_PAGE,
         {
             "level": level,
-            "areaPrefix": prefix,
+            "areaPrefix": area_prefix,
             "chainId": chain_id,
             "groupId": group_id,
             "nameContains": name_contains,

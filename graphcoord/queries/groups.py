@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from graphcoord.db import Database
-from graphcoord.queries.batch import lookup, write_rows
-from graphcoord.rules import convener_violations, raise_for
+from graphcoord.queries.batch import lookup
 
 __all__ = [
     "UPSERT_ACTIVITIES",
     "UPSERT_ATTENDANCES",
     "UPSERT_GROUPS",
+    "UPSERT_MEMBERSHIPS",
+    "activities_of",
     "existing_conveners",
-    "upsert_memberships",
+    "group_page",
+    "groups_by_id",
+    "groups_of",
+    "members_of",
+    "record_activity",
+    "set_convener",
 ]
 
 UPSERT_GROUPS: LiteralString = """
@@ -61,18 +67,6 @@ MERGE (d)-[:ATTENDED]->(a)
 
 def existing_conveners(db: Database, group_ids: Sequence[str]) -> dict[str, list[str]]:
     return lookup(db, CONVENERS, group_ids)
-
-
-def upsert_memberships(
-    db: Database, rows: Sequence[Mapping[str, Any]], *, batch_size: int = 5000, **kwargs: Any
-) -> int:
-    """Write memberships after checking that every group touched keeps exactly one convener.
-
-    Rows are grouped by group so a group's convener and members arrive together.
-    """
-    groups = list(dict.fromkeys(str(row["groupId"]) for row in rows))
-    raise_for(convener_violations(rows, existing_conveners(db, groups)))
-    return write_rows(db, UPSERT_MEMBERSHIPS, rows, batch_size=batch_size, **kwargs)
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -137,14 +131,12 @@ RETURN count(d) AS attendees
 
 
 def group_page(
-    db: Database, *, skip: int, limit: int, kind: str | None, area_code: str | None
+    db: Database, *, skip: int, limit: int, kind: str | None, area_prefix: str | None
 ) -> tuple[int, list[dict[str, Any]]]:
-    from graphcoord.model import significant_length
-
-    prefix = area_code[: significant_length(area_code)] if area_code else None
+    """Groups matching the filters, ordered by id: (total, up to ``limit + 1`` rows)."""
     record = db.execute(
         GROUP_PAGE,
-        {"kind": kind, "areaPrefix": prefix, "skip": skip, "limit": limit},
+        {"kind": kind, "areaPrefix": area_prefix, "skip": skip, "limit": limit},
     )[0]
     return int(record["total"]), list(record["page"])
 

@@ -1,4 +1,4 @@
-"""Figures of the opinion-analysis report (民意分析报告), all computed by Cypher.
+"""The Cypher of the opinion-analysis report (民意分析报告): every figure computed by Neo4j.
 
 Scope: issues raised in a village inside ``area`` (by the 12-digit code's significant prefix)
 created in ``[start, end)``. Definitions, as the report prints them:
@@ -7,23 +7,36 @@ created in ``[start, end)``. Definitions, as the report prints them:
   RESOLVED or CLOSED; *resolved* (解决): RESOLVED or CLOSED.
 - *days to resolve*: ``resolvedAt - createdAt`` in days; the median is ``percentileCont 0.5``.
 - *open days* of the longest-open issues are counted up to ``as_of`` (the report's end, or now).
+
+:func:`graphcoord.services.reports.figures` sets the parameters and assembles the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graphcoord.db import Database
-from graphcoord.errors import BadInput, NotFound
-from graphcoord.model import significant_length
 
-__all__ = ["ANSWERED", "RESOLVED", "AreaRate", "Count", "OpenIssue", "OpinionFigures", "figures"]
+__all__ = [
+    "ANSWERED",
+    "RESOLVED",
+    "AreaRate",
+    "Count",
+    "OpenIssue",
+    "Totals",
+    "VillageRate",
+    "area_name",
+    "counts",
+    "longest_open",
+    "rates",
+    "totals",
+    "villages",
+]
 
 ANSWERED: tuple[str, ...] = ("IN_PROGRESS", "ESCALATED", "RESOLVED", "CLOSED")
 RESOLVED: tuple[str, ...] = ("RESOLVED", "CLOSED")
-_LENGTHS = (2, 4, 6, 9, 12)
 
 _SCOPE: LiteralString = """
 MATCH (i:Issue)
@@ -194,86 +207,56 @@ class VillageRate:
     per_thousand: float | None
 
 
-@dataclass
-class OpinionFigures:
-    area_code: str
-    area_name: str
-    start: dt.date
-    end: dt.date
-    total: int = 0
-    answered: int = 0
-    resolved: int = 0
-    median_days_to_resolve: float | None = None
-    by_week: list[Count] = field(default_factory=list)
-    by_category: list[Count] = field(default_factory=list)
-    by_channel: list[Count] = field(default_factory=list)
-    by_status: list[Count] = field(default_factory=list)
-    by_township: list[AreaRate] = field(default_factory=list)
-    by_area: list[AreaRate] = field(default_factory=list)
-    by_level: list[AreaRate] = field(default_factory=list)
-    top_villages: list[VillageRate] = field(default_factory=list)
-    per_thousand: list[VillageRate] = field(default_factory=list)
-    longest_open: list[OpenIssue] = field(default_factory=list)
-
-    @property
-    def answer_rate(self) -> float:
-        return round(self.answered / self.total, 4) if self.total else 0.0
-
-    @property
-    def resolution_rate(self) -> float:
-        return round(self.resolved / self.total, 4) if self.total else 0.0
+@dataclass(frozen=True)
+class Totals:
+    total: int
+    answered: int
+    resolved: int
+    median_days_to_resolve: float | None
 
 
-def figures(
-    db: Database,
-    area_code: str,
-    start: dt.date,
-    end: dt.date,
-    *,
-    limit: int = 10,
-    now: dt.datetime | None = None,
-) -> OpinionFigures:
-    """Every figure of the report for issues of ``area_code`` created from ``start`` to ``end``
-    (both days included, China time)."""
-    if end < start:
-        raise BadInput(f"the report's end {end} is before its start {start}")
-    found = db.execute(AREA, {"code": area_code})
-    if not found:
-        raise NotFound("area", area_code)
-    length = significant_length(area_code)
-    child_length = _LENGTHS[min(_LENGTHS.index(length) + 1, len(_LENGTHS) - 1)]
-    start_at = dt.datetime.combine(start, dt.time(), CHINA)
-    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA)
-    as_of = min(end_at, now or dt.datetime.now(CHINA))
-    params: dict[str, Any] = {
-        "prefix": area_code[:length],
-        "start": start_at,
-        "end": end_at,
-        "answered": list(ANSWERED),
-        "resolved": list(RESOLVED),
-        "childLength": child_length,
-        "limit": limit,
-        "asOf": as_of,
-    }
-    result = OpinionFigures(area_code, found[0]["name"], start, end)
-    totals = db.execute(TOTALS, params)[0]
-    result.total = int(totals["total"])
-    result.answered = int(totals["answered"])
-    result.resolved = int(totals["resolved"])
-    median = totals["median"]
-    result.median_days_to_resolve = round(float(median), 2) if median is not None else None
-    result.by_week = _counts(db, BY_WEEK, params)
-    result.by_category = _counts(db, BY_CATEGORY, params)
-    result.by_channel = _counts(db, BY_CHANNEL, params)
-    result.by_status = _counts(db, BY_STATUS, params)
-    result.by_township = _rates(db, BY_TOWNSHIP, params)
-    result.by_area = _rates(db, BY_CHILD_AREA, params)
-    levels = {rate.key: rate for rate in _rates(db, BY_LEVEL, params)}
-    order = ("NATIONAL", "PROVINCIAL", "CITY", "COUNTY", "TOWNSHIP")
-    result.by_level = [levels[level] for level in order if level in levels]
-    result.top_villages = [_village(r) for r in db.execute(TOP_VILLAGES, params)]
-    result.per_thousand = [_village(r) for r in db.execute(PER_THOUSAND, params)]
-    result.longest_open = [
+def area_name(db: Database, code: str) -> str | None:
+    """The name of the report's area (``None`` when it does not exist)."""
+    found = db.execute(AREA, {"code": code})
+    return found[0]["name"] if found else None
+
+
+def totals(db: Database, params: dict[str, Any]) -> Totals:
+    record = db.execute(TOTALS, params)[0]
+    median = record["median"]
+    return Totals(
+        int(record["total"]),
+        int(record["answered"]),
+        int(record["resolved"]),
+        round(float(median), 2) if median is not None else None,
+    )
+
+
+def counts(db: Database, statement: LiteralString, params: dict[str, Any]) -> list[Count]:
+    """The rows of a ``BY_…`` count statement (week, category, channel, status)."""
+    return [
+        Count(str(r["key"]), str(r["label"]), int(r["count"]))
+        for r in db.execute(statement, params)
+    ]
+
+
+def rates(db: Database, statement: LiteralString, params: dict[str, Any]) -> list[AreaRate]:
+    """The rows of a rate statement (per township, child area or level)."""
+    return [
+        AreaRate(
+            str(r["key"]), str(r["label"]), int(r["total"]), int(r["answered"]), int(r["resolved"])
+        )
+        for r in db.execute(statement, params)
+    ]
+
+
+def villages(db: Database, statement: LiteralString, params: dict[str, Any]) -> list[VillageRate]:
+    """The rows of :data:`TOP_VILLAGES` or :data:`PER_THOUSAND`."""
+    return [_village(r) for r in db.execute(statement, params)]
+
+
+def longest_open(db: Database, params: dict[str, Any]) -> list[OpenIssue]:
+    return [
         OpenIssue(
             id=r["id"],
             title=r["title"],
@@ -285,23 +268,6 @@ def figures(
             days_open=round(float(r["days"]), 1),
         )
         for r in db.execute(LONGEST_OPEN, params)
-    ]
-    return result
-
-
-def _counts(db: Database, statement: LiteralString, params: dict[str, Any]) -> list[Count]:
-    return [
-        Count(str(r["key"]), str(r["label"]), int(r["count"]))
-        for r in db.execute(statement, params)
-    ]
-
-
-def _rates(db: Database, statement: LiteralString, params: dict[str, Any]) -> list[AreaRate]:
-    return [
-        AreaRate(
-            str(r["key"]), str(r["label"]), int(r["total"]), int(r["answered"]), int(r["resolved"])
-        )
-        for r in db.execute(statement, params)
     ]
 
 
@@ -315,6 +281,3 @@ def _village(r: Any) -> VillageRate:
         population=int(population) if population is not None else None,
         per_thousand=round(rate, 3) if rate is not None else None,
     )
-
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")

@@ -1,206 +1,35 @@
 """Planners' and deputies' questions: coverage, gaps, assignments, what-if, peers, escalation.
 
-Resolvers call :mod:`graphcoord.analysis` (the same service as ``graphcoord analyze``), which
-answers from a cached projection of the graph; villages in answers are resolved to ``Area``
-objects through the request's DataLoader.
+Resolvers call :mod:`graphcoord.services.analysis` (the same service as ``graphcoord
+analyze``), which answers from a cached projection of the graph; villages in answers are
+resolved to ``Area`` objects through the request's DataLoader. The coverage answers that nodes
+also carry (an area's or a group's) are in :mod:`graphcoord.schema.types`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import strawberry
 from strawberry.types import Info
 
-from graphcoord import analysis
-from graphcoord import analytics as an
+from graphcoord.errors import BadInput
 from graphcoord.model import Level as LevelEnum
-from graphcoord.queries import areas as area_queries
-from graphcoord.queries.areas import Area as AreaRow
+from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
-from graphcoord.schema.directory import check_area_code
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import IsSignedIn
 from graphcoord.schema.types import (
     Area,
+    Coverage,
     Deputy,
+    area_coverage,
     area_from_code,
-    areas_from_codes,
     deputy_from_id,
 )
+from graphcoord.services import analysis, directory
 
-__all__ = [
-    "AnalysisQuery",
-    "Coverage",
-    "GroupCompliance",
-    "GroupOverlap",
-    "VillageList",
-    "group_compliance",
-    "group_coverage",
-    "group_overlaps",
-]
+__all__ = ["AnalysisQuery"]
 
 Ctx = Info[Context, None]
-
-
-def _village_connection(
-    info: Ctx,
-    codes: tuple[str, ...],
-    first: int | None,
-    after: str | None,
-    places: Mapping[str, Mapping[str, Any]] | None = None,
-) -> Any:
-    """A page of villages (a ``Connection[Area]``, or an awaitable of it when some must be read).
-
-    Villages that ``places`` (the answer's projection) knows are built from it at once; only
-    the others are loaded, so a page the answer already holds costs no query and no await.
-    """
-    window = page_window(first, after, info.context.settings)
-    page = list(codes[window.skip : window.skip + window.limit + 1])
-    known: dict[str, Area] = {}
-    for code in page:
-        attrs = places.get(code) if places is not None else None
-        if attrs is not None and attrs.get("name") and attrs.get("kind"):
-            known[code] = Area.from_row(
-                AreaRow(
-                    code, attrs["name"], attrs["kind"], attrs.get("parent"), attrs.get("population")
-                )
-            )
-
-    def connection(found: Mapping[str, Area]) -> Connection[Area]:
-        rows = [found[code] for code in page if code in found]
-        return connection_from_rows(rows, window, len(codes), lambda area: area)
-
-    if len(known) == len(page):
-        return connection(known)
-
-    async def with_the_others() -> Connection[Area]:
-        missing = [code for code in page if code not in known]
-        loaded = {area.code: area for area in await areas_from_codes(info, missing)}
-        return connection({**known, **loaded})
-
-    return with_the_others()
-
-
-@strawberry.type(description="Villages of an answer, paged.")
-class VillageList:
-    codes: strawberry.Private[tuple[str, ...]]
-
-    @strawberry.field
-    def count(self) -> int:
-        return len(self.codes)
-
-    @strawberry.field
-    def villages(
-        self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> Connection[Area]:
-        return _village_connection(info, self.codes, first, after)
-
-
-@strawberry.type(description="Coverage by deputies of one level.")
-class LevelCoverage:
-    level: LevelEnum
-    covered_count: int
-    coverage_rate: float
-
-
-@strawberry.type(description="A deputy and how many villages in scope they contact.")
-class DeputyLoad:
-    deputy_id: strawberry.Private[str]
-    villages: int
-
-    @strawberry.field
-    async def deputy(self, info: Ctx) -> Deputy | None:
-        return await deputy_from_id(info, self.deputy_id)
-
-
-@strawberry.type(description="Villages per deputy among the deputies of a scope.")
-class Load:
-    deputy_count: int
-    contact_count: int
-    mean: float
-    min: int
-    max: int
-    gini: float
-    most_loaded: list[DeputyLoad]
-    least_loaded: list[DeputyLoad]
-
-
-@strawberry.type(description="Who covers the villages of an area, and where the gaps are.")
-class Coverage:
-    area_code: str | None
-    village_count: int
-    covered_count: int
-    coverage_rate: float
-    by_level: list[LevelCoverage]
-    load: Load
-    report: strawberry.Private[an.CoverageReport]
-    places: strawberry.Private[Mapping[str, Mapping[str, Any]]]
-
-    @classmethod
-    def from_report(
-        cls, report: an.CoverageReport, places: Mapping[str, Mapping[str, Any]] | None = None
-    ) -> Coverage:
-        load = report.load
-        return cls(
-            area_code=report.area_code,
-            village_count=report.village_count,
-            covered_count=report.covered_count,
-            coverage_rate=report.coverage_rate,
-            by_level=[
-                LevelCoverage(
-                    level=LevelEnum(item.level),
-                    covered_count=item.covered_count,
-                    coverage_rate=item.coverage_rate,
-                )
-                for item in report.by_level
-            ],
-            load=Load(
-                deputy_count=load.deputy_count,
-                contact_count=load.contact_count,
-                mean=load.mean,
-                min=load.min,
-                max=load.max,
-                gini=load.gini,
-                most_loaded=[
-                    DeputyLoad(deputy_id=d.deputy_id, villages=d.villages) for d in load.most_loaded
-                ],
-                least_loaded=[
-                    DeputyLoad(deputy_id=d.deputy_id, villages=d.villages)
-                    for d in load.least_loaded
-                ],
-            ),
-            report=report,
-            places=places if places is not None else {},
-        )
-
-    @strawberry.field(description="Villages no active deputy contacts.")
-    def uncovered(
-        self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> Connection[Area]:
-        return _village_connection(info, self.report.uncovered, first, after, self.places)
-
-    @strawberry.field(description="Villages exactly one active deputy contacts.")
-    def fragile(
-        self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> Connection[Area]:
-        return _village_connection(info, self.report.fragile, first, after, self.places)
-
-    @strawberry.field(
-        description="Villages no county/township deputy of their own constituency contacts."
-    )
-    def without_own_constituency_deputy(
-        self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> Connection[Area]:
-        return _village_connection(
-            info, self.report.without_own_constituency_deputy, first, after, self.places
-        )
-
-
-async def area_coverage(info: Ctx, code: str) -> Coverage:
-    report, places = await info.context.run(analysis.coverage_with_areas, info.context.db, code)
-    return Coverage.from_report(report, places)
 
 
 @strawberry.type(description="A suggested new contact that closes a gap.")
@@ -241,7 +70,7 @@ class AssignmentPlan:
     unassignable: list[Unassignable]
 
     @classmethod
-    def from_plan(cls, plan: an.AssignmentPlan) -> AssignmentPlan:
+    def from_plan(cls, plan: analysis.AssignmentPlan) -> AssignmentPlan:
         return cls(
             area_code=plan.area_code,
             max_per_deputy=plan.max_per_deputy,
@@ -312,78 +141,13 @@ class EscalationPath:
     target: Deputy | None = strawberry.field(description="The deputy at the end of the path.")
 
 
-@strawberry.type(description="A group's coverage: its members' villages and the gaps in its area.")
-class GroupCoverageInfo:
-    village_count: int
-    covered_in_area: int
-    coverage_rate: float | None
-    covered: VillageList
-    uncovered: VillageList
-
-
-@strawberry.type(description="Villages two groups both cover.")
-class GroupOverlap:
-    other_group_id: str
-    shared_count: int
-    jaccard: float
-
-
-@strawberry.type(
-    description="Activities per quarter of a year; compliant means one or more in each."
-)
-class GroupCompliance:
-    year: int
-    counts: list[int]
-    missing_quarters: list[str]
-    compliant: bool
-
-
-async def _group_detail(info: Ctx, group_id: str, year: int | None = None) -> analysis.GroupDetail:
-    return await info.context.run(analysis.group_detail, info.context.db, group_id, year=year)
-
-
-async def group_coverage(info: Ctx, group_id: str) -> GroupCoverageInfo | None:
-    item = (await _group_detail(info, group_id)).coverage
-    return GroupCoverageInfo(
-        village_count=item.village_count,
-        covered_in_area=item.covered_in_area,
-        coverage_rate=item.coverage_rate,
-        covered=VillageList(codes=tuple(item.covered)),
-        uncovered=VillageList(codes=tuple(item.uncovered)),
-    )
-
-
-async def group_overlaps(info: Ctx, group_id: str) -> list[GroupOverlap]:
-    detail = await _group_detail(info, group_id)
-    return [
-        GroupOverlap(
-            other_group_id=item.group_b if item.group_a == group_id else item.group_a,
-            shared_count=item.shared_count,
-            jaccard=item.jaccard,
-        )
-        for item in detail.overlaps
-    ]
-
-
-async def group_compliance(info: Ctx, group_id: str, year: int) -> GroupCompliance | None:
-    item = (await _group_detail(info, group_id, year)).compliance
-    if item is None:
-        return None
-    return GroupCompliance(
-        year=item.year,
-        counts=list(item.counts),
-        missing_quarters=list(item.missing),
-        compliant=item.compliant,
-    )
-
-
 @strawberry.type
 class AnalysisQuery:
     @strawberry.field(
         permission_classes=[IsSignedIn], description="Coverage of an area's villages."
     )
     async def coverage(self, info: Ctx, area_code: str) -> Coverage:
-        return await area_coverage(info, check_area_code(area_code))
+        return await area_coverage(info, require_area_code(area_code))
 
     @strawberry.field(
         permission_classes=[IsSignedIn],
@@ -399,9 +163,9 @@ class AnalysisQuery:
     ) -> Connection[Area]:
         window = page_window(first, after, info.context.settings)
         total, rows = await info.context.run(
-            area_queries.uncovered_page,
+            directory.uncovered_page,
             info.context.db,
-            check_area_code(area_code),
+            require_area_code(area_code),
             level=level.value if level else None,
             skip=window.skip,
             limit=window.limit,
@@ -423,8 +187,8 @@ class AnalysisQuery:
         plan = await info.context.run(
             analysis.suggest,
             info.context.db,
-            check_area_code(area_code),
-            max_per_deputy=max_per_deputy or an.DEFAULT_MAX_PER_DEPUTY,
+            require_area_code(area_code),
+            max_per_deputy=max_per_deputy or analysis.DEFAULT_MAX_PER_DEPUTY,
             include_fragile=include_fragile,
         )
         return AssignmentPlan.from_plan(plan)
@@ -443,8 +207,8 @@ class AnalysisQuery:
             analysis.what_if,
             info.context.db,
             [str(d) for d in deputy_ids],
-            check_area_code(area_code) if area_code else None,
-            max_per_deputy=max_per_deputy or an.DEFAULT_MAX_PER_DEPUTY,
+            require_area_code(area_code) if area_code else None,
+            max_per_deputy=max_per_deputy or analysis.DEFAULT_MAX_PER_DEPUTY,
         )
         return WhatIf(
             removed_deputy_ids=list(report.removed_deputy_ids),
@@ -493,10 +257,8 @@ class AnalysisQuery:
         k: int = 3,
     ) -> list[EscalationPath]:
         if village_code is not None:
-            check_area_code(village_code)
+            require_area_code(village_code)
         if not 1 <= k <= 20:
-            from graphcoord.errors import BadInput
-
             raise BadInput("k must be between 1 and 20")
         result = await info.context.run(
             analysis.escalate,

@@ -14,6 +14,7 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import Unauthenticated
 from graphcoord.schema.loaders import Loaders
+from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
 
 __all__ = ["Context"]
@@ -32,10 +33,17 @@ class Context:
     principal: Principal = PUBLIC
     #: A bad or expired token: fields that need a role raise it, public fields ignore it.
     auth_error: Unauthenticated | None = None
+    #: The application's 12345 gateway (see :attr:`gateway`).
+    ticket_gateway: TicketGateway | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
+
+    @property
+    def gateway(self) -> TicketGateway:
+        """The application's 12345 gateway, or the default one for the database."""
+        return self.ticket_gateway or gateway_for(self.db)
 
     def after_write(self) -> None:
         """Forget what the loaders cached: a mutation changed the graph."""

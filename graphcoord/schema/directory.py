@@ -10,11 +10,10 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from graphcoord.errors import BadInput, NotFound
+from graphcoord.errors import NotFound
 from graphcoord.model import GroupKind as GroupKindEnum
 from graphcoord.model import Level as LevelEnum
-from graphcoord.queries import campaigns, deputies, groups
-from graphcoord.rules import AREA_CODE
+from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
 from graphcoord.schema.pagination import (
     Connection,
@@ -24,18 +23,12 @@ from graphcoord.schema.pagination import (
 )
 from graphcoord.schema.permissions import IsSignedIn
 from graphcoord.schema.types import Area, Deputy, Group, area_from_code
+from graphcoord.services import directory
 
-__all__ = ["DirectoryQuery", "check_area_code"]
+__all__ = ["DirectoryQuery"]
 
 Ctx = Info[Context, None]
 T = TypeVar("T")
-
-
-def check_area_code(code: str) -> str:
-    """Refuse anything that is not a 12-digit division code, before it reaches Cypher."""
-    if not AREA_CODE.match(code):
-        raise BadInput(f"area code {code!r} is not a 12-digit statistical division code")
-    return code
 
 
 @strawberry.input(description="Filters of `deputies`; all given filters must hold.")
@@ -73,17 +66,17 @@ class Campaign:
 
     @strawberry.field(description="Share of active deputies who took part, per level.")
     async def by_level(self, info: Ctx) -> list[Participation]:
-        levels, _ = await info.context.run(campaigns.participation, info.context.db, str(self.id))
+        levels, _ = await info.context.run(directory.participation, info.context.db, str(self.id))
         return [_participation(row["level"], None, row) for row in levels]
 
     @strawberry.field(description="Share per county of the deputies' constituency.")
     async def by_area(self, info: Ctx) -> list[Participation]:
-        _, counties = await info.context.run(campaigns.participation, info.context.db, str(self.id))
+        _, counties = await info.context.run(directory.participation, info.context.db, str(self.id))
         return [_participation(row["county"], row["name"], row) for row in counties]
 
     @strawberry.field(description="Share of all active deputies who took part.")
     async def participation_rate(self, info: Ctx) -> float:
-        levels, _ = await info.context.run(campaigns.participation, info.context.db, str(self.id))
+        levels, _ = await info.context.run(directory.participation, info.context.db, str(self.id))
         total = sum(row["deputies"] for row in levels)
         return round(self.participants / total, 4) if total else 0.0
 
@@ -109,7 +102,7 @@ async def _page(
     """A filtered page of nodes keyed by ``id``; the page primes the loader of its nodes."""
     window = page_window(first, after, info.context.settings)
     if area_code is not None:
-        check_area_code(area_code)
+        require_area_code(area_code)
     total, rows = await info.context.run(
         fetch,
         info.context.db,
@@ -159,7 +152,7 @@ class DirectoryQuery:
             first,
             after,
             where.area_code,
-            deputies.deputy_page,
+            directory.deputy_page,
             info.context.loaders.deputy,
             Deputy.from_row,
             level=where.level.value if where.level else None,
@@ -179,7 +172,7 @@ class DirectoryQuery:
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def area(self, info: Ctx, code: str) -> Area:
-        area = await area_from_code(info, check_area_code(code))
+        area = await area_from_code(info, require_area_code(code))
         if area is None:
             raise NotFound("area", code)
         return area
@@ -198,7 +191,7 @@ class DirectoryQuery:
             first,
             after,
             where.area_code,
-            groups.group_page,
+            directory.group_page,
             info.context.loaders.group,
             Group.from_row,
             kind=where.kind.value if where.kind else None,
@@ -213,12 +206,12 @@ class DirectoryQuery:
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def campaigns(self, info: Ctx) -> list[Campaign]:
-        rows = await info.context.run(campaigns.campaigns, info.context.db)
+        rows = await info.context.run(directory.campaigns_with_participants, info.context.db)
         return [_campaign(row) for row in rows]
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def campaign(self, info: Ctx, id: strawberry.ID) -> Campaign:
-        rows = await info.context.run(campaigns.campaigns, info.context.db)
+        rows = await info.context.run(directory.campaigns_with_participants, info.context.db)
         for row in rows:
             if row["id"] == str(id):
                 return _campaign(row)

@@ -15,63 +15,32 @@ results are keyed by its identity (the entry keeps the document, so its id is no
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+
+from graphcoord.caching import BoundedCache
 
 __all__ = ["Documents"]
 
 #: Documents (and validation results) kept; the least recently used goes first.
 MAXSIZE = 256
 
-K = TypeVar("K")
-V = TypeVar("V")
 _ParseKey = tuple[str, Any]
 _ValidateKey = tuple[int, GraphQLSchema, tuple[type[ASTValidationRule], ...]]
-
-
-class _Recent(Generic[K, V]):
-    """A bounded map, safe across threads, that forgets the least recently used key first."""
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class _Cache:
     """The parsed documents and validation results of the process."""
 
     def __init__(self, maxsize: int) -> None:
-        self.documents: _Recent[_ParseKey, DocumentNode] = _Recent(maxsize)
+        self.documents: BoundedCache[_ParseKey, DocumentNode] = BoundedCache(maxsize)
         # The entry keeps its document, so that the id in its key stays that document's.
-        self.validated: _Recent[_ValidateKey, tuple[DocumentNode, list[GraphQLError]]]
-        self.validated = _Recent(maxsize)
+        self.validated: BoundedCache[_ValidateKey, tuple[DocumentNode, list[GraphQLError]]]
+        self.validated = BoundedCache(maxsize)
 
     def clear(self) -> None:
         self.documents.clear()

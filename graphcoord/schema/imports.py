@@ -1,7 +1,7 @@
 """``importRoster`` and ``importRuns``: the roster importer over GraphQL (admin only).
 
-``importRoster`` (a multipart upload) runs the same :func:`graphcoord.importer.run_import` as
-``graphcoord import`` and returns the same report. A file with bad rows is not an error: the
+``importRoster`` (a multipart upload) runs the same import as ``graphcoord import``
+(:mod:`graphcoord.services.imports`) and returns the same report. A file with bad rows is not an error: the
 report says ``REJECTED`` and lists every bad row (the first 1,000; ``badRowCount`` has them
 all). ``importRuns`` is ``graphcoord import history``: the runs recorded in the database,
 newest first.
@@ -9,20 +9,23 @@ newest first.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path, PurePath
 from typing import Any
 
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from graphcoord.importer import BadRow, ImportReport, run_import
 from graphcoord.model import ROW_KINDS
-from graphcoord.queries.imports import ImportRunRecord, import_run_page
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import IsAdmin
+from graphcoord.services.imports import (
+    BadRow,
+    ImportReport,
+    ImportRunRecord,
+    import_bytes,
+    import_run_page,
+)
 
 __all__ = [
     "ImportBadRow",
@@ -137,22 +140,6 @@ class ImportRun:
         return cls(**{**asdict(run), "id": strawberry.ID(run.id)})
 
 
-def _import_upload(info: Info[Any, Any], data: bytes, name: str, **options: Any) -> ImportReport:
-    """Save the upload to a temporary file (keeping its suffix) and import it."""
-    settings = info.context.settings
-    suffix = PurePath(name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="graphcoord-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        return run_import(
-            info.context.db,
-            path,
-            display_name=PurePath(name).name or path.name,
-            batch_size=settings.import_batch_size,
-            **options,
-        )
-
-
 def _close(upload: Any) -> None:
     """Close the upload's spooled temporary file (the server does not)."""
     handle = getattr(upload, "file", None)
@@ -189,10 +176,11 @@ class ImportMutation:
             _close(file)
         name = str(getattr(file, "filename", None) or "upload.csv")
         report = await info.context.run(
-            _import_upload,
-            info,
+            import_bytes,
+            info.context.db,
             data,
             name,
+            batch_size=info.context.settings.import_batch_size,
             kind=kind,
             dry_run=dry_run,
             allow_partial=allow_partial,

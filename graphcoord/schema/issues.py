@@ -3,7 +3,7 @@
 ``submitIssue`` and ``issueByTrackingCode`` are the only public fields; the public view has no
 contact and no deputy ids. Everything else needs a signed-in role; ``Issue.contact`` needs
 organizer or admin; ``updateIssueStatus`` is for a deputy who tracks the issue, organizers and
-admins (the service in ``graphcoord/queries/tracking.py`` decides, for every surface alike).
+admins (:mod:`graphcoord.services.issues` decides, for every surface alike).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from strawberry.types import Info
 from graphcoord.errors import Forbidden
 from graphcoord.model import Channel as ChannelEnum
 from graphcoord.model import IssueStatus as IssueStatusEnum
-from graphcoord.queries import reports, tracking
+from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
-from graphcoord.schema.directory import check_area_code
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn, require_roles
 from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids, deputy_from_id
-from graphcoord.tickets import LocalTicketGateway, TicketGateway
-from graphcoord.web.ratelimit import limiter_for
+from graphcoord.services import issues as tracking
+from graphcoord.services import reports
+from graphcoord.services.ratelimit import limiter_for
 
 __all__ = ["IssueMutation", "IssueQuery"]
 
@@ -36,14 +36,6 @@ strawberry.enum(
     "CLOSED, or ESCALATED from DISPATCHED/IN_PROGRESS.",
 )
 strawberry.enum(ChannelEnum, description="How an issue reached the deputies.")
-
-
-def gateway_for(info: Ctx) -> TicketGateway:
-    """The 12345 gateway of this request (the local one unless the app provides another)."""
-    request = info.context.request
-    app = getattr(request, "app", None) if request is not None else None
-    gateway = getattr(getattr(app, "state", None), "ticket_gateway", None)
-    return gateway if gateway is not None else LocalTicketGateway(info.context.db)
 
 
 @strawberry.type(description="One entry of an issue's status history.")
@@ -337,7 +329,7 @@ class IssueQuery:
         window = page_window(first, after, info.context.settings)
         where = where or IssueWhere()
         if where.area_code is not None:
-            check_area_code(where.area_code)
+            require_area_code(where.area_code)
         total, rows = await info.context.run(
             tracking.issue_page,
             info.context.db,
@@ -389,7 +381,7 @@ class IssueQuery:
         from_: Annotated[dt.date, strawberry.argument(name="from")],
         to: Annotated[dt.date, strawberry.argument(name="to")],
     ) -> OpinionReport:
-        check_area_code(area_code)
+        require_area_code(area_code)
         figures = await info.context.run(reports.figures, info.context.db, area_code, from_, to)
         return OpinionReport.from_figures(figures)
 
@@ -424,7 +416,7 @@ class IssueMutation:
             village_code, title, body, category, contact, channel
         )
         result = await context.run(
-            tracking.submit_issue, context.db, gateway_for(info), submission, actor=actor
+            tracking.submit_issue, context.db, context.gateway, submission, actor=actor
         )
         return SubmitResult(
             issue_id=strawberry.ID(result.issue_id),
@@ -456,7 +448,7 @@ class IssueMutation:
         row = await info.context.run(
             tracking.update_status,
             info.context.db,
-            gateway_for(info),
+            info.context.gateway,
             str(issue_id),
             status,
             actor,

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.queries import areas, deputies, groups, industry, tracking
+from graphcoord.services import directory, issues
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -61,18 +61,18 @@ class Loaders:
     made for every request cost more than the ``{ __typename }`` they would serve.
     """
 
-    deputy = _Lazy(deputies.deputies_by_id)
-    deputy_contacts = _Lazy(deputies.contacts_of, list)
-    deputy_liaisons = _Lazy(deputies.liaisons_of, lambda: ([], []))
-    deputy_open_issues = _Lazy(deputies.open_issue_counts, int)
-    deputy_groups = _Lazy(groups.groups_of, list)
-    deputy_chains = _Lazy(industry.chains_of, list)
-    area = _Lazy(areas.get_areas)
-    area_children = _Lazy(areas.children_of, list)
-    group = _Lazy(groups.groups_by_id)
-    group_members = _Lazy(groups.members_of, list)
-    group_activities = _Lazy(groups.activities_of, list)
-    issue_details = _Lazy(tracking.issues_details, lambda: tracking.IssueDetails([], [], []))
+    deputy = _Lazy(directory.deputies_by_id)
+    deputy_contacts = _Lazy(directory.contacts_of, list)
+    deputy_liaisons = _Lazy(directory.liaisons_of, lambda: ([], []))
+    deputy_open_issues = _Lazy(directory.open_issue_counts, int)
+    deputy_groups = _Lazy(directory.groups_of, list)
+    deputy_chains = _Lazy(directory.chains_of, list)
+    area = _Lazy(directory.get_areas)
+    area_children = _Lazy(directory.children_of, list)
+    group = _Lazy(directory.groups_by_id)
+    group_members = _Lazy(directory.members_of, list)
+    group_activities = _Lazy(directory.activities_of, list)
+    issue_details = _Lazy(issues.issues_details, lambda: issues.IssueDetails([], [], []))
 
     def __init__(self, db: Database) -> None:
         self.db = db

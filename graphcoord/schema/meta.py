@@ -5,9 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from graphcoord.queries import meta
 from graphcoord.schema.context import Context
 from graphcoord.schema.permissions import IsSignedIn
+from graphcoord.services import database
 
 
 @strawberry.type(description="How many nodes carry a label.")
@@ -23,5 +23,5 @@ class MetaQuery:
         permission_classes=[IsSignedIn],
     )
     async def node_counts(self, info: Info[Context, None]) -> list[LabelCount]:
-        rows = await info.context.run(meta.label_counts, info.context.db)
+        rows = await info.context.run(database.label_counts, info.context.db)
         return [LabelCount(label=row.label, count=row.count) for row in rows]

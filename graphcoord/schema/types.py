@@ -1,14 +1,16 @@
-"""The graph's GraphQL types: deputies, areas, groups, chains and activities.
+"""The graph's GraphQL types: deputies, areas, groups, chains and activities, and the coverage
+answers an area or a group carries.
 
-They reference each other, so they live together; each is built from a row of the data layer
-(``from_row``) and resolves its relations through the request's DataLoaders.
+They reference each other (an area's coverage lists areas and deputies), so they live
+together; each is built from a row of the data layer (``from_row``) and resolves its
+relations through the request's DataLoaders.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -18,22 +20,32 @@ from graphcoord.errors import NotFound
 from graphcoord.model import AreaKind as AreaKindEnum
 from graphcoord.model import GroupKind as GroupKindEnum
 from graphcoord.model import Level as LevelEnum
-from graphcoord.queries.areas import Area as AreaRow
 from graphcoord.schema.context import Context
 from graphcoord.schema.execution import DIRECT_READ, NotPlain
+from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import CanSeePrivateDetails
+from graphcoord.services import analysis
+from graphcoord.services.directory import Area as AreaRow
 
 __all__ = [
     "Activity",
     "Area",
     "AreaKind",
     "Chain",
+    "Coverage",
     "Deputy",
     "Group",
+    "GroupCompliance",
+    "GroupCoverageInfo",
     "GroupKind",
     "GroupMembership",
+    "GroupOverlap",
     "Level",
     "Member",
+    "VillageList",
+    "area_coverage",
+    "area_from_code",
+    "areas_from_codes",
     "deputies_from_ids",
     "deputy_from_id",
 ]
@@ -86,17 +98,6 @@ def load_now_or_later(loader: DataLoader[str, Any], key: str, read: Callable[[An
         return read(await future)
 
     return later()
-
-
-if TYPE_CHECKING:
-    from graphcoord.schema.analysis import (
-        Coverage,
-        GroupCompliance,
-        GroupCoverageInfo,
-        GroupOverlap,
-    )
-
-_ANALYSIS = "graphcoord.schema.analysis"
 
 
 def stored_field(read: Callable[[Any], Any], **options: Any) -> Any:
@@ -164,9 +165,7 @@ class Area:
         return await areas_from_codes(info, codes)
 
     @strawberry.field(description="Who covers the villages under this area, and the gaps.")
-    async def coverage(self, info: Ctx) -> Annotated[Coverage, strawberry.lazy(_ANALYSIS)]:
-        from graphcoord.schema.analysis import area_coverage
-
+    async def coverage(self, info: Ctx) -> Coverage:
         return await area_coverage(info, self.code)
 
 
@@ -391,29 +390,17 @@ class Group:
         return people[0] if people else None
 
     @strawberry.field(description="Villages its members cover, and the gaps in its area.")
-    async def coverage(
-        self, info: Ctx
-    ) -> Annotated[GroupCoverageInfo, strawberry.lazy(_ANALYSIS)] | None:
-        from graphcoord.schema.analysis import group_coverage
-
+    async def coverage(self, info: Ctx) -> GroupCoverageInfo | None:
         return await group_coverage(info, str(self.id))
 
     @strawberry.field(description="Other groups covering the same villages (Jaccard).")
-    async def overlaps(
-        self, info: Ctx
-    ) -> list[Annotated[GroupOverlap, strawberry.lazy(_ANALYSIS)]]:
-        from graphcoord.schema.analysis import group_overlaps
-
+    async def overlaps(self, info: Ctx) -> list[GroupOverlap]:
         return await group_overlaps(info, str(self.id))
 
     @strawberry.field(
         description="Activities per quarter of `year`; a quarter without one is a miss."
     )
-    async def quarterly_compliance(
-        self, info: Ctx, year: int
-    ) -> Annotated[GroupCompliance, strawberry.lazy(_ANALYSIS)] | None:
-        from graphcoord.schema.analysis import group_compliance
-
+    async def quarterly_compliance(self, info: Ctx, year: int) -> GroupCompliance | None:
         return await group_compliance(info, str(self.id), year)
 
     @strawberry.field
@@ -430,3 +417,230 @@ class Group:
             )
             for r in rows
         ]
+
+
+# -- answers of analyses nested in the nodes (coverage of an area or a group) -------------
+
+
+def _village_connection(
+    info: Ctx,
+    codes: tuple[str, ...],
+    first: int | None,
+    after: str | None,
+    places: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Any:
+    """A page of villages (a ``Connection[Area]``, or an awaitable of it when some must be read).
+
+    Villages that ``places`` (the answer's projection) knows are built from it at once; only
+    the others are loaded, so a page the answer already holds costs no query and no await.
+    """
+    window = page_window(first, after, info.context.settings)
+    page = list(codes[window.skip : window.skip + window.limit + 1])
+    known: dict[str, Area] = {}
+    for code in page:
+        attrs = places.get(code) if places is not None else None
+        if attrs is not None and attrs.get("name") and attrs.get("kind"):
+            known[code] = Area.from_row(
+                AreaRow(
+                    code, attrs["name"], attrs["kind"], attrs.get("parent"), attrs.get("population")
+                )
+            )
+
+    def connection(found: Mapping[str, Area]) -> Connection[Area]:
+        rows = [found[code] for code in page if code in found]
+        return connection_from_rows(rows, window, len(codes), lambda area: area)
+
+    if len(known) == len(page):
+        return connection(known)
+
+    async def with_the_others() -> Connection[Area]:
+        missing = [code for code in page if code not in known]
+        loaded = {area.code: area for area in await areas_from_codes(info, missing)}
+        return connection({**known, **loaded})
+
+    return with_the_others()
+
+
+@strawberry.type(description="Villages of an answer, paged.")
+class VillageList:
+    codes: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field
+    def count(self) -> int:
+        return len(self.codes)
+
+    @strawberry.field
+    def villages(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return _village_connection(info, self.codes, first, after)
+
+
+@strawberry.type(description="Coverage by deputies of one level.")
+class LevelCoverage:
+    level: LevelEnum
+    covered_count: int
+    coverage_rate: float
+
+
+@strawberry.type(description="A deputy and how many villages in scope they contact.")
+class DeputyLoad:
+    deputy_id: strawberry.Private[str]
+    villages: int
+
+    @strawberry.field
+    async def deputy(self, info: Ctx) -> Deputy | None:
+        return await deputy_from_id(info, self.deputy_id)
+
+
+@strawberry.type(description="Villages per deputy among the deputies of a scope.")
+class Load:
+    deputy_count: int
+    contact_count: int
+    mean: float
+    min: int
+    max: int
+    gini: float
+    most_loaded: list[DeputyLoad]
+    least_loaded: list[DeputyLoad]
+
+
+@strawberry.type(description="Who covers the villages of an area, and where the gaps are.")
+class Coverage:
+    area_code: str | None
+    village_count: int
+    covered_count: int
+    coverage_rate: float
+    by_level: list[LevelCoverage]
+    load: Load
+    report: strawberry.Private[analysis.CoverageReport]
+    places: strawberry.Private[Mapping[str, Mapping[str, Any]]]
+
+    @classmethod
+    def from_report(
+        cls, report: analysis.CoverageReport, places: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> Coverage:
+        load = report.load
+        return cls(
+            area_code=report.area_code,
+            village_count=report.village_count,
+            covered_count=report.covered_count,
+            coverage_rate=report.coverage_rate,
+            by_level=[
+                LevelCoverage(
+                    level=LevelEnum(item.level),
+                    covered_count=item.covered_count,
+                    coverage_rate=item.coverage_rate,
+                )
+                for item in report.by_level
+            ],
+            load=Load(
+                deputy_count=load.deputy_count,
+                contact_count=load.contact_count,
+                mean=load.mean,
+                min=load.min,
+                max=load.max,
+                gini=load.gini,
+                most_loaded=[
+                    DeputyLoad(deputy_id=d.deputy_id, villages=d.villages) for d in load.most_loaded
+                ],
+                least_loaded=[
+                    DeputyLoad(deputy_id=d.deputy_id, villages=d.villages)
+                    for d in load.least_loaded
+                ],
+            ),
+            report=report,
+            places=places if places is not None else {},
+        )
+
+    @strawberry.field(description="Villages no active deputy contacts.")
+    def uncovered(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return _village_connection(info, self.report.uncovered, first, after, self.places)
+
+    @strawberry.field(description="Villages exactly one active deputy contacts.")
+    def fragile(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return _village_connection(info, self.report.fragile, first, after, self.places)
+
+    @strawberry.field(
+        description="Villages no county/township deputy of their own constituency contacts."
+    )
+    def without_own_constituency_deputy(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Connection[Area]:
+        return _village_connection(
+            info, self.report.without_own_constituency_deputy, first, after, self.places
+        )
+
+
+async def area_coverage(info: Ctx, code: str) -> Coverage:
+    report, places = await info.context.run(analysis.coverage_with_areas, info.context.db, code)
+    return Coverage.from_report(report, places)
+
+
+@strawberry.type(description="A group's coverage: its members' villages and the gaps in its area.")
+class GroupCoverageInfo:
+    village_count: int
+    covered_in_area: int
+    coverage_rate: float | None
+    covered: VillageList
+    uncovered: VillageList
+
+
+@strawberry.type(description="Villages two groups both cover.")
+class GroupOverlap:
+    other_group_id: str
+    shared_count: int
+    jaccard: float
+
+
+@strawberry.type(
+    description="Activities per quarter of a year; compliant means one or more in each."
+)
+class GroupCompliance:
+    year: int
+    counts: list[int]
+    missing_quarters: list[str]
+    compliant: bool
+
+
+async def _group_detail(info: Ctx, group_id: str, year: int | None = None) -> analysis.GroupDetail:
+    return await info.context.run(analysis.group_detail, info.context.db, group_id, year=year)
+
+
+async def group_coverage(info: Ctx, group_id: str) -> GroupCoverageInfo | None:
+    item = (await _group_detail(info, group_id)).coverage
+    return GroupCoverageInfo(
+        village_count=item.village_count,
+        covered_in_area=item.covered_in_area,
+        coverage_rate=item.coverage_rate,
+        covered=VillageList(codes=tuple(item.covered)),
+        uncovered=VillageList(codes=tuple(item.uncovered)),
+    )
+
+
+async def group_overlaps(info: Ctx, group_id: str) -> list[GroupOverlap]:
+    detail = await _group_detail(info, group_id)
+    return [
+        GroupOverlap(
+            other_group_id=item.group_b if item.group_a == group_id else item.group_a,
+            shared_count=item.shared_count,
+            jaccard=item.jaccard,
+        )
+        for item in detail.overlaps
+    ]
+
+
+async def group_compliance(info: Ctx, group_id: str, year: int) -> GroupCompliance | None:
+    item = (await _group_detail(info, group_id, year)).compliance
+    if item is None:
+        return None
+    return GroupCompliance(
+        year=item.year,
+        counts=list(item.counts),
+        missing_quarters=list(item.missing),
+        compliant=item.compliant,
+    )

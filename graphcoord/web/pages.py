@@ -3,7 +3,7 @@
 ``GET /v/{code}`` shows the village, its covering deputies by level (name and work unit, never a
 phone) and the form; ``POST /v/{code}`` is rate limited per client address, checks the CSRF
 token, validates (clear Chinese messages, the form re-shown with its values) and calls the
-same :func:`~graphcoord.queries.tracking.submit_issue` as GraphQL, then redirects to
+same :func:`~graphcoord.services.issues.submit_issue` as GraphQL, then redirects to
 ``/t/{trackingCode}``. Jinja2 autoescapes every value.
 """
 
@@ -21,44 +21,29 @@ from starlette.routing import BaseRoute, Route
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound
-from graphcoord.model import Channel, Level
-from graphcoord.queries import tracking
+from graphcoord.model import (
+    CATEGORIES,
+    CHINA,
+    LEVEL_NAMES,
+    LEVEL_SHORT_NAMES,
+    STATUS_NAMES,
+    SUBMISSION_LIMITS,
+    Channel,
+)
+from graphcoord.services import issues as tracking
+from graphcoord.services.ratelimit import RateLimited, limiter_for
+from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
-from graphcoord.tickets import LocalTicketGateway, TicketGateway
 from graphcoord.web import csrf
-from graphcoord.web.ratelimit import RateLimited, limiter_for
 
-__all__ = ["LEVEL_NAMES", "STATUS_NAMES", "web_routes"]
+__all__ = ["web_routes"]
 
-LEVEL_NAMES = {
-    Level.NATIONAL: "全国人大代表",
-    Level.PROVINCIAL: "省人大代表",
-    Level.CITY: "市人大代表",
-    Level.COUNTY: "县（区）人大代表",
-    Level.TOWNSHIP: "乡镇（街道）人大代表",
-}
-LEVEL_SHORT = {
-    "NATIONAL": "全国",
-    "PROVINCIAL": "省",
-    "CITY": "市",
-    "COUNTY": "县（区）",
-    "TOWNSHIP": "乡镇",
-}
-STATUS_NAMES = {
-    "RECEIVED": "已受理",
-    "DISPATCHED": "已派单",
-    "IN_PROGRESS": "办理中",
-    "RESOLVED": "已解决",
-    "CLOSED": "已办结",
-    "ESCALATED": "已提请上级代表",
-}
 _BY_NAMES = {
     "citizen": "群众提交",
     "12345": "12345热线平台",
     "organizer": "人大工作人员",
     "admin": "人大工作人员",
 }
-_CHINA = dt.timezone(dt.timedelta(hours=8))
 _FORM_FIELDS = ("title", "category", "body", "contact")
 _MAX_FORM_BYTES = 32_000
 
@@ -68,7 +53,7 @@ def _when(value: dt.datetime | None) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(_CHINA).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _by(step: tracking.StatusStep) -> str:
@@ -88,10 +73,10 @@ def _environment() -> Environment:
     env.filters["by"] = _by
     env.globals.update(
         level_names=LEVEL_NAMES,
-        level_short=LEVEL_SHORT,
+        level_short=LEVEL_SHORT_NAMES,
         status_names=STATUS_NAMES,
-        categories=tracking.CATEGORIES,
-        limits=tracking.LIMITS,
+        categories=CATEGORIES,
+        limits=SUBMISSION_LIMITS,
     )
     return env
 
@@ -259,7 +244,7 @@ def web_routes(
     db: Database, settings: Settings, gateway: TicketGateway | None = None
 ) -> list[BaseRoute]:
     """The public pages, to be added to the application's routes."""
-    pages = _Pages(db, settings, gateway or LocalTicketGateway(db))
+    pages = _Pages(db, settings, gateway or gateway_for(db))
     return [
         Route("/v/{code}", pages.village, methods=["GET"]),
         Route("/v/{code}", pages.submit, methods=["POST"]),

@@ -29,9 +29,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from matplotlib import font_manager
 
 from graphcoord.db import Database
-from graphcoord.qr import cjk_font_path
-from graphcoord.queries.reports import AreaRate, Count, OpinionFigures, figures
-from graphcoord.web.pages import LEVEL_SHORT, STATUS_NAMES
+from graphcoord.model import LEVEL_SHORT_NAMES, STATUS_NAMES
+from graphcoord.printouts.qr import cjk_font_path
+from graphcoord.services.reports import AreaRate, Count, OpinionFigures, figures
 
 __all__ = ["ReportFiles", "chromium_path", "render_html", "write_report"]
 
@@ -123,7 +123,7 @@ def charts(f: OpinionFigures) -> dict[str, str]:
     title = (lambda zh, en: zh) if cjk else (lambda zh, en: en)
     townships = f.by_township[:15]
     levels = [
-        dataclasses.replace(r, label=LEVEL_SHORT.get(r.key, r.key)) if cjk else r
+        dataclasses.replace(r, label=LEVEL_SHORT_NAMES.get(r.key, r.key)) if cjk else r
         for r in f.by_level
     ]
     return {

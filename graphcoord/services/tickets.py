@@ -1,10 +1,11 @@
 """The 12345 hotline platform as seen by graphcoord: a ticket number and a dispatch.
 
 :class:`TicketGateway` is the plug point of a real 12345 integration (an HTTP client of the
-city platform would implement it). :class:`LocalTicketGateway` stands in for it: numbers
-``12345-YYYY-NNNNNN`` come from one ``TicketCounter`` node per year in Neo4j (incremented under
-the node's write lock, so concurrent submissions never share a number), and every dispatch is
-recorded as a ``(:Ticket {number, issueId, dispatchedAt, gateway})-[:FOR]->(:Issue)`` node.
+city platform would implement it). The application makes one gateway at start
+(:func:`gateway_for`) and every surface uses it. :class:`LocalTicketGateway` stands in for it:
+numbers ``12345-YYYY-NNNNNN`` come from one ``TicketCounter`` node per year in Neo4j
+(incremented under the node's write lock, so concurrent submissions never share a number), and
+every dispatch is recorded as a ``(:Ticket {number, issueId, dispatchedAt, gateway})-[:FOR]->(:Issue)`` node.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graphcoord.db import Database
+from graphcoord.model import CHINA
 from graphcoord.queries import tickets as ticket_queries
 
-__all__ = ["Dispatch", "LocalTicketGateway", "TicketGateway", "TicketRequest"]
+__all__ = ["Dispatch", "LocalTicketGateway", "TicketGateway", "TicketRequest", "gateway_for"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class LocalTicketGateway:
         self.db = db
 
     def issue_number(self, at: dt.datetime) -> str:
-        year = at.astimezone(_CHINA).year
+        year = at.astimezone(CHINA).year
         prefix = f"12345-{year}-"
         return f"{prefix}{ticket_queries.next_number(self.db, year, prefix):06d}"
 
@@ -79,4 +81,7 @@ class LocalTicketGateway:
         return Dispatch(ticket=ticket, dispatched_at=at, gateway=self.name)
 
 
-_CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+def gateway_for(db: Database) -> TicketGateway:
+    """The 12345 gateway of an application over ``db`` (the local stand-in: graphcoord has no
+    client of a real platform yet; one would be chosen here from the settings)."""
+    return LocalTicketGateway(db)

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from graphcoord.queries.tracking import VillageRef
+from graphcoord.services.issues import VillageRef
 
 __all__ = ["QrFiles", "cjk_font_path", "village_url", "write_qr_codes"]
 

@@ -1,7 +1,7 @@
 """The analysis service: the planners' and deputies' questions, answered over the live graph.
 
 Each function reads the projection it needs through the cache of
-:mod:`graphcoord.queries.projection` (so a repeated question costs one version check), runs the
+:mod:`graphcoord.services.projections` (so a repeated question costs one version check), runs the
 pure function of :mod:`graphcoord.analytics` and maps its errors onto graphcoord's once:
 :class:`~graphcoord.analytics.NodeNotFound` -> :class:`~graphcoord.errors.NotFound`,
 :class:`~graphcoord.analytics.InvalidArgument` -> :class:`~graphcoord.errors.BadInput`,
@@ -21,13 +21,17 @@ from typing import Any, ParamSpec, TypeVar
 import networkx as nx
 
 from graphcoord import analytics as an
-from graphcoord.analytics._common import scope_areas
+from graphcoord.analytics import DEFAULT_MAX_PER_DEPUTY, AssignmentPlan, CoverageReport
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
-from graphcoord.queries import projection as proj
-from graphcoord.queries.coverage_summary import SUMMARY_TOP, village_labels
+from graphcoord.model import is_village_kind
+from graphcoord.services import projections as proj
+from graphcoord.services.coverage_summary import SUMMARY_TOP, village_labels
 
 __all__ = [
+    "DEFAULT_MAX_PER_DEPUTY",
+    "AssignmentPlan",
+    "CoverageReport",
     "DeputyBrief",
     "Escalation",
     "GapReport",
@@ -124,7 +128,7 @@ def coverage(db: Database, area_code: str | None = None, *, top: int = 10) -> an
 
     Reads the scope's coverage summary (per-village aggregates from the database), so a
     national report does not ship every deputy and contact; ``top`` is capped at
-    :data:`~graphcoord.queries.coverage_summary.SUMMARY_TOP`.
+    :data:`~graphcoord.services.coverage_summary.SUMMARY_TOP`.
     """
     return coverage_with_areas(db, area_code, top=top)[0]
 
@@ -266,15 +270,9 @@ def groups(
     (default today) are not yet due.
     """
     G = proj.get_projection(db, area_code, proj.GROUPS)
-    group_nodes = sorted(n for n, t in G.nodes(data="type") if t == "group")
-    if area_code is not None:
-        with translated():
-            _, inside_or_none = scope_areas(G, area_code)
-        inside = inside_or_none or set()
-        group_nodes = [g for g in group_nodes if G.nodes[g].get("areaCode") in inside]
-    ids = [g.split(":", 1)[1] for g in group_nodes]
+    ids = _run(an.groups_located_in, G, area_code)
     if year is None:
-        dates = [d for g in group_nodes for d in G.nodes[g]["activityDates"]]
+        dates = [d for g in ids for d in G.nodes[f"group:{g}"]["activityDates"]]
         year = int(max(dates)[:4]) if dates else (as_of or dt.date.today()).year
     as_of_iso = (as_of or dt.date.today()).isoformat()
     with translated():
@@ -353,7 +351,7 @@ def escalate(
         if place.area_code is None:
             raise BadInput(f"issue {issue_id!r} has no area it was raised in")
         scope_kind = place.area_kind or "VILLAGE"
-        if scope_kind in ("VILLAGE", "COMMUNITY"):
+        if is_village_kind(scope_kind):
             village_code = place.area_code
         elif place.trackers:
             deputy_id = place.trackers[0]

@@ -1,4 +1,10 @@
-"""Python's cyclic garbage collector during an import: paused, and run every so many rows.
+"""Python's cyclic garbage collector, paused during bulk work: the one place that pauses it.
+
+The collector is process-wide, so every pause goes through :func:`paused` (pauses that
+overlap, from two threads, share one: it is re-enabled when the last ends, if it was enabled
+before the first). Two kinds of work pause it: building a large projection (millions of small
+objects holding no cycles: its passes over them cost a third of a national coverage summary's
+build) and an import, which also runs a full collection every so many rows (:class:`Periodic`).
 
 An import allocates a few objects per row for minutes. Left to its default thresholds the
 collector made 68 full collections during a 630k-row contacts file, 12 s of a 43 s import

@@ -1,1 +1,0 @@
-"""Generated reports (HTML, charts, PDF when a renderer is installed)."""

@@ -1,0 +1,1 @@
+"""The GraphQL surface: types, resolvers, permissions and DataLoaders (calls services only)."""
