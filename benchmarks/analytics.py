@@ -13,7 +13,8 @@
   RSS, and a baseline: the same covered and per-level counts as one Cypher aggregate on the
   same server.
 
-Figures go to ``benchmarks/RESULTS.md`` under "Analytics (issue 5)".
+The current figures go to ``benchmarks/RESULTS.md`` under "Analytics (issue 5)", every run to
+``benchmarks/history.jsonl``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -81,7 +83,7 @@ def clock() -> float:
     return time.perf_counter()
 
 
-def escalation(pairs: int, seed: int) -> list[str]:
+def escalation(pairs: int, seed: int) -> tuple[list[str], dict[str, Any]]:
     from graphcoord.services.seeds import load_seed
 
     with benchmark_database(heap="1g", pagecache="512m") as (_, db):
@@ -117,11 +119,21 @@ def escalation(pairs: int, seed: int) -> list[str]:
                 an.escalation_paths(G, village_code=village, target_level=level, k=3, hop_graph=H)
             search.append(clock() - started)
         w, s = percentiles(warm), percentiles(search)
+        figures = {
+            "seed_load_s": load_s,
+            "no_path": no_path,
+            "cold_ms": cold * 1000,
+            "warm_ms": w,
+            "search_ms": s,
+            "hop_graph_nodes": H.number_of_nodes(),
+            "hop_graph_arcs": H.number_of_edges(),
+        }
         return [
             "### Escalation paths, Suqian (1,440 villages, 7,684 deputies)",
             "",
-            f"Seeded in {load_s:.1f} s. {pairs} random village -> level pairs (levels uniform over "
-            f"the five, k = 3, seed {seed}); {no_path} had no path.",
+            f"Seeded in {load_s:.1f} s; Neo4j heap 1g / page cache 512m. {pairs} random village "
+            f"-> level pairs (levels uniform over the five, k = 3, seed {seed}); {no_path} had no "
+            "path.",
             "",
             "| measure | p50 | p95 | mean |",
             "| --- | --- | --- | --- |",
@@ -134,10 +146,12 @@ def escalation(pairs: int, seed: int) -> list[str]:
             f"Target p50 < 50 ms warm: {'met' if w['p50'] < 50 else 'NOT met'}. Hop graph: "
             f"{H.number_of_nodes():,} nodes, {H.number_of_edges():,} arcs.",
             "",
-        ]
+        ], figures
 
 
-def national(scale: float, state: Path | None, data: Path, repeat: int) -> list[str]:
+def national(
+    scale: float, state: Path | None, data: Path, repeat: int
+) -> tuple[list[str], dict[str, Any]]:
     with benchmark_database(heap="6g", pagecache="4g", state=state) as (settings, db):
         rows, load_s = load_national_csv(settings, db, scale, data)
         db.execute(BASELINE)  # warm the page cache for both sides alike
@@ -179,10 +193,32 @@ def national(scale: float, state: Path | None, data: Path, repeat: int) -> list[
             else "already in the benchmark store (loaded earlier with LOAD CSV)"
         )
         verdict = "met" if c["p50"] < 10_000 else "NOT met"
+        figures = {
+            "rows": rows,
+            "load_csv_s": load_s or None,
+            "villages": report.village_count,
+            "covered": report.covered_count,
+            "fragile": len(report.fragile),
+            "without_own_constituency": len(report.without_own_constituency_deputy),
+            "deputies_counted": report.load.deputy_count,
+            "gini": report.load.gini,
+            "coverage_cold_s": {"p50": c["p50"] / 1000, "max": max(cold)},
+            "projection_s": projection_s,
+            "report_s": pure,
+            "coverage_warm_s": warm,
+            "gaps_warm_s": gaps_warm,
+            "gaps_listed": len(gaps.fragile) + len(gaps.uncovered),
+            "baseline_s": baseline_s,
+            "ratio_to_baseline": c["p50"] / 1000 / baseline_s,
+            "counts_agree": agrees,
+            "peak_rss_mb": peak,
+            "rss_before_mb": rss_before,
+        }
+        counted = ", ".join(f"{kind} {count:,}" for kind, count in rows.items())
         return [
             f"### National coverage + gaps (scale {scale:g}: the `national` generator's default size)",
             "",
-            f"{sum(rows.values()):,} rows ({rows}), {loaded}. "
+            f"{sum(rows.values()):,} rows ({counted}), {loaded}; Neo4j heap 6g / page cache 4g. "
             f"{report.village_count:,} villages, {report.covered_count:,} covered, "
             f"{len(report.fragile):,} fragile, {len(report.without_own_constituency_deputy):,} "
             f"without an own-constituency deputy, {report.load.deputy_count:,} deputies counted "
@@ -206,7 +242,7 @@ def national(scale: float, state: Path | None, data: Path, repeat: int) -> list[
             f"baseline: {'yes' if agrees else 'NO'}. Target < 10 s end to end: {verdict}. Peak RSS "
             f"of the Python process {peak:,.0f} MB ({rss_before:,.0f} MB before the analysis).",
             "",
-        ]
+        ], figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,13 +268,30 @@ def main(argv: list[str] | None = None) -> int:
         f"NetworkX backend: {backend()}; Neo4j driver: {driver_extension()}.",
         "",
     ]
+    figures: dict[str, Any] = {}
+    settings: dict[str, Any] = {"networkx_backend": backend(), "driver": driver_extension()}
     if not args.skip_escalation:
-        lines += escalation(args.pairs, args.seed)
+        part, figures["escalation"] = escalation(args.pairs, args.seed)
+        lines += part
+        settings["escalation"] = {
+            "pairs": args.pairs,
+            "k": 3,
+            "seed": args.seed,
+            "heap": "1g",
+            "pagecache": "512m",
+        }
         print("\n".join(lines))
     if not args.skip_national:
-        lines += national(args.scale, args.state, data, args.repeat)
+        part, figures["national"] = national(args.scale, args.state, data, args.repeat)
+        lines += part
+        settings["national"] = {
+            "scale": args.scale,
+            "repeat": args.repeat,
+            "heap": "6g",
+            "pagecache": "4g",
+        }
     print("\n".join(lines))
-    record(SECTION, lines)
+    record(SECTION, lines, figures, settings)
     return 0
 
 

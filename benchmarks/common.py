@@ -1,17 +1,22 @@
-"""What every benchmark shares: its own Neo4j, timing statistics, machine facts, RESULTS.md."""
+"""What every benchmark shares: its own Neo4j, timing statistics, machine facts, and the
+record of a run (``benchmarks/RESULTS.md`` for the current table, ``benchmarks/history.jsonl``
+for every run)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
+import re
 import resource
 import socket
 import statistics
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +26,11 @@ from graphcoord.db import Database
 from graphcoord.localserver import LocalNeo4j
 from graphcoord.services.database import ensure_database
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+ROOT = Path(__file__).resolve().parent.parent
+#: The current table of each benchmark, one section per benchmark.
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+#: Every recorded run, one JSON object a line.
+HISTORY = ROOT / "benchmarks" / "history.jsonl"
 
 
 def free_port() -> int:
@@ -109,20 +118,124 @@ def machine() -> str:
     )
 
 
-def record(section: str, lines: list[str]) -> None:
-    """Replace ``section`` in RESULTS.md with a dated block (other sections stay)."""
+#: What a run itself writes: not counted as uncommitted changes of the code measured.
+_OWN_FILES = (":(exclude)benchmarks/RESULTS.md", ":(exclude)benchmarks/history.jsonl")
+
+
+def commit() -> str | None:
+    """The checkout's commit (``git rev-parse --short HEAD``), or ``None`` outside git."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def uncommitted() -> bool | None:
+    """Whether tracked files differ from the commit (the recorded results aside)."""
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *_OWN_FILES],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(done.stdout.strip())
+
+
+def benchmark_key(section: str) -> str:
+    """``"GraphQL API (issue 6)"`` -> ``"graphql_api"``: the name a history line carries."""
+    name = section.split(" (", 1)[0]
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _plain(value: Any) -> Any:
+    """Figures as JSON values: floats rounded to 3 decimals, tuples as lists, keys as text."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def replace_section(text: str, section: str, block: str) -> str:
+    """``text`` with its ``## section`` replaced by ``block`` in place (appended if absent)."""
     header = f"## {section}"
-    block = [
-        header,
-        "",
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
-        "",
-        *lines,
-        "",
-    ]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    parts = text.split("\n## ")
-    kept = [parts[0].rstrip() + "\n"] + [
-        "## " + part.rstrip() + "\n" for part in parts[1:] if not part.startswith(section)
-    ]
-    RESULTS.write_text("\n".join([*kept, "\n".join(block)]), encoding="utf-8")
+    head, *sections = re.split(r"(?m)^(?=## )", text)
+    parts: list[str] = []
+    found = False
+    for part in sections:
+        if part.split("\n", 1)[0].rstrip() == header:
+            if not found:
+                parts.append(block)
+            found = True
+        else:
+            parts.append(part)
+    if not found:
+        parts.append(block)
+    chunks = [chunk.strip("\n") for chunk in (head, *parts)]
+    return "\n\n".join(chunk for chunk in chunks if chunk) + "\n"
+
+
+def record(
+    section: str,
+    lines: list[str],
+    figures: Mapping[str, Any],
+    settings: Mapping[str, Any] | None = None,
+    *,
+    results: Path | None = None,
+    history: Path | None = None,
+    when: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Record a run: one JSON line appended to the history, and ``section`` of RESULTS.md
+    replaced by this run's table (``lines``, under a line saying when, where and at which
+    commit). Other sections stay as they are. Returns the history entry.
+
+    ``figures`` are the run's measurements as data (the numbers of ``lines``), ``settings``
+    what is needed to read them (sizes, heap, repetitions). ``results`` and ``history``
+    default to :data:`RESULTS` and :data:`HISTORY`.
+    """
+    results = results or RESULTS
+    history = history or HISTORY
+    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    entry: dict[str, Any] = {
+        "benchmark": benchmark_key(section),
+        "date": f"{when:%Y-%m-%dT%H:%MZ}",
+        "commit": commit(),
+        "uncommitted_changes": uncommitted(),
+        "machine": machine(),
+        "settings": _plain(settings or {}),
+        "figures": _plain(figures),
+    }
+    at = f" at commit {entry['commit']}" if entry["commit"] else ""
+    if entry["uncommitted_changes"]:
+        at += " (with uncommitted changes)"
+    block = "\n".join(
+        [
+            f"## {section}",
+            "",
+            f"Run {when:%Y-%m-%d %H:%M} UTC{at} on {entry['machine']}.",
+            "",
+            *lines,
+        ]
+    )
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    results.write_text(replace_section(text, section, block), encoding="utf-8")
+    with history.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    return entry

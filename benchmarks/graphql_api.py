@@ -249,11 +249,14 @@ def main(argv: list[str]) -> int:
         token = create_token(settings.signing_secret, "organizer")
         headers = {"authorization": f"Bearer {token}"}
         raws = raw_calls(db)
+        figures: dict[str, Any] = {"cases": {}}
         lines = [
-            f"Suqian seed (7,684 deputies, 1,440 villages); {args.repeat} timed runs per case after "
-            f"{args.warmup} warm-up runs (Neo4j's JIT and the server's caches settle first),",
-            "the GraphQL request, the raw call and the request from `http.client` alternating;",
-            "GraphQL over HTTP to `graphcoord serve` (uvicorn, one worker, its own process) on loopback from one keep-alive connection parsed in C (httptools, as a browser or a phone app parses in native code) vs the raw call in-process; the last column is the same request from the standard library's `http.client`, whose header parsing adds ~0.8 ms of Python.",
+            f"Suqian seed (7,684 deputies, 1,440 villages), Neo4j heap 2g / page cache 1g; "
+            f"{args.repeat} timed runs per case after {args.warmup} warm-up runs, the three sides "
+            "alternating.",
+            "GraphQL: the request over HTTP to `graphcoord serve` (uvicorn, one worker, its own "
+            "process) on loopback, one keep-alive connection parsed in C (httptools); raw: the "
+            "call it wraps, in process; last column: the same request from `http.client`.",
             "",
             "| query | GraphQL p50 / p95 (ms) | raw p50 / p95 (ms) | ratio p50 | from `http.client` p50 (ratio) |",
             "|---|---|---|---|---|",
@@ -294,6 +297,13 @@ def main(argv: list[str]) -> int:
                         samples[side] += timed(call, 1)
                 api, raw, std = (percentiles(samples[side]) for side in ("api", "raw", "stdlib"))
                 ratio = api["p50"] / raw["p50"]
+                figures["cases"][name] = {
+                    "graphql_ms": api,
+                    "raw_ms": raw,
+                    "ratio_p50": ratio,
+                    "http_client_ms": std,
+                    "http_client_ratio_p50": std["p50"] / raw["p50"],
+                }
                 print(
                     f"{name}: graphql {api['p50']:.1f}/{api['p95']:.1f} ms, raw "
                     f"{raw['p50']:.1f}/{raw['p95']:.1f} ms, ×{ratio:.2f}; http.client "
@@ -310,6 +320,7 @@ def main(argv: list[str]) -> int:
 
             timed(floor, 3)
             fixed = percentiles(timed(floor, args.repeat))
+            figures["floor_ms"] = fixed
             lines.append(
                 f"| floor: `{{ __typename }}` (HTTP + GraphQL, no data) | {fixed['p50']:.1f} / "
                 f"{fixed['p95']:.1f} | — | — | — |"
@@ -318,12 +329,24 @@ def main(argv: list[str]) -> int:
                 load_test(url, headers, args.clients, args.requests)
             )
         load = percentiles(latencies)
+        figures["load"] = {"requests_per_s": rps, "errors": errors, "latency_ms": load}
+        figures["peak_rss_mb"] = peak_rss_mb()
         print(f"{args.clients} clients: {rps:.1f} req/s, {errors} errors, p50 {load['p50']:.1f} ms")
         lines += [
             "",
             f"Throughput: {args.clients} concurrent clients × {args.requests} requests (the cases above in turn): "
             f"**{rps:.1f} requests/s**, **{errors} errors**, latency p50 {load['p50']:.1f} ms / p95 {load['p95']:.1f} ms. "
-            f"Peak RSS of the benchmark process {peak_rss_mb():.0f} MB.",
+            f"Peak RSS of the benchmark process {figures['peak_rss_mb']:.0f} MB.",
         ]
-        record("GraphQL API (issue 6)", lines)
+        run_settings = {
+            "seed": "suqian",
+            "repeat": args.repeat,
+            "warmup": args.warmup,
+            "clients": args.clients,
+            "requests": args.requests,
+            "heap": "2g",
+            "pagecache": "1g",
+            "client": "httptools",
+        }
+        record("GraphQL API (issue 6)", lines, figures, run_settings)
     return 0

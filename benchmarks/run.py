@@ -2,7 +2,8 @@
 
 Usage: ``python benchmarks/run.py [NAME ...] [-- ARGS]``; with no names every benchmark runs.
 Each benchmark starts its own Neo4j (a separate state folder and port), measures its baseline
-in the same run, and appends its figures to ``benchmarks/RESULTS.md``.
+in the same run, replaces its section of ``benchmarks/RESULTS.md`` with its current table and
+appends the run to ``benchmarks/history.jsonl``.
 """
 
 from __future__ import annotations
