@@ -1,8 +1,23 @@
 """One real Neo4j for the whole test session, a clean graph for each test that asks for one.
 
 The server is started through the same code path as ``graphcoord db start`` in a temporary
-state folder on a free loopback port, or, when ``NEO4J_URI`` is set, the external server it
-names is used (and wiped between tests: point it at a throw-away database).
+state folder on a free loopback port.
+
+The caller's shell changes nothing: when this file is loaded, every ``NEO4J_*`` and
+``GRAPHCOORD_*`` variable is removed from the test process's environment (a Neo4j user's shell
+often has ``NEO4J_PASSWORD`` or ``NEO4J_URI`` set for another server), and every subprocess a
+test starts gets the settings it needs from :func:`cli_env`. Only the suite's own variables,
+read before that, are honoured:
+
+``GRAPHCOORD_TEST_NEO4J_URI``
+    run against this external server instead of starting one (it is wiped between tests:
+    point it at a throw-away database); the tests that stop the local server are skipped.
+``GRAPHCOORD_TEST_NEO4J_PASSWORD``
+    its password (required with the URI).
+``GRAPHCOORD_TEST_NEO4J_USERNAME`` / ``GRAPHCOORD_TEST_NEO4J_DATABASE``
+    its user and database (default ``neo4j`` / ``neo4j``).
+``GRAPHCOORD_TEST_NEO4J_HEAP``
+    heap of the suite's own server (default ``1g``).
 """
 
 from __future__ import annotations
@@ -11,7 +26,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +49,51 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: Prefixes of the variables graphcoord reads; the caller's are never used by the suite.
+CALLER_PREFIXES = ("NEO4J_", "GRAPHCOORD_")
+#: The suite's own variables (see the module docstring), read before the caller's are dropped.
+TEST_ENV: dict[str, str] = {
+    name: value for name, value in os.environ.items() if name.startswith("GRAPHCOORD_TEST_")
+}
+for _name in [name for name in os.environ if name.startswith(CALLER_PREFIXES)]:
+    del os.environ[_name]
+
+#: True when the suite runs against an external server (``GRAPHCOORD_TEST_NEO4J_URI``).
+EXTERNAL_SERVER = bool(TEST_ENV.get("GRAPHCOORD_TEST_NEO4J_URI"))
+TEST_JWT_SECRET = "test-secret-not-for-production-0123456789"
+
+
+def session_settings(test_env: Mapping[str, str], state_dir: Path) -> Settings:
+    """The settings of the session's Neo4j, from the suite's own variables only."""
+    local = Settings.from_env({}).with_(state_dir=state_dir, jwt_secret=TEST_JWT_SECRET)
+    uri = test_env.get("GRAPHCOORD_TEST_NEO4J_URI")
+    if not uri:
+        return local.with_(
+            bolt_port=free_port(),
+            neo4j_heap=test_env.get("GRAPHCOORD_TEST_NEO4J_HEAP", "1g"),
+            neo4j_pagecache="256m",
+        )
+    password = test_env.get("GRAPHCOORD_TEST_NEO4J_PASSWORD")
+    if not password:
+        raise pytest.UsageError(
+            "GRAPHCOORD_TEST_NEO4J_URI needs GRAPHCOORD_TEST_NEO4J_PASSWORD (see tests/conftest.py)"
+        )
+    return local.with_(
+        neo4j_uri=uri,
+        neo4j_username=test_env.get("GRAPHCOORD_TEST_NEO4J_USERNAME", "neo4j"),
+        neo4j_password=password,
+        neo4j_database=test_env.get("GRAPHCOORD_TEST_NEO4J_DATABASE", "neo4j"),
+    )
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Settings of the session's Neo4j (started here unless ``NEO4J_URI`` is set)."""
-    if os.environ.get("NEO4J_URI"):
-        settings = Settings.from_env()
-        ensure_database(settings)
-        yield settings
-        return
-    state = tmp_path_factory.mktemp("graphcoord-state")
-    settings = Settings.from_env({}).with_(
-        state_dir=state,
-        bolt_port=free_port(),
-        neo4j_heap=os.environ.get("GRAPHCOORD_TEST_NEO4J_HEAP", "1g"),
-        neo4j_pagecache="256m",
-        jwt_secret="test-secret-not-for-production-0123456789",
-    )
+    """Settings of the session's Neo4j (started here unless ``GRAPHCOORD_TEST_NEO4J_URI``)."""
+    settings = session_settings(TEST_ENV, tmp_path_factory.mktemp("graphcoord-state"))
     ensure_database(settings)
     yield settings
-    LocalNeo4j(settings).stop()
+    if settings.is_local:
+        LocalNeo4j(settings).stop()
 
 
 @pytest.fixture(scope="session")
@@ -120,10 +161,16 @@ def client(settings: Settings, db: Database) -> Iterator[TestClient]:
 
 
 def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """The environment under which the ``graphcoord`` CLI talks to the test server."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRAPHCOORD_"))}
+    """The environment under which the ``graphcoord`` CLI talks to the test server.
+
+    The test process's own environment without any ``NEO4J_*`` / ``GRAPHCOORD_*`` variable
+    (whatever a test or the caller put there), then exactly the settings of ``settings``,
+    then ``extra``.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CALLER_PREFIXES)}
     env.update(
         GRAPHCOORD_STATE_DIR=str(settings.state_dir),
+        GRAPHCOORD_BOLT_HOST=settings.bolt_host,
         GRAPHCOORD_BOLT_PORT=str(settings.bolt_port),
         GRAPHCOORD_NEO4J_HEAP=settings.neo4j_heap,
         GRAPHCOORD_NEO4J_PAGECACHE=settings.neo4j_pagecache,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import jwt
@@ -14,7 +13,7 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import Unauthenticated
 from graphcoord.localserver import LocalNeo4j
-from tests.conftest import bearer
+from tests.conftest import EXTERNAL_SERVER, bearer
 
 
 def test_health_ok_with_database_info(client: TestClient) -> None:
@@ -94,7 +93,7 @@ def test_graphiql_is_served(client: TestClient) -> None:
     assert "graphiql" in response.text.lower()
 
 
-@pytest.mark.skipif("NEO4J_URI" in os.environ, reason="stops the local server")
+@pytest.mark.skipif(EXTERNAL_SERVER, reason="stops the local server")
 @pytest.mark.parametrize(
     ("query", "role"),
     [

@@ -10,11 +10,9 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import DatabaseAuthError, DatabaseUnavailable
 from graphcoord.queries.constraints import CONSTRAINTS, INDEXES
-from tests.conftest import run_cli
+from tests.conftest import EXTERNAL_SERVER, run_cli
 
-local_only = pytest.mark.skipif(
-    "NEO4J_URI" in __import__("os").environ, reason="needs the local server"
-)
+local_only = pytest.mark.skipif(EXTERNAL_SERVER, reason="needs the local server")
 
 
 def test_status_reports_version_address_and_node_count(settings: Settings, db: Database) -> None:

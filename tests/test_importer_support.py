@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.queries.imports import fingerprint
 from graphcoord.services.dataset import write_dataset
-from tests.conftest import cli_env
+from tests.conftest import CALLER_PREFIXES, cli_env
 
 __all__ = [
     "BASE",
@@ -156,8 +157,11 @@ def cli_in_process(
     """
     from graphcoord.cli import main
 
-    for name, value in cli_env(settings).items():
-        if name.startswith(("GRAPHCOORD_", "NEO4J_")):
+    env = cli_env(settings)
+    for name in [name for name in os.environ if name.startswith(CALLER_PREFIXES)]:
+        monkeypatch.delenv(name)  # only the test server's settings, as in a subprocess
+    for name, value in env.items():
+        if name.startswith(CALLER_PREFIXES):
             monkeypatch.setenv(name, value)
     monkeypatch.setattr(sys, "argv", ["graphcoord", *args])
     capsys.readouterr()

@@ -291,7 +291,7 @@ def deputy_facts(db: Database, ids: Sequence[str]) -> dict[str, DeputyFacts]:
 #: The upserts of the write path for rows the importer has validated in full (references,
 #: rules, against the file and the database): they skip the write path's second rule check,
 #: which costs two lookups per contacts batch. Every other caller keeps the checked writers of
-#: :mod:`graphcoord.queries.dataset`.
+#: :mod:`graphcoord.services.dataset`.
 UPSERT_VALIDATED: dict[str, LiteralString] = {
     "areas": UPSERT_AREAS,
     "deputies": UPSERT_DEPUTIES,
