@@ -17,6 +17,7 @@ rows is their cosine similarity.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -97,8 +98,9 @@ def make_similarity_vectorizer(texts: int, components: int = LSA_COMPONENTS) -> 
     Parameters
     ----------
     texts : int
-        How many texts it will be fitted on: the projection keeps at most a quarter as many
-        dimensions (a handful of texts cannot support fifty).
+        How many texts it will be fitted on: the projection keeps at most a tenth as many
+        dimensions, and is left out below twenty texts (a handful of texts cannot support a
+        latent space: every text would look like every other).
     components : int
         Dimensions of the latent projection at most.
 
@@ -115,28 +117,18 @@ def make_similarity_vectorizer(texts: int, components: int = LSA_COMPONENTS) -> 
     >>> make_similarity_vectorizer(len(texts)).fit(texts).transform(["停水"]).shape[0]
     1
     """
-    dimensions = max(1, min(components, texts // 4))
+    dimensions = min(components, texts // 10)
+    parts: list[tuple[str, Any]] = [("terms", FunctionTransformer(accept_sparse=True))]
+    if dimensions >= 2:
+        latent = Pipeline(
+            [("svd", TruncatedSVD(dimensions, random_state=0)), ("unit", Normalizer())]
+        )
+        parts.append(("lsa", latent))
     return Pipeline(
         [
             ("tfidf", TfidfVectorizer(analyzer=WordAnalyzer(pairs=False), sublinear_tf=True)),
             ("unit", Normalizer()),
-            (
-                "mix",
-                FeatureUnion(
-                    [
-                        ("terms", FunctionTransformer(accept_sparse=True)),
-                        (
-                            "lsa",
-                            Pipeline(
-                                [
-                                    ("svd", TruncatedSVD(dimensions, random_state=0)),
-                                    ("unit", Normalizer()),
-                                ]
-                            ),
-                        ),
-                    ]
-                ),
-            ),
+            ("mix", FeatureUnion(parts)),
             ("normalize", Normalizer()),
         ]
     )
