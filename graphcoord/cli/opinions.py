@@ -20,7 +20,7 @@ from graphcoord.db import Database
 from graphcoord.errors import BadInput
 from graphcoord.model import LEVEL_SHORT_NAMES
 
-__all__ = ["register"]
+__all__ = ["fit_if_missing", "register"]
 
 console = Console()
 
@@ -44,6 +44,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _fit(settings: Settings) -> None:
+    from graphcoord.services import opinions
+
+    db = Database(settings)
+    try:
+        report = opinions.fit(db)
+    finally:
+        db.close()
+    sources = "，".join(f"{k} {v}" for k, v in report.sources.items())
+    console.print(
+        f"文本模型已训练：{report.texts} 条文本（{sources}），用时 {report.seconds} 秒，"
+        f"scikit-learn {report.sklearn_version}",
+        highlight=False,
+    )
+    console.print(
+        f"已为 {report.suggested} 条意见给出建议类别，其中 {report.flagged} 条与群众所选类别"
+        f"不一致，待组织者核对；模型保存在 {report.path}",
+        highlight=False,
+    )
+
+
+def fit_if_missing(settings: Settings) -> None:
+    """Fit the text model unless one is saved (``graphcoord up``: the demo has suggestions)."""
+    from graphcoord.services import opinions
+
+    if not opinions.model_path(settings).exists():
+        _fit(settings)
+
+
 def register(app: typer.Typer) -> None:
     text_app = typer.Typer(help="The text model of citizens' opinions.", no_args_is_help=True)
     app.add_typer(text_app, name="text")
@@ -52,24 +81,7 @@ def register(app: typer.Typer) -> None:
     def fit() -> None:
         """Fit the text model on the project's corpus and the database's issues, save it in the
         state folder, and suggest a category for every issue again."""
-        from graphcoord.services import opinions
-
-        db = Database(Settings.from_env())
-        try:
-            report = opinions.fit(db)
-        finally:
-            db.close()
-        sources = "，".join(f"{k} {v}" for k, v in report.sources.items())
-        console.print(
-            f"文本模型已训练：{report.texts} 条文本（{sources}），用时 {report.seconds} 秒，"
-            f"scikit-learn {report.sklearn_version}",
-            highlight=False,
-        )
-        console.print(
-            f"已为 {report.suggested} 条意见给出建议类别，其中 {report.flagged} 条与群众所选类别"
-            f"不一致，待组织者核对；模型保存在 {report.path}",
-            highlight=False,
-        )
+        _fit(Settings.from_env())
 
     @app.command()
     def topics(
