@@ -22,6 +22,7 @@ from graphcoord.db import Database
 from graphcoord.errors import GraphcoordError, Unauthenticated
 from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
+from graphcoord.services.opinions import warm as warm_text_model
 from graphcoord.services.projections import get_hop_graph
 from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
@@ -71,6 +72,7 @@ def _warm_caches(db: Database) -> None:
         log.info("escalation projection ready in %.1f s", time.monotonic() - started)
     except GraphcoordError as error:  # the database is down: the first question will say so
         log.warning("cache not warmed: %s", error)
+    warm_text_model(db.settings)  # the saved text model and jieba's dictionary (no database)
 
 
 def create_app(

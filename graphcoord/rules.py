@@ -17,6 +17,7 @@ from graphcoord.errors import BadInput, RuleViolation
 from graphcoord.model import (
     AREA_KIND_BY_CODE_LENGTH,
     CATEGORIES,
+    CATEGORY_FLAG_CONFIDENCE,
     DIRECTLY_ELECTED,
     SUBMISSION_LIMITS,
     TRANSITIONS,
@@ -30,12 +31,17 @@ from graphcoord.model import (
 )
 
 __all__ = [
+    "CATEGORY_RULE",
     "ESCALATION_RULE",
+    "MERGE_RULE",
     "STATUS_RULE",
     "DeputyFacts",
     "Violation",
     "area_violations",
+    "best_placed_level",
+    "category_flagged",
     "check_escalation",
+    "check_merge",
     "check_transition",
     "contact_violations",
     "convener_violations",
@@ -48,6 +54,8 @@ __all__ = [
 ]
 
 STATUS_RULE = "issue-status-machine"
+CATEGORY_RULE = "category-suggestion"
+MERGE_RULE = "issue-merge"
 ESCALATION_RULE = "issue-escalation"
 
 
@@ -365,3 +373,64 @@ def submission_problems(
     if category not in CATEGORIES:
         problems["category"] = "请选择一个问题类别。"
     return problems
+
+
+def category_flagged(chosen: str | None, suggested: str | None, confidence: float | None) -> bool:
+    """Rule ``category-suggestion``: an issue is flagged for an organizer when the suggested
+    category differs from the citizen's choice with at least
+    :data:`~graphcoord.model.CATEGORY_FLAG_CONFIDENCE` probability."""
+    if suggested is None or confidence is None:
+        return False
+    return suggested != chosen and confidence >= CATEGORY_FLAG_CONFIDENCE
+
+
+def check_merge(
+    duplicate_id: str,
+    original_id: str,
+    *,
+    duplicate_merged_into: str | None,
+    original_merged_into: str | None,
+    has_duplicates: bool,
+) -> None:
+    """Rule ``issue-merge``: a duplicate goes into an original that is itself no duplicate;
+    an issue is merged once, never into itself, and not while others are merged into it."""
+    if duplicate_id == original_id:
+        raise RuleViolation(MERGE_RULE, "an issue cannot be merged into itself", [duplicate_id])
+    if duplicate_merged_into is not None:
+        raise RuleViolation(
+            MERGE_RULE,
+            f"issue {duplicate_id} is already merged into {duplicate_merged_into}",
+            [duplicate_id],
+        )
+    if original_merged_into is not None:
+        raise RuleViolation(
+            MERGE_RULE,
+            f"issue {original_id} is itself merged into {original_merged_into}; merge into that one",
+            [original_id],
+        )
+    if has_duplicates:
+        raise RuleViolation(
+            MERGE_RULE,
+            f"other issues are merged into {duplicate_id}; merge the original the other way round",
+            [duplicate_id],
+        )
+
+
+def best_placed_level(village_codes: Iterable[str]) -> Level:
+    """The lowest level whose congress's area holds every village: TOWNSHIP when they share a
+    township, COUNTY a county, CITY a city, PROVINCIAL a province, else NATIONAL.
+
+    The division codes say it: villages in one township share their first 9 digits, in one
+    county 6, in one city 4, in one province 2.
+    """
+    codes = sorted(set(village_codes))
+    if not codes:
+        raise BadInput("a level is placed over at least one village")
+    first, last = codes[0], codes[-1]
+    shared = 0
+    while shared < 12 and first[shared] == last[shared]:
+        shared += 1
+    for digits, level in ((9, Level.TOWNSHIP), (6, Level.COUNTY), (4, Level.CITY)):
+        if shared >= digits:
+            return level
+    return Level.PROVINCIAL if shared >= 2 else Level.NATIONAL

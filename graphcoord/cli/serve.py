@@ -49,11 +49,14 @@ def register(app: typer.Typer) -> None:
     def up(
         seed: str = typer.Option("suqian", help="Demo city to load when the graph is empty."),
     ) -> None:
-        """Start the local Neo4j, load the demo city if the graph is empty, and serve."""
+        """Start the local Neo4j, load the demo city if the graph is empty, fit the text model
+        if none is saved, and serve."""
         from graphcoord.cli.db import ensure_database
+        from graphcoord.cli.opinions import fit_if_missing
         from graphcoord.cli.seed import seed_if_empty
 
         settings = Settings.from_env()
         ensure_database(settings)
         seed_if_empty(settings, seed)
+        fit_if_missing(settings)  # suggested categories from the first submission on
         _serve(settings)

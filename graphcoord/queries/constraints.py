@@ -69,6 +69,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX group_kind IF NOT EXISTS FOR (n:Group) ON (n.kind)",
     "CREATE INDEX import_run_hash IF NOT EXISTS FOR (n:ImportRun) ON (n.fileHash)",
     "CREATE INDEX import_undo_run IF NOT EXISTS FOR (n:ImportUndo) ON (n.run)",
+    # the organizers' category review (queries/opinions.py)
+    "CREATE INDEX issue_category_flagged IF NOT EXISTS FOR (n:Issue) ON (n.categoryFlagged)",
 )
 
 

@@ -223,8 +223,10 @@ RETURN id, history, trackers, escalations
 """
 
 PUBLIC_ISSUE: LiteralString = """
-MATCH (i:Issue {trackingCode: $code})
-OPTIONAL MATCH (i)-[:RAISED_IN]->(v:Area)
+MATCH (own:Issue {trackingCode: $code})
+OPTIONAL MATCH (own)-[m:MERGED_INTO]->(original:Issue)
+WITH own, m, coalesce(original, own) AS i
+OPTIONAL MATCH (own)-[:RAISED_IN]->(v:Area)
 OPTIONAL MATCH (v)-[:PART_OF]->(t:Area)
 CALL (i) {
   OPTIONAL MATCH (i)-[:HAD_STATUS]->(s:StatusChange)
@@ -235,10 +237,11 @@ CALL (i) {
   OPTIONAL MATCH (d:Deputy)-[:TRACKS]->(i)
   RETURN count(d) AS trackers, collect(DISTINCT d.level) AS levels
 }
-RETURN i.id AS id, i.trackingCode AS trackingCode, i.title AS title, i.body AS body,
-       i.category AS category, i.status AS status, i.ticket AS ticket,
-       i.createdAt AS createdAt, i.resolvedAt AS resolvedAt, v.code AS villageCode,
-       v.name AS villageName, t.name AS townshipName, history, trackers, levels
+RETURN own.id AS id, own.trackingCode AS trackingCode, own.title AS title, own.body AS body,
+       own.category AS category, i.status AS status, i.ticket AS ticket,
+       own.createdAt AS createdAt, i.resolvedAt AS resolvedAt, v.code AS villageCode,
+       v.name AS villageName, t.name AS townshipName, history, trackers, levels,
+       m.at AS mergedAt
 """
 
 AREA_EXISTS: LiteralString = "MATCH (a:Area {code: $code}) RETURN a.code AS code"
@@ -384,6 +387,9 @@ class PublicIssueRecord:
     history: list[StatusStep]
     trackers: int
     levels: list[str]
+    #: Set when the issue was merged into another: status, ticket, history and trackers are
+    #: then the other issue's (:mod:`graphcoord.queries.opinions`).
+    merged_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -534,6 +540,7 @@ def public_issue(db: Database, tracking_code: str) -> PublicIssueRecord | None:
         history=[StatusStep.from_map(s) for s in r["history"]],
         trackers=int(r["trackers"]),
         levels=list(r["levels"]),
+        merged_at=native(r["mergedAt"]),
     )
 
 

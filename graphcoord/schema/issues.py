@@ -14,7 +14,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from graphcoord.errors import Forbidden
+from graphcoord.errors import BadInput, Forbidden
 from graphcoord.model import Channel as ChannelEnum
 from graphcoord.model import IssueStatus as IssueStatusEnum
 from graphcoord.rules import require_area_code
@@ -23,7 +23,7 @@ from graphcoord.schema.pagination import Connection, connection_from_rows, page_
 from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn, require_roles
 from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids, deputy_from_id
 from graphcoord.services import issues as tracking
-from graphcoord.services import reports
+from graphcoord.services import opinions, reports
 from graphcoord.services.ratelimit import limiter_for
 
 __all__ = ["IssueMutation", "IssueQuery"]
@@ -68,6 +68,20 @@ class Escalation:
     @strawberry.field
     async def deputy(self, info: Ctx) -> Deputy | None:
         return await deputy_from_id(info, self.deputy_id)
+
+
+@strawberry.type(description="The category the text model suggests for an issue.")
+class CategorySuggestion:
+    category: str
+    confidence: float = strawberry.field(description="Probability of the category, 0 to 1.")
+
+
+@strawberry.type(description="Another issue on the same matter, and how similar its text is.")
+class SimilarIssue:
+    score: float = strawberry.field(description="Cosine similarity of the texts, 0 to 1.")
+    same_village: bool
+    village_name: str | None
+    issue: Issue
 
 
 @strawberry.type(description="A citizen's opinion (社情民意) and its handling.")
@@ -133,6 +147,74 @@ class Issue:
             for e in details.escalations
         ]
 
+    # -- opinions that find each other (services/opinions.py) ---------------------------------
+
+    @strawberry.field(
+        description="The category the text model suggests; null until a model is fitted "
+        "(see `textModel`) or for issues stored before the last fit."
+    )
+    async def suggested_category(self, info: Ctx) -> CategorySuggestion | None:
+        found = await info.context.loaders.issue_opinion.load(str(self.id))
+        if found is None or found.suggested_category is None:
+            return None
+        return CategorySuggestion(
+            category=found.suggested_category, confidence=found.suggested_confidence or 0.0
+        )
+
+    @strawberry.field(
+        description="The suggestion disagrees with the citizen's category with high confidence: "
+        "an organizer should look (correctIssueCategory)."
+    )
+    async def category_flagged(self, info: Ctx) -> bool:
+        found = await info.context.loaders.issue_opinion.load(str(self.id))
+        return bool(found and found.category_flagged)
+
+    @strawberry.field(description="The category the citizen chose (before any correction).")
+    async def citizen_category(self, info: Ctx) -> str | None:
+        found = await info.context.loaders.issue_opinion.load(str(self.id))
+        return found.citizen_category if found else self.category
+
+    @strawberry.field(description="The issue this one was merged into as a duplicate.")
+    async def merged_into(self, info: Ctx) -> Issue | None:
+        found = await info.context.loaders.issue_opinion.load(str(self.id))
+        if found is None or found.merged_into is None:
+            return None
+        row = await info.context.loaders.issue.load(found.merged_into)
+        return Issue.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Ids of the issues merged into this one.")
+    async def duplicate_ids(self, info: Ctx) -> list[strawberry.ID]:
+        found = await info.context.loaders.issue_opinion.load(str(self.id))
+        return [strawberry.ID(i) for i in found.duplicates] if found else []
+
+    @strawberry.field(
+        description="Issues of the same county on the same matter raised within `withinDays` "
+        "days of this one (merged ones left out), most similar first."
+    )
+    async def similar_issues(
+        self,
+        info: Ctx,
+        first: int | None = 10,
+        after: str | None = None,
+        within_days: int = opinions.SIMILAR_WINDOW_DAYS,
+    ) -> Connection[SimilarIssue]:
+        window = page_window(first, after, info.context.settings)
+        if not 1 <= within_days <= 366:
+            raise BadInput("withinDays must be between 1 and 366")
+        found = await info.context.loaders.similar_issues.load(f"{self.id}|{within_days}")
+        rows = found[window.skip : window.skip + window.limit + 1]
+        return connection_from_rows(
+            rows,
+            window,
+            len(found),
+            lambda s: SimilarIssue(
+                score=s.score,
+                same_village=s.same_village,
+                village_name=s.village_name,
+                issue=Issue.from_row(s.row),
+            ),
+        )
+
 
 @strawberry.type(description="The public view of an issue, for whoever holds its tracking code.")
 class PublicIssue:
@@ -150,6 +232,11 @@ class PublicIssue:
     tracker_count: int
     tracker_levels: list[str]
     history: list[StatusChange]
+    merged_at: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Set when an organizer merged this issue into another on the same matter: "
+        "status, ticket, history and trackers are then that issue's.",
+    )
 
     @classmethod
     def from_view(cls, view: tracking.PublicIssue) -> PublicIssue:
@@ -168,6 +255,7 @@ class PublicIssue:
             tracker_count=view.trackers,
             tracker_levels=view.levels,
             history=[StatusChange.from_step(step) for step in view.history],
+            merged_at=view.merged_at,
         )
 
 

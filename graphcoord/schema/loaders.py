@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.services import directory, issues
+from graphcoord.services import directory, issues, opinions
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -73,6 +73,10 @@ class Loaders:
     group_members = _Lazy(directory.members_of, list)
     group_activities = _Lazy(directory.activities_of, list)
     issue_details = _Lazy(issues.issues_details, lambda: issues.IssueDetails([], [], []))
+    issue_opinion = _Lazy(opinions.issue_opinions)
+    issue = _Lazy(opinions.issue_rows)
+    #: keys "<issue id>|<window days>" (services.opinions.similar_by_keys)
+    similar_issues = _Lazy(opinions.similar_by_keys, list)
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -22,6 +22,7 @@ from graphcoord.schema.execution import PlainExecutionContext
 from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
+from graphcoord.schema.opinions import OpinionMutation, OpinionQuery
 from graphcoord.schema.planning import PlanningMutation
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
@@ -32,8 +33,14 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalysisQuery,
     IssueQuery,
     ImportQuery,
+    OpinionQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation, ImportMutation)
+MUTATION_PARTS: tuple[type, ...] = (
+    PlanningMutation,
+    IssueMutation,
+    ImportMutation,
+    OpinionMutation,
+)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None

@@ -3,7 +3,8 @@
 From the article 打造“三个之家” 深入推进代表联络站建设: 15 stations and 46 points serve 1 national,
 2 provincial, 30 city, 207 county and 892 township deputies; since 2023 deputies made 161 visits
 (人次), received 345 voters, collected 124 suggestions and got 24 livelihood problems solved.
-How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`.
+How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`. Two
+matters are told from several villages of a township (topics for the hot-topic scan).
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from typing import Any
 from graphcoord.model import Channel, Dataset, IssueStatus, Level
 from graphcoord.seeding.contacts import build_contacts
 from graphcoord.seeding.deputies import apportion, build_liaisons, home_township, make_deputy
-from graphcoord.seeding.issues_text import LIVELIHOOD, issue_text, random_time, short_village
+from graphcoord.seeding.issues_text import (
+    LIVELIHOOD,
+    TOPICS,
+    issue_text,
+    random_time,
+    short_township,
+    short_village,
+    topic_text,
+)
 from graphcoord.seeding.places import Places, load_places
 
 __all__ = ["LIULIN_DEPUTIES", "LIULIN_RECORD", "LIULIN_STATIONS", "build_liulin"]
@@ -224,7 +233,9 @@ def _suggestions(
     for n, status in enumerate(statuses, start=1):
         village = rng.choice(places.villages)
         categories = LIVELIHOOD if status is IssueStatus.RESOLVED else ()
-        category, title, body = issue_text(rng, short_village(places.name(village)), categories)
+        category, title, body = issue_text(
+            rng, short_village(places.name(village)), categories, key=f"LL-I{n:03d}"
+        )
         created = random_time(rng, *_RECORD_PERIOD)
         issue: dict[str, Any] = {
             "id": f"LL-I{n:03d}",
@@ -241,4 +252,38 @@ def _suggestions(
         issues.append(issue)
         for deputy_id in sorted(rng.sample(contacts[village], min(2, len(contacts[village])))):
             trackers.append({"deputyId": deputy_id, "issueId": issue["id"]})
+    _plant_topics(issues, places)
     return issues, trackers
+
+
+#: Topics told again in Liulin's own suggestions: the elderly's allowance paid late, and
+#: houses cracking over the coal seams (采煤沉陷).
+_LIULIN_TOPICS = ("allowance", "subsidence")
+
+
+def _plant_topics(issues: list[dict[str, Any]], places: Places) -> None:
+    """Rewrite the texts (only) of the suggestions that share a township, a topic's category
+    and a year, from three villages or more: one matter told from each village, so that the
+    county's hot topics find them. No random draw: the rows stay as they were."""
+    for topic in _LIULIN_TOPICS:
+        category = TOPICS[topic][0]
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for issue in issues:
+            if issue["category"] == category:
+                groups[_township_of(issue["areaCode"])].append(issue)
+        fits = []
+        for township, group in sorted(groups.items()):
+            days = sorted(dt.datetime.fromisoformat(i["createdAt"]) for i in group)
+            villages = {i["areaCode"] for i in group}
+            if len(villages) >= 3 and (days[-1] - days[0]).days <= 360:
+                fits.append((-len(villages), township, group))
+        if not fits:
+            continue
+        _, township, group = min(fits, key=lambda fit: (fit[0], fit[1]))
+        for k, issue in enumerate(sorted(group, key=lambda i: i["createdAt"])):
+            _, issue["title"], issue["body"] = topic_text(
+                topic,
+                k,
+                short_village(places.name(issue["areaCode"])),
+                short_township(places.name(township)),
+            )

@@ -1,7 +1,9 @@
 """Suqian's opinions and proposals: a few hundred issues over every channel and status, their
 12345 tickets and tracking deputies, escalations, and proposals of several congresses,
 including the bonded-logistics-centre chain (county deputy -> national deputy -> NPC proposal
-handled by the customs administration 海关总署)."""
+handled by the customs administration 海关总署), and three topics planted in November 2024 over
+several villages (a township's bridge, a county's wage arrears, a bus line over two districts)
+for the hot topics of the demo's month."""
 
 from __future__ import annotations
 
@@ -11,12 +13,28 @@ from collections import defaultdict
 from typing import Any
 
 from graphcoord.model import Channel, Dataset, IssueStatus, Level
-from graphcoord.seeding.issues_text import issue_text, random_time, short_village
+from graphcoord.seeding.issues_text import (
+    issue_text,
+    pick,
+    random_time,
+    short_township,
+    short_village,
+    topic_text,
+)
 from graphcoord.seeding.places import Places
 
-__all__ = ["BONDED_ISSUE", "BONDED_PROPOSAL", "ISSUE_COUNT", "build_issues"]
+__all__ = ["BONDED_ISSUE", "BONDED_PROPOSAL", "ISSUE_COUNT", "PLANTED_TOPICS", "build_issues"]
 
-ISSUE_COUNT = 300  # besides the bonded-logistics issue
+ISSUE_COUNT = 300  # besides the bonded-logistics issue and the planted topics
+#: Topics planted in November 2024: (topic, counties, townships per county, villages per
+#: township). One township of 沭阳县 (best placed: TOWNSHIP), three of 泗阳县 (COUNTY), and
+#: one township each of 宿城区 and 宿豫区 (CITY).
+PLANTED_TOPICS: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
+    ("bridge", ("321322",), 1, 5),
+    ("wages", ("321323",), 3, 2),
+    ("bus", ("321302", "321311"), 1, 2),
+)
+_PLANTED_MONTH = (dt.date(2024, 11, 4), dt.date(2024, 11, 29))
 BONDED_ISSUE = "SQ-I0001"
 BONDED_PROPOSAL = "SQ-P01"
 _ECOMMERCE_TOWN = "321302101000"  # 宿城区耿车镇, the e-commerce town
@@ -82,7 +100,9 @@ def build_issues(rng: random.Random, places: Places, data: Dataset) -> Dataset:
         else:
             village = rng.choice(villages)
             issue["areaCode"] = village
-            category, title, body = issue_text(rng, short_village(places.name(village)))
+            category, title, body = issue_text(
+                rng, short_village(places.name(village)), key=issue["id"]
+            )
             issue.update(category=category, title=title, body=body)
             trackers = rng.sample(index.contacts[village], min(3, len(index.contacts[village])))
         created = random_time(rng, *_YEAR)
@@ -108,7 +128,52 @@ def build_issues(rng: random.Random, places: Places, data: Dataset) -> Dataset:
                 }
             )
     out.update(_proposals(rng, data["deputies"], out))
+    _planted(places, index, out)
     return out
+
+
+def _planted(places: Places, index: _Index, out: Dataset) -> None:
+    """The planted topics' issues (ids after the others), with a random stream of their own
+    so that nothing else of the dataset changes."""
+    n = ISSUE_COUNT + 2
+    tz = dt.timezone(dt.timedelta(hours=8))
+    for topic, counties, townships, per_township in PLANTED_TOPICS:
+        rng = random.Random(f"planted-{topic}")
+        villages: list[str] = []
+        for county in counties:
+            towns = [
+                t
+                for t in places.townships
+                if t.startswith(county) and len(places.villages_of(t)) >= per_township
+            ]
+            for town in pick(towns, townships, f"{topic}-{county}"):
+                villages += pick(places.villages_of(town), per_township, f"{topic}-{town}")
+        for k, village in enumerate(villages):
+            town = places.parent(village)
+            category, title, body = topic_text(
+                topic,
+                k,
+                short_village(places.name(village)),
+                short_township(places.name(town)),
+            )
+            created = random_time(rng, *_PLANTED_MONTH).astimezone(tz)
+            status = IssueStatus.IN_PROGRESS if k % 3 == 0 else IssueStatus.DISPATCHED
+            issue = {
+                "id": f"SQ-I{n:04d}",
+                "title": title,
+                "body": body,
+                "category": category,
+                "channel": Channel.QR.value,
+                "ticket": f"12345-2024-{n:06d}",
+                "status": status.value,
+                "createdAt": created.isoformat(),
+                "areaCode": village,
+                "trackingCode": f"SHS-{rng.randrange(16**8):08X}",
+            }
+            out["issues"].append(issue)
+            covering = sorted(index.contacts[village])[:3]
+            out["trackers"] += [{"deputyId": d, "issueId": issue["id"]} for d in covering]
+            n += 1
 
 
 def _bonded(places: Places, index: _Index, data: Dataset, out: Dataset) -> None:

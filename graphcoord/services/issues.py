@@ -47,6 +47,7 @@ from graphcoord.rules import (
     require_area_code,
     submission_problems,
 )
+from graphcoord.services.opinions import suggest_new_issue
 from graphcoord.services.tickets import TicketGateway, TicketRequest
 
 __all__ = [
@@ -169,6 +170,9 @@ class PublicIssue:
     trackers: int
     levels: list[str]
     history: list[StatusStep] = field(default_factory=list)
+    #: When an organizer merged this issue into another on the same matter: status, ticket,
+    #: history and trackers are then the other's (its text, place and code are never shown).
+    merged_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,7 @@ def submit_issue(
     if created is None:
         raise NotFound("village", submission.village_code)
     bump_version(db)
+    suggest_new_issue(db, issue_id)  # the text model's category, kept on the issue (never raises)
     request = TicketRequest(
         issue_id=issue_id,
         title=submission.title,
@@ -456,7 +461,8 @@ def deputy_queue(
 
 
 def public_issue(db: Database, tracking_code: str) -> PublicIssue:
-    """The public view of an issue by its tracking code (NotFound for an unknown code)."""
+    """The public view of an issue by its tracking code (NotFound for an unknown code); a
+    duplicate merged into another issue shows that issue's status, ticket and history."""
     code = tracking_code.strip().upper()
     found = queries.public_issue(db, code) if TRACKING_CODE.match(code) else None
     if found is None:
@@ -481,6 +487,7 @@ def public_issue(db: Database, tracking_code: str) -> PublicIssue:
         trackers=found.trackers,
         levels=sorted(found.levels, key=lambda lv: Level(lv).rank),
         history=history,
+        merged_at=found.merged_at,
     )
 
 
