@@ -3,7 +3,8 @@
 From the article 打造“三个之家” 深入推进代表联络站建设: 15 stations and 46 points serve 1 national,
 2 provincial, 30 city, 207 county and 892 township deputies; since 2023 deputies made 161 visits
 (人次), received 345 voters, collected 124 suggestions and got 24 livelihood problems solved.
-How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`.
+How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`; the
+activity days behind the visits and voters are built by :mod:`graphcoord.seeding.liulin_stations`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from graphcoord.model import Channel, Dataset, IssueStatus, Level
 from graphcoord.seeding.contacts import build_contacts
 from graphcoord.seeding.deputies import apportion, build_liaisons, home_township, make_deputy
 from graphcoord.seeding.issues_text import LIVELIHOOD, issue_text, random_time, short_village
+from graphcoord.seeding.liulin_stations import build_station_days
 from graphcoord.seeding.places import Places, load_places
 
 __all__ = ["LIULIN_DEPUTIES", "LIULIN_RECORD", "LIULIN_STATIONS", "build_liulin"]
@@ -31,10 +33,10 @@ LIULIN_DEPUTIES: dict[Level, int] = {
 }
 #: Stations (one per township) and points.
 LIULIN_STATIONS = {"STATION": 15, "POINT": 46}
-#: The 2023-onward record: deputy visits = ATTENDED edges to VISIT activities, voters received
-#: = citizenCount of campaign LL-C01, suggestions = STATION issues, solved = RESOLVED ones.
+#: The 2023-onward record: deputy visits = ATTENDED edges to the stations' activity days,
+#: voters received = the sum of their voterCount, suggestions = STATION issues, solved =
+#: RESOLVED ones.
 LIULIN_RECORD = {"visits": 161, "voters": 345, "suggestions": 124, "solved": 24}
-RECEPTION_CAMPAIGN = "LL-C01"
 #: Points the article names: (township, village code or None for the township office, name).
 _NAMED_POINTS = (
     ("141125100000", "141125100004", "柳林镇贺昌社区联络点"),
@@ -56,6 +58,8 @@ def build_liulin(seed: int = 2023) -> Dataset:
     data["stations"] = stations
     data["receptions"] = _receptions(deputies, stations)
     data.update(_record(rng, places, data))
+    for kind, rows in build_station_days(seed, data).items():
+        data[kind] = [*data.get(kind, []), *rows]
     return data
 
 
@@ -139,41 +143,13 @@ def _receptions(
 
 
 def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
-    """Visits (VISIT activities with 161 attendances), the reception campaign (345 voters),
-    124 STATION issues of which 24 RESOLVED, and a report-back (述职) per station."""
+    """124 STATION issues of which 24 RESOLVED, and a report-back (述职) per station (the
+    activity days are :func:`~graphcoord.seeding.liulin_stations.build_station_days`')."""
     received_at: dict[str, list[str]] = defaultdict(list)
     for row in data["receptions"]:
         received_at[row["placeId"]].append(row["deputyId"])
     activities: list[dict[str, Any]] = []
     attendances: list[dict[str, Any]] = []
-    left = LIULIN_RECORD["visits"]
-    visitors: set[str] = set()
-    while left:
-        station = rng.choice(data["stations"])
-        size = min(left, rng.randint(1, 4), len(received_at[station["id"]]))
-        if not size:
-            continue
-        day = random_time(rng, *_RECORD_PERIOD).date().replace(day=station["monthlyActivityDay"])
-        activity_id = f"LL-A{len(activities) + 1:03d}"
-        activities.append(
-            {
-                "id": activity_id,
-                "title": f"{station['name']}代表活动日",
-                "date": day.isoformat(),
-                "kind": "VISIT",
-            }
-        )
-        for deputy_id in sorted(rng.sample(received_at[station["id"]], size)):
-            attendances.append({"deputyId": deputy_id, "activityId": activity_id})
-            visitors.add(deputy_id)
-        left -= size
-    activities.sort(key=lambda a: (a["date"], a["id"]))
-    renumber = {a["id"]: f"LL-A{n:03d}" for n, a in enumerate(activities, start=1)}
-    for row in activities:
-        row["id"] = renumber[row["id"]]
-    for row in attendances:
-        row["activityId"] = renumber[row["activityId"]]
-    attendances.sort(key=lambda t: (t["activityId"], t["deputyId"]))
     for station in data["stations"][: LIULIN_STATIONS["STATION"]]:
         activity_id = f"LL-A{len(activities) + 1:03d}"
         activities.append(
@@ -189,18 +165,9 @@ def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
             for d in sorted(rng.sample(received_at[station["id"]], 3))
         ]
     issues, trackers = _suggestions(rng, places, data)
-    campaign = {
-        "id": RECEPTION_CAMPAIGN,
-        "title": "人大代表联络站（点）接待选民（2023年以来）",
-        "citizenCount": LIULIN_RECORD["voters"],
-    }
     return {
         "activities": activities,
         "attendances": attendances,
-        "campaigns": [campaign],
-        "participations": [
-            {"deputyId": d, "campaignId": RECEPTION_CAMPAIGN} for d in sorted(visitors)
-        ],
         "issues": issues,
         "trackers": trackers,
     }
