@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.services import directory, issues
+from graphcoord.services import directory, issues, stations
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -73,6 +73,15 @@ class Loaders:
     group_members = _Lazy(directory.members_of, list)
     group_activities = _Lazy(directory.activities_of, list)
     issue_details = _Lazy(issues.issues_details, lambda: issues.IssueDetails([], [], []))
+    station = _Lazy(stations.stations_by_id)
+    station_points = _Lazy(stations.points_of, list)
+    station_parent = _Lazy(stations.parents_of)
+    station_schedule = _Lazy(stations.schedules, list)
+    station_issues = _Lazy(stations.station_issues, lambda: (0, []))
+    received_at = _Lazy(stations.received_at, list)
+    activity_day = _Lazy(stations.activity_days_by_id)
+    activity_roster = _Lazy(stations.rosters_of, lambda: ([], []))
+    collection_point = _Lazy(stations.collection_points_by_id)
 
     def __init__(self, db: Database) -> None:
         self.db = db

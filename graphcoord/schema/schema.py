@@ -14,6 +14,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
+from graphcoord.schema.alarms import AlarmQuery
 from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
@@ -23,6 +24,7 @@ from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.planning import PlanningMutation
+from graphcoord.schema.stations import StationMutation, StationQuery
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
 
@@ -32,8 +34,15 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalysisQuery,
     IssueQuery,
     ImportQuery,
+    StationQuery,
+    AlarmQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation, ImportMutation)
+MUTATION_PARTS: tuple[type, ...] = (
+    PlanningMutation,
+    IssueMutation,
+    ImportMutation,
+    StationMutation,
+)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
