@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graphcoord.db import Database
-from graphcoord.model import township_code
+from graphcoord.model import Level, township_code
 from graphcoord.queries import activity_days as days
 from graphcoord.queries import stations as places
 from graphcoord.queries.activity_days import ActivityDayRow, PublicDeputy
@@ -52,6 +52,11 @@ class StationPublicPage:
     today: dt.date
 
 
+def _by_level(deputies: list[PublicDeputy]) -> list[PublicDeputy]:
+    """Deputies on duty, the higher levels first (as citizens read a village's deputies)."""
+    return sorted(deputies, key=lambda d: (Level(d.level).rank, d.name))
+
+
 def station_public_page(
     db: Database, station_id: str, *, today: dt.date | None = None
 ) -> StationPublicPage:
@@ -80,7 +85,7 @@ def station_public_page(
         parent=parent,
         points=points,
         villages=villages,
-        upcoming=[StationDay(d, rosters.get(d.id, [])) for d in coming],
+        upcoming=[StationDay(d, _by_level(rosters.get(d.id, []))) for d in coming],
         past=[d for d in reversed(every) if d.date < today][:PAST_DAYS],
         held_days=len(held),
         visits=sum(d.attendance for d in held),

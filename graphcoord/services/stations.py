@@ -86,6 +86,7 @@ __all__ = [
     "generate_activity_days",
     "get_activity_day",
     "get_station",
+    "moment",
     "parents_of",
     "points_of",
     "received_at",
@@ -122,6 +123,17 @@ rosters_of = days.rosters_of
 def today_in_china(today: dt.date | None = None) -> dt.date:
     """``today`` itself, or today's date in China."""
     return today or now_in_china().date()
+
+
+def moment(today: dt.date | None = None, now: dt.datetime | None = None) -> dt.datetime:
+    """``now`` itself, else now in China; on ``today`` when a day is pinned (a notice
+    published on a pinned day is dated that day)."""
+    if now is not None:
+        return now
+    current = now_in_china()
+    if today is None:
+        return current
+    return current.replace(year=today.year, month=today.month, day=today.day)
 
 
 def _prefix(area_code: str | None) -> str | None:
@@ -330,7 +342,7 @@ def schedule_activity_day(
             "topic": topic,
             "notice": notice or _notice(station.name, day, topic),
             "deputyIds": roster,
-            "at": now or now_in_china(),
+            "at": moment(today, now),
             "by": by,
         },
     )
@@ -391,7 +403,7 @@ def update_activity_day(
             "notice": new_notice,
             "republish": republish,
             "deputyIds": roster,
-            "at": now or now_in_china(),
+            "at": moment(today, now),
             "by": by,
         },
     )
@@ -509,7 +521,7 @@ def generate_activity_days(
                     }
                 )
     if rows:
-        if days.create_activity_days(db, rows, at=now or now_in_china(), by=by) is None:
+        if days.create_activity_days(db, rows, at=moment(today, now), by=by) is None:
             raise RuleViolation(
                 ONE_DAY_RULE,
                 "another writer scheduled some of these days meanwhile: nothing was written; "
@@ -553,7 +565,7 @@ def record_attendance(
             "id": activity_id,
             "deputyIds": ids,
             "voterCount": voter_count,
-            "at": now or now_in_china(),
+            "at": moment(today, now),
             "by": by,
         },
     )
@@ -597,7 +609,11 @@ def submit_station_issue(
         today_days = days.activity_days_of(db, [station_id], day, day)[station_id]
         activity_id = today_days[0].id if today_days else None
     result = issues.submit_issue(
-        db, gateway, replace(submission, channel=Channel.STATION), actor=actor, now=now
+        db,
+        gateway,
+        replace(submission, channel=Channel.STATION),
+        actor=actor,
+        now=moment(today, now),
     )
     linked = days.link_issue(db, result.issue_id, station_id, activity_id)
     bump_version(db)
