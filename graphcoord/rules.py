@@ -50,6 +50,7 @@ __all__ = [
     "DutyFacts",
     "Violation",
     "activity_day_problems",
+    "activity_day_violations",
     "area_violations",
     "check_activity_day_ahead",
     "check_attendance_day",
@@ -454,6 +455,34 @@ def activity_day_problems(topic: str, notice: str | None) -> list[str]:
         if not low <= len(value) <= high:
             problems.append(f"{name} must have {low} to {high} characters, not {len(value)}")
     return problems
+
+
+def activity_day_violations(
+    rows: Sequence[Mapping[str, Any]], stored: Mapping[str, str]
+) -> list[Violation]:
+    """Rule ``one-activity-day-per-station-date`` over rows of activity days (rows without a
+    ``stationId`` are not days and pass): two rows for the same station and date, or a row for a
+    station and date that ``stored`` (``<station id>|<date>`` -> the id of the day held then)
+    gives to another day."""
+    taken = dict(stored)
+    violations: list[Violation] = []
+    for i, row in enumerate(rows):
+        if row.get("stationId") is None:
+            continue
+        key = f"{row['stationId']}|{row.get('date')}"
+        holder = taken.setdefault(key, str(row.get("id")))
+        if holder != str(row.get("id")):
+            violations.append(
+                Violation(
+                    i,
+                    ONE_DAY_RULE,
+                    (str(row.get("id")), holder),
+                    f"station {row['stationId']} already holds activity day {holder} on "
+                    f"{row.get('date')}",
+                    "date",
+                )
+            )
+    return violations
 
 
 def check_activity_day_ahead(day: dt.date, today: dt.date, station_id: str) -> None:

@@ -188,3 +188,29 @@ def test_bad_rows_are_reported_and_nothing_is_written(
     assert reason in bad["reason"], bad
     assert bad["row"] == 2
     assert fingerprint(city) == before
+
+
+def test_one_activity_day_per_station_and_date_in_a_file_and_the_database(
+    cli: Runner, city: Database, tmp_path: Path
+) -> None:
+    first = write_csv(
+        tmp_path / "days.csv", DAYS, [["AD-1", "活动日", "2024-05-15", "ST-A", "饮水", "", ""]]
+    )
+    assert imported(cli, str(first), "--kind", "activities")[0] == 0
+    before = fingerprint(city)
+    rows = [
+        ["AD-1", "活动日", "2024-05-15", "ST-A", "饮水安全", "3", ""],  # the same day, changed
+        ["AD-2", "又一个", "2024-05-15", "ST-A", "道路", "", ""],  # the day AD-1 holds
+        ["AD-3", "乙站", "2024-06-10", "ST-B", "道路", "", ""],
+        ["AD-4", "乙站重复", "2024/6/10", "ST-B", "道路", "", ""],  # the day AD-3 takes
+    ]
+    code, report = imported(cli, str(write_csv(tmp_path / "more.csv", DAYS, rows)), "--kind",
+                            "activities")  # fmt: skip
+    assert code == 5
+    assert [(b["row"], b["column"]) for b in report["badRows"]] == [
+        (3, "活动日期"),
+        (5, "活动日期"),
+    ]
+    assert "already holds activity day AD-1 on 2024-05-15" in report["badRows"][0]["reason"]
+    assert "already holds activity day AD-3 on 2024-06-10" in report["badRows"][1]["reason"]
+    assert fingerprint(city) == before

@@ -44,6 +44,7 @@ from graphcoord.queries.imports import (
     chain_ids,
     deputy_facts,
     group_ids,
+    station_days,
     station_ids,
     stored_count,
     stored_state,
@@ -51,6 +52,7 @@ from graphcoord.queries.imports import (
 from graphcoord.rules import (
     DeputyFacts,
     Violation,
+    activity_day_violations,
     area_violations,
     contact_violations,
     convener_violations,
@@ -178,6 +180,8 @@ class Validator:
         self._bad_refs_seen: set[int] = set()
         self._any_stored: dict[str, bool] = {}
         self._clusters: dict[str, str] = {}
+        #: ``<station>|<date>`` -> the activity day of the file (or the database) held then.
+        self._station_days: dict[str, str] = {}
 
     # -- reporting -------------------------------------------------------------------------
     def _bad(
@@ -675,6 +679,20 @@ class Validator:
         }
         return self._report_violations(sheet, spec, good, station_violations(rows, kinds))
 
+    def rule_activities(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        rows = [item.rows[0][1] for item in good]
+        keys = [f"{r['stationId']}|{r['date']}" for r in rows if r.get("stationId") is not None]
+        unseen = [k for k in keys if k not in self._station_days]
+        if unseen:
+            self._station_days.update(station_days(self.db, unseen))
+        violations = activity_day_violations(rows, self._station_days)
+        kept = self._report_violations(sheet, spec, good, violations)
+        for item in kept:
+            row = item.rows[0][1]
+            if row.get("stationId") is not None:
+                self._station_days.setdefault(f"{row['stationId']}|{row['date']}", row["id"])
+        return kept
+
     def rule_chains(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
         kept = []
         for item in good:
@@ -757,6 +775,7 @@ _RULES: dict[str, Callable[[Validator, Sheet, KindSpec, list[_Pending]], list[_P
     "liaisons": Validator.rule_liaisons,
     "chains": Validator.rule_chains,
     "stations": Validator.rule_stations,
+    "activities": Validator.rule_activities,
 }
 
 _KEYS: dict[str, tuple[str, ...]] = {

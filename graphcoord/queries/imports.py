@@ -40,6 +40,7 @@ __all__ = [
     "group_ids",
     "import_history",
     "import_run_page",
+    "station_days",
     "station_ids",
     "stored_count",
     "stored_state",
@@ -264,6 +265,12 @@ MATCH (s:LiaisonStation {id: key})
 RETURN collect(key) AS found
 """
 
+STATION_DAYS: LiteralString = """
+UNWIND $keys AS key
+MATCH (a:Activity {stationDay: key})
+RETURN collect([key, a.id]) AS found
+"""
+
 ACTIVITY_IDS: LiteralString = """
 UNWIND $keys AS key
 MATCH (a:Activity {id: key})
@@ -381,6 +388,11 @@ def station_ids(db: Database, ids: Sequence[str]) -> set[str]:
 
 def activity_ids(db: Database, ids: Sequence[str]) -> set[str]:
     return set(_collected(db, ACTIVITY_IDS, "keys", ids))
+
+
+def station_days(db: Database, keys: Sequence[str]) -> dict[str, str]:
+    """For each ``<station id>|<ISO date>`` a station holds an activity day on: that day's id."""
+    return dict(_collected(db, STATION_DAYS, "keys", keys))
 
 
 # -- import runs ---------------------------------------------------------------------------

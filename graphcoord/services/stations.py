@@ -204,7 +204,7 @@ def schedules(db: Database, keys: Sequence[str]) -> dict[str, list[ActivityDayRo
     (ISO dates, either may be empty); one query per distinct window."""
     windows: dict[tuple[str, str], list[str]] = {}
     for key in keys:
-        station, start, end = key.split("|")
+        station, start, end = key.rsplit("|", 2)
         windows.setdefault((start, end), []).append(station)
     found: dict[str, list[ActivityDayRow]] = {}
     for (start, end), stations in windows.items():
@@ -233,7 +233,7 @@ def station_issues(db: Database, keys: Sequence[str]) -> dict[str, tuple[int, li
     ``<station>|<skip>|<limit>``; one query per distinct window."""
     windows: dict[tuple[int, int], list[str]] = {}
     for key in keys:
-        station, skipped, limited = key.split("|")
+        station, skipped, limited = key.rsplit("|", 2)
         windows.setdefault((int(skipped), int(limited)), []).append(station)
     found: dict[str, tuple[int, list[IssueRow]]] = {}
     for (skip, limit), stations in windows.items():
