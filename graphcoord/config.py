@@ -7,6 +7,7 @@ mode 0600.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
@@ -54,6 +55,16 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise BadInput(f"{name} must be 1/true/yes/on or 0/false/no/off, got {raw!r}")
 
 
+def _date(env: Mapping[str, str], name: str) -> dt.date | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(f"{name} must be a date like 2024-11-30, got {raw!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of graphcoord; see the README's configuration table."""
@@ -84,6 +95,9 @@ class Settings:
     #: One log line per HTTP request. Off by default: for GraphQL each line reads
     #: ``POST /graphql 200`` with the client's address, and writing it costs ~0.2 ms a request.
     access_log: bool = False
+    #: The day the workflows take as today (scheduling ahead, attendance, alarms); ``None``:
+    #: today in China. Pinned for tests, demos and replaying a past day.
+    today: dt.date | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +133,7 @@ class Settings:
                 env, "GRAPHCOORD_RATE_LIMIT", defaults.rate_limit_per_minute
             ),
             access_log=_bool(env, "GRAPHCOORD_ACCESS_LOG", defaults.access_log),
+            today=_date(env, "GRAPHCOORD_TODAY"),
         )
 
     def with_(self, **changes: object) -> Settings:

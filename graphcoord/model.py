@@ -20,6 +20,9 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 - ``groups``: id, name, kind, room?, theme?, areaCode?
 - ``memberships``: deputyId, groupId, role (CONVENER/MEMBER)
 - ``activities``: id, groupId?, title, date (ISO), kind, series?
+- ``activityDays``: id, stationId, title, date (ISO), topic, notice?, noticePublishedAt?
+  (ISO datetime), voterCount? — a station's activity day (``kind`` ACTIVITY_DAY)
+- ``duties``: deputyId, activityId (the duty roster of an activity day, 进站编组)
 - ``attendances``: deputyId, activityId
 - ``campaigns``: id, title, citizenCount; ``participations``: deputyId, campaignId
 - ``liaisons``: fromId (higher level), toId (lower level)
@@ -28,6 +31,8 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 - ``trackers``: deputyId, issueId; ``escalations``: issueId, deputyId, at, reason
 - ``proposals``: id, title, congressLevel, session, status, handler?
 - ``sponsorships``: deputyId, proposalId, role (LEAD/CO); ``addresses``: proposalId, issueId
+- ``stationIssues``: issueId, stationId, activityId? (an issue received at a station, during
+  one of its activity days)
 """
 
 from __future__ import annotations
@@ -38,36 +43,51 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "ACTIVITY_DAY",
+    "ACTIVITY_DAY_LIMITS",
     "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
     "CATEGORIES",
     "CATEGORY_FLAG_CONFIDENCE",
     "CHINA",
     "CLOSED_STATUSES",
+    "COLLECTION_POINT_KIND_NAMES",
+    "DEFAULT_ACTIVITY_DAY_OF_MONTH",
+    "DEFAULT_ACTIVITY_TOPIC",
     "DEPUTY_KEYS",
+    "IDLE_MONTHS",
     "JOINT_MOTION_SPONSORS",
     "LEVEL_NAMES",
     "LEVEL_SHORT_NAMES",
+    "MAX_DUTY_ROSTER",
+    "MAX_SCHEDULE_DAYS",
+    "MAX_VOTER_COUNT",
     "OPEN_STATUSES",
     "ROW_KINDS",
+    "STATION_KIND_NAMES",
     "STATUS_NAMES",
     "SUBMISSION_LIMITS",
+    "SUPERVISION_THEMES",
+    "THEME_ALIASES",
     "TRANSITIONS",
     "VILLAGE_KINDS",
     "AreaKind",
     "Basis",
     "Channel",
+    "CollectionPointKind",
     "Dataset",
     "GroupKind",
     "IssueStatus",
     "Level",
     "ObservationRole",
+    "StationKind",
     "basis_for_level",
     "is_area_code",
     "is_village_kind",
     "now_in_china",
     "parent_code",
     "significant_length",
+    "township_code",
 ]
 
 
@@ -315,6 +335,8 @@ ROW_KINDS: tuple[str, ...] = (
     "groups",
     "memberships",
     "activities",
+    "activityDays",
+    "duties",
     "attendances",
     "campaigns",
     "participations",
@@ -325,6 +347,92 @@ ROW_KINDS: tuple[str, ...] = (
     "proposals",
     "sponsorships",
     "addresses",
+    "stationIssues",
 )
 
 Dataset = dict[str, list[dict[str, Any]]]
+
+
+# -- liaison stations, collection points, activity days (issue 24) ---------------------------
+
+
+class StationKind(StrEnum):
+    """A liaison station (联络站, one per township) or a liaison point (联络点, in a village)."""
+
+    STATION = "STATION"
+    POINT = "POINT"
+
+
+#: What citizens and clerks read for each kind of station.
+STATION_KIND_NAMES: dict[str, str] = {
+    StationKind.STATION: "人大代表联络站",
+    StationKind.POINT: "人大代表联络点",
+}
+
+
+class CollectionPointKind(StrEnum):
+    """Where an opinion-collection point (社情民意收集点) sits."""
+
+    SQUARE = "SQUARE"
+    PARK = "PARK"
+    MARKET = "MARKET"
+    SERVICE_CENTER = "SERVICE_CENTER"
+    OTHER = "OTHER"
+
+
+#: What clerks read for each kind of collection point.
+COLLECTION_POINT_KIND_NAMES: dict[str, str] = {
+    CollectionPointKind.SQUARE: "广场",
+    CollectionPointKind.PARK: "公园",
+    CollectionPointKind.MARKET: "市场",
+    CollectionPointKind.SERVICE_CENTER: "党群服务中心",
+    CollectionPointKind.OTHER: "其他",
+}
+
+#: The ``kind`` of an ``Activity`` a station holds on its monthly activity day (代表活动日).
+ACTIVITY_DAY = "ACTIVITY_DAY"
+#: The day of the month of a station's activity day when the station names none.
+DEFAULT_ACTIVITY_DAY_OF_MONTH = 15
+#: The topic of generated activity days until an organizer sets a precise one (精准定题).
+DEFAULT_ACTIVITY_TOPIC = "听取选民意见建议"
+#: (min, max) characters of an activity day's texts after trimming; a minimum of 0 is optional.
+ACTIVITY_DAY_LIMITS: dict[str, tuple[int, int]] = {"topic": (2, 60), "notice": (0, 1000)}
+#: Most deputies on one activity day's duty roster (进站编组), and most voters recorded.
+MAX_DUTY_ROSTER = 30
+MAX_VOTER_COUNT = 100_000
+#: Longest window of ``LiaisonStation.schedule(from, to)``, in days.
+MAX_SCHEDULE_DAYS = 400
+#: The default window, in months, in which a station without an activity day is idle (挂空挡).
+IDLE_MONTHS = 3
+
+
+def township_code(code: str) -> str | None:
+    """The 12-digit code of the township an area lies in (itself for a township), or ``None``
+    for an area above the township level."""
+    if significant_length(code) < 9:
+        return None
+    return code[:9] + "000"
+
+
+#: Themes of the special supervision groups (专项监督小组) and the words that show a deputy's
+#: expertise in them, in the deputy's fields (sectors), work unit, occupation or chain names.
+#: The first word is the theme itself.
+SUPERVISION_THEMES: dict[str, tuple[str, ...]] = {
+    "医疗卫生": ("医疗卫生", "医疗", "卫生院", "医院", "医生", "护士", "卫健", "医药"),
+    "乡村振兴": ("乡村振兴", "农业农村", "家庭农场", "合作社", "种植", "养殖", "村党"),
+    "非物质文化遗产": ("非物质文化遗产", "非遗", "传承人", "民俗", "文化站"),
+    "教育": ("教育", "学校", "小学", "中学", "幼儿园", "教师"),
+    "养老服务": ("养老服务", "养老", "敬老院", "老年"),
+    "生态环境": ("生态环境", "环保", "生态", "污染"),
+    "食品安全": ("食品安全", "食品", "质检"),
+    "营商环境": ("营商环境", "企业负责人", "个体工商户", "商会"),
+    "交通运输": ("交通运输", "交通", "运输", "物流"),
+    "水利建设": ("水利建设", "水利", "水务"),
+    "安全生产": ("安全生产", "安全管理", "应急", "煤矿"),
+    "法治建设": ("法治建设", "法治", "律师", "司法", "法院"),
+    "科技创新": ("科技创新", "科技", "研发", "工程师"),
+    "文化旅游": ("文化旅游", "旅游", "文旅", "综合文化"),
+    "劳动就业": ("劳动就业", "就业", "职工", "人社"),
+}
+#: Short names clerks use for a theme.
+THEME_ALIASES: dict[str, str] = {"非遗": "非物质文化遗产", "医疗": "医疗卫生", "文旅": "文化旅游"}

@@ -8,6 +8,8 @@ the batch (a deputy's level, an area's kind) are passed in as mappings by the ca
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from typing import Any
 
 from graphcoord.errors import BadInput, RuleViolation
 from graphcoord.model import (
+    ACTIVITY_DAY_LIMITS,
     AREA_KIND_BY_CODE_LENGTH,
     CATEGORIES,
     CATEGORY_FLAG_CONFIDENCE,
@@ -25,31 +28,52 @@ from graphcoord.model import (
     AreaKind,
     IssueStatus,
     Level,
+    StationKind,
     basis_for_level,
     is_area_code,
     significant_length,
 )
+from graphcoord.workdays import is_workday
 
 __all__ = [
+    "ACTIVITY_AHEAD_RULE",
+    "ATTENDANCE_RULE",
     "CATEGORY_RULE",
+    "DUTY_ACTIVE_RULE",
+    "DUTY_AREA_RULE",
+    "DUTY_ONE_PLACE_RULE",
     "ESCALATION_RULE",
     "MERGE_RULE",
+    "ONE_DAY_RULE",
+    "PAST_DAY_RULE",
+    "STATION_AREA_RULE",
+    "STATION_ISSUE_RULE",
     "STATUS_RULE",
     "DeputyFacts",
+    "DutyFacts",
     "Violation",
+    "activity_day_problems",
+    "activity_day_violations",
     "area_violations",
     "best_placed_level",
     "category_flagged",
+    "check_activity_day_ahead",
+    "check_attendance_day",
     "check_escalation",
     "check_merge",
+    "check_station_issue_area",
     "check_transition",
     "contact_violations",
     "convener_violations",
+    "duty_violations",
     "is_within",
     "level_violations",
     "liaison_violations",
+    "monthly_activity_day",
+    "months_before",
     "raise_for",
     "require_area_code",
+    "station_violations",
     "submission_problems",
 ]
 
@@ -434,3 +458,232 @@ def best_placed_level(village_codes: Iterable[str]) -> Level:
         if shared >= digits:
             return level
     return Level.PROVINCIAL if shared >= 2 else Level.NATIONAL
+
+
+# -- liaison stations and their activity days ------------------------------------------------
+
+STATION_AREA_RULE = "station-in-township"
+ACTIVITY_AHEAD_RULE = "activity-day-ahead"
+ONE_DAY_RULE = "one-activity-day-per-station-date"
+PAST_DAY_RULE = "activity-day-past-is-kept"
+DUTY_ACTIVE_RULE = "duty-deputy-active"
+DUTY_AREA_RULE = "duty-deputy-in-area"
+DUTY_ONE_PLACE_RULE = "duty-one-place-a-day"
+ATTENDANCE_RULE = "attendance-after-the-day"
+STATION_ISSUE_RULE = "station-issue-in-area"
+
+
+def station_violations(
+    rows: Sequence[Mapping[str, Any]], area_kinds: Mapping[str, str]
+) -> list[Violation]:
+    """Rule ``station-in-township``: a STATION lies in a township (it serves the township); a
+    POINT in a township or in one of its villages or communities. A station's monthly activity
+    day, when given, is a day every month has (1-28).
+
+    ``area_kinds`` maps the area codes of ``rows`` that exist to their kind.
+    """
+    violations: list[Violation] = []
+    for i, row in enumerate(rows):
+        station, code = str(row.get("id")), str(row.get("areaCode"))
+        kind = area_kinds.get(code)
+        allowed: tuple[str, ...] = (AreaKind.TOWNSHIP.value,)
+        if row.get("kind") == StationKind.POINT.value:
+            allowed += VILLAGE_KINDS
+        if kind not in allowed:
+            where = f"a {kind}" if kind else "not an area"
+            violations.append(
+                Violation(
+                    i,
+                    STATION_AREA_RULE,
+                    (station, code),
+                    f"a {row.get('kind')} lies in a {' or '.join(allowed)}; {code} is {where}",
+                    "areaCode",
+                )
+            )
+            continue
+        day = row.get("monthlyActivityDay")
+        if day is not None and not (isinstance(day, int) and 1 <= day <= 28):
+            violations.append(
+                Violation(
+                    i,
+                    STATION_AREA_RULE,
+                    (station,),
+                    f"the monthly activity day {day!r} is not a day every month has (1-28)",
+                    "monthlyActivityDay",
+                )
+            )
+    return violations
+
+
+def activity_day_problems(topic: str, notice: str | None) -> list[str]:
+    """What is wrong with an activity day's texts (empty when they can be kept); expected
+    trimmed."""
+    problems = []
+    for name, value in (("topic", topic), ("notice", notice or "")):
+        low, high = ACTIVITY_DAY_LIMITS[name]
+        if not low <= len(value) <= high:
+            problems.append(f"{name} must have {low} to {high} characters, not {len(value)}")
+    return problems
+
+
+def activity_day_violations(
+    rows: Sequence[Mapping[str, Any]], stored: Mapping[str, str]
+) -> list[Violation]:
+    """Rule ``one-activity-day-per-station-date`` over rows of activity days (rows without a
+    ``stationId`` are not days and pass): two rows for the same station and date, or a row for a
+    station and date that ``stored`` (``<station id>|<date>`` -> the id of the day held then)
+    gives to another day."""
+    taken = dict(stored)
+    violations: list[Violation] = []
+    for i, row in enumerate(rows):
+        if row.get("stationId") is None:
+            continue
+        key = f"{row['stationId']}|{row.get('date')}"
+        holder = taken.setdefault(key, str(row.get("id")))
+        if holder != str(row.get("id")):
+            violations.append(
+                Violation(
+                    i,
+                    ONE_DAY_RULE,
+                    (str(row.get("id")), holder),
+                    f"station {row['stationId']} already holds activity day {holder} on "
+                    f"{row.get('date')}",
+                    "date",
+                )
+            )
+    return violations
+
+
+def check_activity_day_ahead(day: dt.date, today: dt.date, station_id: str) -> None:
+    """Rule ``activity-day-ahead``: an activity day is scheduled (and its notice published)
+    ahead of the day, so it comes after ``today``."""
+    if day <= today:
+        raise RuleViolation(
+            ACTIVITY_AHEAD_RULE,
+            f"an activity day is scheduled ahead, with its notice: {day} is not after today "
+            f"({today})",
+            [station_id],
+        )
+
+
+@dataclass(frozen=True)
+class DutyFacts:
+    """What the duty-roster rules need to know of a deputy for one station and day.
+
+    ``receives_here``: received at a station or point of the station's township;
+    ``contacts_here``: contacts a village of it; ``elected_here``: elected in it (or in one of
+    its villages); ``elsewhere``: the stations where the deputy is on duty that day already.
+    """
+
+    deputy_id: str
+    status: str | None
+    receives_here: bool
+    contacts_here: bool
+    elected_here: bool
+    elsewhere: tuple[str, ...] = ()
+
+    @property
+    def connected(self) -> bool:
+        return self.receives_here or self.contacts_here or self.elected_here
+
+
+def duty_violations(facts: Sequence[DutyFacts], township: str, day: dt.date) -> list[Violation]:
+    """The duty roster (进站编组) of an activity day in ``township`` on ``day``.
+
+    Rules: ``duty-deputy-active`` (deputies who left are not scheduled),
+    ``duty-deputy-in-area`` (the deputy is connected to the station's township: received at a
+    station or point of it, contacting one of its villages, or elected in it) and
+    ``duty-one-place-a-day`` (not on duty at another station the same day).
+    """
+    violations: list[Violation] = []
+    for i, fact in enumerate(facts):
+        if fact.status != "ACTIVE":
+            violations.append(
+                Violation(
+                    i,
+                    DUTY_ACTIVE_RULE,
+                    (fact.deputy_id,),
+                    f"only ACTIVE deputies go on duty; deputy {fact.deputy_id} is {fact.status}",
+                    "deputyIds",
+                )
+            )
+        elif not fact.connected:
+            violations.append(
+                Violation(
+                    i,
+                    DUTY_AREA_RULE,
+                    (fact.deputy_id,),
+                    f"a deputy on duty is received at a station of township {township}, "
+                    "contacts one of its villages or was elected in it; deputy "
+                    f"{fact.deputy_id} does none of these",
+                    "deputyIds",
+                )
+            )
+        elif fact.elsewhere:
+            violations.append(
+                Violation(
+                    i,
+                    DUTY_ONE_PLACE_RULE,
+                    (fact.deputy_id, *fact.elsewhere),
+                    f"a deputy is on duty at one place a day; deputy {fact.deputy_id} is on "
+                    f"duty at {', '.join(fact.elsewhere)} on {day}",
+                    "deputyIds",
+                )
+            )
+    return violations
+
+
+def check_attendance_day(day: dt.date, today: dt.date, activity_id: str) -> None:
+    """Rule ``attendance-after-the-day``: who came is recorded on the day or after it."""
+    if day > today:
+        raise RuleViolation(
+            ATTENDANCE_RULE,
+            f"attendance is recorded on the day or after it; the day is {day}, today is {today}",
+            [activity_id],
+        )
+
+
+def check_station_issue_area(village_code: str, township: str | None, station_id: str) -> None:
+    """Rule ``station-issue-in-area``: an opinion received at a station is raised in a village
+    of the station's township."""
+    if township is None or not is_within(village_code, township):
+        raise RuleViolation(
+            STATION_ISSUE_RULE,
+            f"station {station_id} receives opinions of the villages of township {township}, "
+            f"not of {village_code}",
+            [station_id, village_code],
+        )
+
+
+def monthly_activity_day(year: int, month: int, day_of_month: int) -> dt.date:
+    """The activity day of a month by the rule "day ``day_of_month``, moved to the next working
+    day" (a day past the month's end is its last day); may raise
+    :class:`~graphcoord.workdays.UnknownCalendarYear`.
+
+    >>> monthly_activity_day(2024, 6, 15)  # a Saturday
+    datetime.date(2024, 6, 17)
+    >>> monthly_activity_day(2024, 10, 1)  # National Day week
+    datetime.date(2024, 10, 8)
+    """
+    if not 1 <= month <= 12:
+        raise BadInput(f"month {month} is not 1 to 12")
+    if not 1 <= day_of_month <= 31:
+        raise BadInput(f"day of month {day_of_month} is not 1 to 31")
+    last = calendar.monthrange(year, month)[1]
+    day = dt.date(year, month, min(day_of_month, last))
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (the month's last day if it has no such
+    day).
+
+    >>> months_before(dt.date(2024, 5, 31), 3)
+    datetime.date(2024, 2, 29)
+    """
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

@@ -188,8 +188,16 @@ class TestLiulin:
             ("MATCH (s:LiaisonStation {kind: 'STATION'}) RETURN count(s)", 15),
             ("MATCH (s:LiaisonStation {kind: 'POINT'}) RETURN count(s)", 46),
             ("MATCH (s:LiaisonStation) WHERE s.monthlyActivityDay IS NULL RETURN count(s)", 0),
-            ("MATCH (:Deputy)-[r:ATTENDED]->(a:Activity {kind: 'VISIT'}) RETURN count(r)", 161),
-            ("MATCH (c:Campaign {id: 'LL-C01'}) RETURN c.citizenCount", 345),
+            (
+                "MATCH (:LiaisonStation)-[:HOLDS]->(a:Activity {kind: 'ACTIVITY_DAY'})"
+                "<-[r:ATTENDED]-(:Deputy) RETURN count(r)",
+                161,
+            ),
+            (
+                "MATCH (:LiaisonStation)-[:HOLDS]->(a:Activity {kind: 'ACTIVITY_DAY'}) "
+                "RETURN sum(a.voterCount)",
+                345,
+            ),
             ("MATCH (i:Issue {channel: 'STATION'}) RETURN count(i)", 124),
             ("MATCH (i:Issue {channel: 'STATION', status: 'RESOLVED'}) RETURN count(i)", 24),
             (
@@ -198,6 +206,11 @@ class TestLiulin:
                 0,
             ),
             ("MATCH (d:Deputy) WHERE NOT (d)-[:RECEIVES_AT]->(:LiaisonStation) RETURN count(d)", 0),
+            (
+                "MATCH (i:Issue {channel: 'STATION'}) WHERE NOT (i)-[:RECEIVED_AT]->(:LiaisonStation) "
+                "RETURN count(i)",
+                0,
+            ),
         ],
         ids=[
             "villages-198",
@@ -211,6 +224,7 @@ class TestLiulin:
             "solved-24",
             "all-covered",
             "everyone-at-a-station",
+            "suggestions-received-at-stations",
         ],
     )
     def test_published_figure(self, liulin_db: Database, query: Any, expected: object) -> None:

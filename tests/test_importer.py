@@ -549,6 +549,11 @@ def test_template_round_trip(settings: Settings, cli: Runner, db: Database, tmp_
         "memberships": 1,
         "activities": 1,
         "liaisons": 1,
+        "stations": 2,
+        "collectionPoints": 1,
+        "receptions": 4,
+        "activityDays": 1,
+        "attendances": 1,
     }
     single = tmp_path / "deputies.xlsx"
     template = cli("import", "template", "--kind", "deputies", "--out", str(single))

@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from graphcoord.model import ROW_KINDS, Dataset, Level, basis_for_level, parent_code
+from graphcoord.rules import monthly_activity_day
 from graphcoord.seeding.divisions import default_cache_dir, village_kind
 from graphcoord.seeding.liulin import LIULIN_DEPUTIES, LIULIN_RECORD, build_liulin
+from graphcoord.seeding.liulin_stations import LIULIN_IDLE_POINTS, LIULIN_NEVER_HELD
 from graphcoord.seeding.places import load_areas, seeds_dir
 from graphcoord.seeding.suqian import (
     SUQIAN_COMPLIANCE_MISSES,
@@ -24,6 +26,7 @@ from graphcoord.seeding.suqian import (
     SUQIAN_NO_CONSTITUENCY_VILLAGES,
     build_suqian,
 )
+from graphcoord.workdays import is_workday
 
 SUQIAN_COUNTIES = {"321302", "321311", "321322", "321323", "321324", "321371"}
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -48,6 +51,10 @@ KEYS: dict[str, set[str]] = {
     "groups": {"id", "name", "kind", "room", "theme", "areaCode"},
     "memberships": {"deputyId", "groupId", "role"},
     "activities": {"id", "groupId", "title", "date", "kind", "series"},
+    "activityDays": {
+        "id", "stationId", "title", "date", "topic", "notice", "noticePublishedAt", "voterCount",
+    },
+    "duties": {"deputyId", "activityId"},
     "attendances": {"deputyId", "activityId"},
     "campaigns": {"id", "title", "citizenCount"},
     "participations": {"deputyId", "campaignId"},
@@ -61,6 +68,7 @@ KEYS: dict[str, set[str]] = {
     "proposals": {"id", "title", "congressLevel", "session", "status", "handler"},
     "sponsorships": {"deputyId", "proposalId", "role"},
     "addresses": {"proposalId", "issueId"},
+    "stationIssues": {"issueId", "stationId", "activityId"},
 }  # fmt: skip
 
 
@@ -156,7 +164,8 @@ def test_rows_follow_the_contract(name: str, request: pytest.FixtureRequest) -> 
         "deputyId": ids["deputies"], "fromId": ids["deputies"], "toId": ids["deputies"],
         "areaCode": areas, "electedIn": areas, "baseArea": areas, "placeId": places,
         "clusterId": ids["clusters"], "chainId": ids["chains"], "pointId": ids["observationPoints"],
-        "groupId": ids["groups"], "activityId": ids["activities"], "campaignId": ids["campaigns"],
+        "groupId": ids["groups"], "activityId": ids["activities"] | ids["activityDays"],
+        "campaignId": ids["campaigns"], "stationId": ids["stations"],
         "issueId": ids["issues"], "proposalId": ids["proposals"],
     }  # fmt: skip
     for kind, rows in data.items():
@@ -381,16 +390,40 @@ def test_liulin_deputies_and_stations(liulin: Dataset) -> None:
 
 
 def test_liulin_record(liulin: Dataset) -> None:
-    kinds = {a["id"]: a["kind"] for a in liulin["activities"]}
-    visits = [t for t in liulin["attendances"] if kinds[t["activityId"]] == "VISIT"]
+    days = by_id(liulin["activityDays"])
+    visits = [t for t in liulin["attendances"] if t["activityId"] in days]
     assert len(visits) == LIULIN_RECORD["visits"] == 161
-    (campaign,) = liulin["campaigns"]
-    assert campaign["citizenCount"] == 345
+    assert sum(d["voterCount"] for d in days.values()) == LIULIN_RECORD["voters"] == 345
+    assert "campaigns" not in liulin  # the voters are the days' counts, not a campaign
+    assert sorted((d["deputyId"], d["activityId"]) for d in liulin["duties"]) == sorted(
+        (t["deputyId"], t["activityId"]) for t in visits
+    )
     station_issues = [i for i in liulin["issues"] if i["channel"] == "STATION"]
     assert len(station_issues) == 124
     assert sum(i["status"] == "RESOLVED" for i in station_issues) == 24
-    for a in liulin["activities"]:
+    assert {r["issueId"] for r in liulin["stationIssues"]} == {i["id"] for i in station_issues}
+    for a in [*liulin["activities"], *days.values()]:
         assert dt.date(2023, 1, 1) <= dt.date.fromisoformat(a["date"]) < dt.date(2024, 12, 1)
+
+
+def test_liulin_activity_days_follow_the_rules(liulin: Dataset) -> None:
+    stations = by_id(liulin["stations"])
+    received = {(r["deputyId"], r["placeId"]) for r in liulin["receptions"]}
+    days = by_id(liulin["activityDays"])
+    for day in days.values():
+        station = stations[day["stationId"]]
+        date = dt.date.fromisoformat(day["date"])
+        assert is_workday(date)
+        assert date == monthly_activity_day(date.year, date.month, station["monthlyActivityDay"])
+        assert day["voterCount"] >= 1 and station["name"] in day["notice"]
+        published = dt.datetime.fromisoformat(day["noticePublishedAt"]).date()
+        assert published == date - dt.timedelta(days=7)
+    assert len({(d["stationId"], d["date"]) for d in days.values()}) == len(days)
+    for duty in liulin["duties"]:  # the roster: deputies received at the station of the day
+        assert (duty["deputyId"], days[duty["activityId"]]["stationId"]) in received
+    last_quarter = {d["stationId"] for d in days.values() if d["date"] >= "2024-09-01"}
+    assert set(stations) - last_quarter == set(LIULIN_IDLE_POINTS)
+    assert set(LIULIN_NEVER_HELD) == set(stations) - {d["stationId"] for d in days.values()}
 
 
 def test_liulin_contacts_and_liaisons(liulin: Dataset) -> None:

@@ -24,7 +24,17 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import admin, analyze, citizen, db, importer, opinions, seed, serve
+    from graphcoord.cli import (
+        admin,
+        analyze,
+        citizen,
+        db,
+        importer,
+        opinions,
+        seed,
+        serve,
+        stations,
+    )
 
     app.add_typer(db.app, name="db")
     seed.register(app)
@@ -34,6 +44,7 @@ def _register() -> None:
     analyze.register(app)
     citizen.register(app)
     opinions.register(app)
+    stations.register(app)
 
 
 _register()

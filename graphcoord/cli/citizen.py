@@ -33,12 +33,19 @@ def register(app: typer.Typer) -> None:
         area: str = typer.Option(..., help="Area code: a city, county, township or village."),
         out: Path = typer.Option(Path("qr"), help="Folder to write the codes to."),
         sheets: bool = typer.Option(True, help="Also write an A4 PDF sheet per township."),
+        stations: bool = typer.Option(
+            False, "--stations", help="Codes of the liaison stations' pages instead of villages'."
+        ),
     ) -> None:
-        """Write a printable QR code (SVG + PNG, name underneath) for every village of AREA."""
+        """Write a printable QR code (SVG + PNG, name underneath) for every village of AREA
+        (or, with --stations, every liaison station and point)."""
         from graphcoord.printouts.qr import cjk_font_path, write_qr_codes
         from graphcoord.services.issues import villages_under
 
         settings = Settings.from_env()
+        if stations:
+            _station_codes(settings, area, out, sheets)
+            return
         db = Database(settings)
         try:
             villages = villages_under(db, area)
@@ -80,3 +87,22 @@ def register(app: typer.Typer) -> None:
             console.print(f"PDF:  {files.pdf} (printed by {files.pdf_renderer})", highlight=False)
         elif pdf:
             console.print("PDF:  skipped (no Chromium found; install Debian's chromium)")
+
+
+def _station_codes(settings: Settings, area: str, out: Path, sheets: bool) -> None:
+    """``graphcoord qr --stations``: the codes of the station pages of AREA."""
+    from graphcoord.printouts.station_qr import write_station_qr_codes
+    from graphcoord.services.stations import stations_under
+
+    db = Database(settings)
+    try:
+        found = stations_under(db, area)
+    finally:
+        db.close()
+    files = write_station_qr_codes(found, settings.public_base_url, out, sheets=sheets)
+    townships = len({f.station.township_code for f in files})
+    console.print(
+        f"{len(files)} 个联络站（点）二维码（{townships} 个乡镇）已写入 [bold]{out}[/] → "
+        f"{settings.public_base_url}/s/<编号>；打印 {out}/<乡镇代码>-stations-A4.pdf",
+        highlight=False,
+    )

@@ -16,7 +16,9 @@ from typing import Any
 from graphcoord.importer.models import (
     ActivityRow,
     AreaRow,
+    AttendanceRow,
     ChainRow,
+    CollectionPointRow,
     ContactRow,
     DeputyRow,
     GroupRow,
@@ -24,6 +26,7 @@ from graphcoord.importer.models import (
     MembershipRow,
     ObservationPointRow,
     RosterRow,
+    StationRow,
 )
 from graphcoord.importer.text import cell_text
 
@@ -41,7 +44,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Reference:
-    """A column that names a node of another kind (``area``, ``deputy``, ``group``, ``chain``)."""
+    """A column that names a node of another kind (``area``, ``deputy``, ``group``, ``chain``,
+    ``station``, ``activity``)."""
 
     field: str
     target: str
@@ -140,8 +144,27 @@ def _liaison_rows(row: LiaisonRow) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _activity_rows(row: ActivityRow) -> list[tuple[str, dict[str, Any]]]:
+    if row.stationId is not None:
+        fields = {"id", "stationId", "title", "date", "topic", "notice", "voterCount"}
+        return [("activityDays", row.model_dump(include=fields))]
     fields = {"id", "title", "date", "kind", "groupId", "series"}
     return [("activities", row.model_dump(include=fields))]
+
+
+def _station_rows(row: StationRow) -> list[tuple[str, dict[str, Any]]]:
+    fields = {"id", "name", "kind", "monthlyActivityDay", "areaCode"}
+    receptions = [("receptions", {"deputyId": d, "placeId": row.id}) for d in row.deputyIds]
+    return [("stations", row.model_dump(include=fields)), *receptions]
+
+
+def _collection_point_rows(row: CollectionPointRow) -> list[tuple[str, dict[str, Any]]]:
+    fields = {"id", "name", "kind", "areaCode"}
+    receptions = [("receptions", {"deputyId": d, "placeId": row.id}) for d in row.deputyIds]
+    return [("collectionPoints", row.model_dump(include=fields)), *receptions]
+
+
+def _attendance_rows(row: AttendanceRow) -> list[tuple[str, dict[str, Any]]]:
+    return [("attendances", {"deputyId": row.deputyId, "activityId": row.activityId})]
 
 
 KINDS: dict[str, KindSpec] = {
@@ -368,7 +391,7 @@ KINDS: dict[str, KindSpec] = {
         ),
         KindSpec(
             "activities",
-            ("活动", "小组活动", "activities"),
+            ("活动", "小组活动", "代表活动日", "活动日", "activities"),
             ActivityRow,
             {
                 "id": ("活动编号", "编号", "id"),
@@ -377,6 +400,10 @@ KINDS: dict[str, KindSpec] = {
                 "kind": ("活动类型", "类型", "kind"),
                 "groupId": ("小组编号", "groupId"),
                 "series": ("系列", "主题系列", "series"),
+                "stationId": ("联络站编号", "站点编号", "联络站(点)编号", "stationId"),
+                "topic": ("活动主题", "主题", "议题", "topic"),
+                "notice": ("通告", "活动通告", "notice"),
+                "voterCount": ("接待选民人数", "接待选民数", "选民人数", "voterCount"),
             },
             _activity_rows,
             (
@@ -388,9 +415,101 @@ KINDS: dict[str, KindSpec] = {
                     "小组编号": "SQ-G31",
                     "系列": "我行动",
                 },
+                {
+                    "活动编号": "SQ-AD9001",
+                    "活动名称": "幸福街道人大代表联络站代表活动日",
+                    "活动日期": "2024-12-16",
+                    "联络站编号": "SQ-ST01",
+                    "活动主题": "老旧小区改造",
+                    "接待选民人数": "12",
+                },
             ),
-            references=(Reference("groupId", "group"),),
-            row_kinds=("activities",),
+            references=(Reference("groupId", "group"), Reference("stationId", "station")),
+            row_kinds=("activities", "activityDays"),
+            defines="activity",
+            notes={
+                "stationId": "a station's activity day (kind ACTIVITY_DAY); else a group's",
+                "voterCount": "voters received on a station's activity day",
+            },
+        ),
+        KindSpec(
+            "stations",
+            ("联络站", "代表联络站", "人大代表联络站", "联络站点", "stations"),
+            StationRow,
+            {
+                "id": ("联络站编号", "站点编号", "编号", "id", "stationId"),
+                "name": ("联络站名称", "站点名称", "名称", "name"),
+                "kind": ("类型", "站点类型", "kind"),
+                "areaCode": ("所在区划代码", "区划代码", "所在乡镇(村)代码", "areaCode"),
+                "monthlyActivityDay": ("每月活动日", "活动日", "monthlyActivityDay"),
+                "deputyIds": ("进站代表编号", "接待代表编号", "代表编号", "deputyIds"),
+            },
+            _station_rows,
+            (
+                {
+                    "联络站编号": "SQ-ST01",
+                    "联络站名称": "幸福街道人大代表联络站",
+                    "类型": "联络站",
+                    "所在区划代码": "321302001000",
+                    "每月活动日": "15",
+                    "进站代表编号": "SQ-D09000;SQ-D09001",
+                },
+                {
+                    "联络站编号": "SQ-PT01",
+                    "联络站名称": "幸福社区人大代表联络点",
+                    "类型": "联络点",
+                    "所在区划代码": "321302001001",
+                    "每月活动日": "每月20日",
+                },
+            ),
+            references=(Reference("areaCode", "area"), Reference("deputyIds", "deputy", many=True)),
+            row_kinds=("stations", "receptions"),
+            defines="station",
+            notes={
+                "kind": "联络站 (one per township, in the township) or 联络点 (in the township or "
+                "one of its villages)",
+                "monthlyActivityDay": "1-28; moved to the next working day when scheduled",
+                "deputyIds": "deputies received there, separated by ; 、 or ,",
+            },
+        ),
+        KindSpec(
+            "collection-points",
+            ("收集点", "社情民意收集点", "意见收集点", "collection-points", "collectionPoints"),
+            CollectionPointRow,
+            {
+                "id": ("收集点编号", "编号", "id"),
+                "name": ("收集点名称", "名称", "name"),
+                "kind": ("类型", "位置类型", "kind"),
+                "areaCode": ("所在区划代码", "区划代码", "areaCode"),
+                "deputyIds": ("接待代表编号", "代表编号", "deputyIds"),
+            },
+            _collection_point_rows,
+            (
+                {
+                    "收集点编号": "SQ-CP138",
+                    "收集点名称": "幸福广场社情民意收集点",
+                    "类型": "广场",
+                    "所在区划代码": "321302001000",
+                    "接待代表编号": "SQ-D09000;SQ-D09001",
+                },
+            ),
+            references=(Reference("areaCode", "area"), Reference("deputyIds", "deputy", many=True)),
+            row_kinds=("collectionPoints", "receptions"),
+            notes={"deputyIds": "deputies received there, separated by ; 、 or ,"},
+        ),
+        KindSpec(
+            "attendance",
+            ("出席", "出席代表", "进站代表", "签到", "attendance", "attendances"),
+            AttendanceRow,
+            {
+                "activityId": ("活动编号", "activityId"),
+                "deputyId": ("代表编号", "deputyId"),
+            },
+            _attendance_rows,
+            ({"活动编号": "SQ-AD9001", "代表编号": "SQ-D09001"},),
+            references=(Reference("activityId", "activity"), Reference("deputyId", "deputy")),
+            row_kinds=("attendances",),
+            notes={"activityId": "a station's activity day or a group's activity"},
         ),
     )
 }
@@ -405,7 +524,10 @@ KIND_ORDER: tuple[str, ...] = (
     "memberships",
     "observation-points",
     "liaisons",
+    "stations",
+    "collection-points",
     "activities",
+    "attendance",
 )
 
 _HEADER_NOISE = re.compile(r"[\s*＊]|[(（](必填|选填|可选|required|optional)[)）]", re.IGNORECASE)

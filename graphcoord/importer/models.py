@@ -17,12 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from graphcoord.importer.text import normalise_level, normalise_phone
 from graphcoord.model import (
+    ACTIVITY_DAY,
     AREA_KIND_BY_CODE_LENGTH,
+    MAX_VOTER_COUNT,
     AreaKind,
     Basis,
+    CollectionPointKind,
     GroupKind,
     Level,
     ObservationRole,
+    StationKind,
     basis_for_level,
     parent_code,
     significant_length,
@@ -31,7 +35,9 @@ from graphcoord.model import (
 __all__ = [
     "ActivityRow",
     "AreaRow",
+    "AttendanceRow",
     "ChainRow",
+    "CollectionPointRow",
     "ContactRow",
     "DeputyRow",
     "GroupRow",
@@ -39,6 +45,7 @@ __all__ = [
     "MembershipRow",
     "ObservationPointRow",
     "RosterRow",
+    "StationRow",
 ]
 
 _LIST_SEPARATORS = re.compile(r"[;；、,，|/]")
@@ -106,6 +113,21 @@ STATUS_NAMES = _names(
     {"ACTIVE": ("在任", "在职", "正常", "active"), "LEFT": ("离任", "已离任", "调离", "left")}
 )
 GENDER_NAMES = _names({"男": ("m", "male", "男性"), "女": ("f", "female", "女性")})
+STATION_KIND_NAMES = _names(
+    {
+        StationKind.STATION: ("联络站", "人大代表联络站", "代表联络站", "站", "station"),
+        StationKind.POINT: ("联络点", "人大代表联络点", "代表联络点", "点", "point"),
+    }
+)
+COLLECTION_POINT_KIND_NAMES = _names(
+    {
+        CollectionPointKind.SQUARE: ("广场", "文化广场", "square"),
+        CollectionPointKind.PARK: ("公园", "游园", "park"),
+        CollectionPointKind.MARKET: ("市场", "农贸市场", "集市", "market"),
+        CollectionPointKind.SERVICE_CENTER: ("党群服务中心", "便民服务中心", "服务中心"),
+        CollectionPointKind.OTHER: ("其他", "other"),
+    }
+)
 
 
 @lru_cache(maxsize=65536)  # constituencies and villages recur row after row
@@ -341,12 +363,18 @@ class LiaisonRow(RosterRow):
 
 
 class ActivityRow(RosterRow):
+    """A group's activity, or a station's activity day when ``stationId`` is given."""
+
     id: str
     title: str
     date: str
     kind: str = "ACTIVITY"
     groupId: str | None = None
     series: str | None = None
+    stationId: str | None = None
+    topic: str | None = None
+    notice: str | None = None
+    voterCount: int | None = None
 
     @field_validator("date", mode="before")
     @classmethod
@@ -366,6 +394,88 @@ class ActivityRow(RosterRow):
     @classmethod
     def _kind(cls, value: Any) -> Any:
         return "ACTIVITY" if value is None else str(value).upper()
+
+    @field_validator("voterCount")
+    @classmethod
+    def _voters(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= MAX_VOTER_COUNT:
+            raise ValueError(f"voters received must be 0 to {MAX_VOTER_COUNT}, not {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _held_by(self) -> ActivityRow:
+        if self.stationId is not None:
+            if self.groupId is not None:
+                raise ValueError("an activity is held by a group or by a station, not by both")
+            self.kind = ACTIVITY_DAY
+        elif self.topic is not None or self.notice is not None or self.voterCount is not None:
+            raise ValueError("a topic, notice or voter count belongs to a station's activity day")
+        return self
+
+
+class _PlaceRow(RosterRow):
+    """Common columns of liaison stations and collection points."""
+
+    id: str
+    name: str
+    areaCode: str
+    #: Deputies received there (their RECEIVES_AT), added to those already recorded.
+    deputyIds: list[str] = Field(default_factory=list)
+
+    @field_validator("areaCode")
+    @classmethod
+    def _area(cls, value: str) -> str:
+        return area_code(value)
+
+    @field_validator("deputyIds", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> Any:
+        return split_list(value) if isinstance(value, str) else ([] if value is None else value)
+
+
+class StationRow(_PlaceRow):
+    kind: str
+    monthlyActivityDay: int | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        return _choice(str(value), STATION_KIND_NAMES, "station kind")
+
+    @field_validator("monthlyActivityDay", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        if isinstance(value, str):  # 每月15日, 15日, 15号
+            value = value.removeprefix("每月").rstrip("日号")
+        return value
+
+    @field_validator("monthlyActivityDay")
+    @classmethod
+    def _day_of_month(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 28:
+            raise ValueError(
+                f"the monthly activity day {value} is not a day every month has (1-28)"
+            )
+        return value
+
+
+class CollectionPointRow(_PlaceRow):
+    kind: str = CollectionPointKind.OTHER.value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        if value is None:
+            return CollectionPointKind.OTHER.value
+        return _choice(str(value), COLLECTION_POINT_KIND_NAMES, "collection point kind")
+
+
+class AttendanceRow(RosterRow):
+    """A deputy who attended an activity (a station's activity day or a group's)."""
+
+    KEY: ClassVar[tuple[str, ...]] = ("activityId", "deputyId")
+    activityId: str
+    deputyId: str
 
 
 def _opt(function: Callable[[str], str], value: str | None) -> str | None:

@@ -16,10 +16,12 @@ from graphcoord.importer.kinds import KINDS
 from graphcoord.importer.models import (
     AREA_KIND_NAMES,
     BASIS_NAMES,
+    COLLECTION_POINT_KIND_NAMES,
     GENDER_NAMES,
     GROUP_KIND_NAMES,
     POINT_ROLE_NAMES,
     ROLE_NAMES,
+    STATION_KIND_NAMES,
     STATUS_NAMES,
 )
 from graphcoord.importer.text import LEVEL_NAMES
@@ -37,6 +39,8 @@ _ALLOWED: dict[str, dict[str, str]] = {
     "观察点类别 point role": POINT_ROLE_NAMES,
     "状态 status": STATUS_NAMES,
     "性别 gender": GENDER_NAMES,
+    "联络站类型 station kind": STATION_KIND_NAMES,
+    "收集点类型 collection point kind": COLLECTION_POINT_KIND_NAMES,
 }
 
 

@@ -39,20 +39,25 @@ from graphcoord.queries.contacts import CheckedContacts
 from graphcoord.queries.groups import existing_conveners
 from graphcoord.queries.imports import (
     STATE_FIELDS,
+    activity_ids,
     area_kinds,
     chain_ids,
     deputy_facts,
     group_ids,
+    station_days,
+    station_ids,
     stored_count,
     stored_state,
 )
 from graphcoord.rules import (
     DeputyFacts,
     Violation,
+    activity_day_violations,
     area_violations,
     contact_violations,
     convener_violations,
     liaison_violations,
+    station_violations,
 )
 
 __all__ = ["Validator"]
@@ -86,6 +91,10 @@ class Known:
         self.db_groups: dict[str, bool] = {}
         self.chains: set[str] = set()
         self.db_chains: dict[str, bool] = {}
+        self.stations: set[str] = set()
+        self.db_stations: dict[str, bool] = {}
+        self.activities: set[str] = set()
+        self.db_activities: dict[str, bool] = {}
 
     def missing(self, wanted: dict[str, set[str]]) -> dict[str, list[str]]:
         """The wanted keys of each target that neither the file nor earlier lookups know."""
@@ -95,10 +104,7 @@ class Known:
             ],
             "deputy": [d for d in wanted.get("deputy", ()) if d not in self.deputies],
         }
-        for target, known, cache in (
-            ("group", self.groups, self.db_groups),
-            ("chain", self.chains, self.db_chains),
-        ):
+        for target, known, cache in self._sets():
             missing[target] = [
                 k for k in wanted.get(target, ()) if k not in known and k not in cache
             ]
@@ -117,9 +123,18 @@ class Known:
         areas = found.get("area", {})
         self.db_areas.update({code: areas.get(code) for code in missing.get("area", ())})
         self.db_deputies = found.get("deputy", {})
-        for target, cache in (("group", self.db_groups), ("chain", self.db_chains)):
+        for target, _, cache in self._sets():
             ids = found.get(target, set())
             cache.update({k: k in ids for k in missing.get(target, ())})
+
+    def _sets(self) -> tuple[tuple[str, set[str], dict[str, bool]], ...]:
+        """The targets known by id only: (target, ids in the file, ids looked up)."""
+        return (
+            ("group", self.groups, self.db_groups),
+            ("chain", self.chains, self.db_chains),
+            ("station", self.stations, self.db_stations),
+            ("activity", self.activities, self.db_activities),
+        )
 
     def area_kind(self, code: str) -> str | None:
         return self.areas.get(code) or self.db_areas.get(code)
@@ -132,9 +147,10 @@ class Known:
             return self.area_kind(key) is not None
         if target == "deputy":
             return self.deputy(key) is not None
-        if target == "group":
-            return key in self.groups or self.db_groups.get(key, False)
-        return key in self.chains or self.db_chains.get(key, False)
+        for name, known, cache in self._sets():
+            if name == target:
+                return key in known or cache.get(key, False)
+        return False
 
 
 class Validator:
@@ -164,6 +180,8 @@ class Validator:
         self._bad_refs_seen: set[int] = set()
         self._any_stored: dict[str, bool] = {}
         self._clusters: dict[str, str] = {}
+        #: ``<station>|<date>`` -> the activity day of the file (or the database) held then.
+        self._station_days: dict[str, str] = {}
 
     # -- reporting -------------------------------------------------------------------------
     def _bad(
@@ -520,6 +538,10 @@ class Validator:
             self.known.groups.add(str(model.key()[0]))
         elif spec.defines == "chain":
             self.known.chains.add(str(model.key()[0]))
+        elif spec.defines == "station":
+            self.known.stations.add(str(model.key()[0]))
+        elif spec.defines == "activity":
+            self.known.activities.add(str(model.key()[0]))
 
     # -- end of a sheet --------------------------------------------------------------------
     def _finish_sheet(self, sheet: Sheet, spec: KindSpec) -> None:
@@ -648,6 +670,29 @@ class Validator:
         rows = [{"fromId": i.model.fromId, "toId": i.model.toId} for i in good]
         return self._report_violations(sheet, spec, good, liaison_violations(rows, levels))
 
+    def rule_stations(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        rows = [item.rows[0][1] for item in good]
+        kinds = {
+            str(r["areaCode"]): str(self.known.area_kind(str(r["areaCode"])))
+            for r in rows
+            if self.known.area_kind(str(r["areaCode"]))
+        }
+        return self._report_violations(sheet, spec, good, station_violations(rows, kinds))
+
+    def rule_activities(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        rows = [item.rows[0][1] for item in good]
+        keys = [f"{r['stationId']}|{r['date']}" for r in rows if r.get("stationId") is not None]
+        unseen = [k for k in keys if k not in self._station_days]
+        if unseen:
+            self._station_days.update(station_days(self.db, unseen))
+        violations = activity_day_violations(rows, self._station_days)
+        kept = self._report_violations(sheet, spec, good, violations)
+        for item in kept:
+            row = item.rows[0][1]
+            if row.get("stationId") is not None:
+                self._station_days.setdefault(f"{row['stationId']}|{row['date']}", row["id"])
+        return kept
+
     def rule_chains(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
         kept = []
         for item in good:
@@ -729,6 +774,8 @@ _RULES: dict[str, Callable[[Validator, Sheet, KindSpec, list[_Pending]], list[_P
     "memberships": Validator.rule_memberships,
     "liaisons": Validator.rule_liaisons,
     "chains": Validator.rule_chains,
+    "stations": Validator.rule_stations,
+    "activities": Validator.rule_activities,
 }
 
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -737,6 +784,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "liaisons": ("fromId", "toId"),
     "chainWorkers": ("deputyId", "chainId"),
     "areas": ("code",),
+    "receptions": ("deputyId", "placeId"),
+    "attendances": ("deputyId", "activityId"),
 }
 
 
@@ -757,7 +806,16 @@ _LOOKUPS: dict[str, Callable[[Database, list[str]], Any]] = {
     "deputy": deputy_facts,
     "group": group_ids,
     "chain": chain_ids,
+    "station": station_ids,
+    "activity": activity_ids,
 }
 
 #: Kinds whose rows name deputies: a file holding one of them keeps its deputies' facts.
-DEPUTY_REFERENCING = ("contacts", "memberships", "liaisons")
+DEPUTY_REFERENCING = (
+    "contacts",
+    "memberships",
+    "liaisons",
+    "stations",
+    "collection-points",
+    "attendance",
+)

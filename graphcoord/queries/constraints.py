@@ -55,6 +55,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
     "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",
     "CREATE CONSTRAINT ticket_number IF NOT EXISTS FOR (n:Ticket) REQUIRE n.number IS UNIQUE",
+    # One activity day per station and date (``<station id>|<date>``; other activities have none).
+    "CREATE CONSTRAINT activity_station_day IF NOT EXISTS "
+    "FOR (n:Activity) REQUIRE n.stationDay IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -71,6 +74,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX import_undo_run IF NOT EXISTS FOR (n:ImportUndo) ON (n.run)",
     # the organizers' category review (queries/opinions.py)
     "CREATE INDEX issue_category_flagged IF NOT EXISTS FOR (n:Issue) ON (n.categoryFlagged)",
+    "CREATE INDEX station_area IF NOT EXISTS FOR (n:LiaisonStation) ON (n.areaCode)",
+    "CREATE INDEX collection_point_area IF NOT EXISTS FOR (n:CollectionPoint) ON (n.areaCode)",
 )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "STATE_FIELDS",
     "UPSERT_VALIDATED",
     "ImportRunRecord",
+    "activity_ids",
     "area_kinds",
     "chain_ids",
     "clear_baseline_labels",
@@ -39,6 +40,8 @@ __all__ = [
     "group_ids",
     "import_history",
     "import_run_page",
+    "station_days",
+    "station_ids",
     "stored_count",
     "stored_state",
     "upsert_validated",
@@ -83,6 +86,11 @@ STATE_FIELDS: dict[str, tuple[str, ...]] = {
     "memberships": ("role",),
     "liaisons": (),
     "chainWorkers": (),
+    "stations": ("name", "kind", "monthlyActivityDay", "areaCode"),
+    "collectionPoints": ("name", "kind", "areaCode"),
+    "activityDays": ("stationId", "title", "date", "topic", "notice", "voterCount"),
+    "receptions": (),
+    "attendances": (),
 }
 
 #: Node kinds: ``UNWIND $keys AS key … RETURN collect([key, [values]]) AS found``: one record per
@@ -130,6 +138,23 @@ MATCH (a:Activity {id: key})
 OPTIONAL MATCH (g:Group)-[:HELD]->(a)
 RETURN collect([key, [a.title, toString(a.date), a.kind, a.series, g.id]]) AS found
 """,
+    "stations": """
+UNWIND $keys AS key
+MATCH (s:LiaisonStation {id: key})
+RETURN collect([key, [s.name, s.kind, s.monthlyActivityDay, s.areaCode]]) AS found
+""",
+    "collectionPoints": """
+UNWIND $keys AS key
+MATCH (c:CollectionPoint {id: key})
+RETURN collect([key, [c.name, c.kind, c.areaCode]]) AS found
+""",
+    "activityDays": """
+UNWIND $keys AS key
+MATCH (a:Activity {id: key})
+OPTIONAL MATCH (s:LiaisonStation)-[:HOLDS]->(a)
+RETURN collect([key, [s.id, a.title, toString(a.date), a.topic, a.notice, a.voterCount]])
+       AS found
+""",
 }
 
 #: Relationship kinds: ``UNWIND $pairs AS pair … RETURN collect([pair[0], pair[1], [values]])``.
@@ -154,6 +179,17 @@ UNWIND $pairs AS pair
 MATCH (:Deputy {id: pair[0]})-[:WORKS_ON]->(:IndustryChain {id: pair[1]})
 RETURN collect([pair[0], pair[1], []]) AS found
 """,
+    "receptions": """
+UNWIND $pairs AS pair
+MATCH (d:Deputy {id: pair[0]})-[:RECEIVES_AT]->(place)
+WHERE place.id = pair[1] AND (place:LiaisonStation OR place:CollectionPoint)
+RETURN collect([pair[0], pair[1], []]) AS found
+""",
+    "attendances": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[:ATTENDED]->(:Activity {id: pair[1]})
+RETURN collect([pair[0], pair[1], []]) AS found
+""",
 }
 
 #: How many rows of each kind are stored (Neo4j answers from its count store, in O(1)): when
@@ -170,6 +206,11 @@ STORED_COUNT: dict[str, LiteralString] = {
     "memberships": "MATCH ()-[r:MEMBER_OF]->() RETURN count(r) AS n",
     "liaisons": "MATCH ()-[r:LIAISON_FOR]->() RETURN count(r) AS n",
     "chainWorkers": "MATCH ()-[r:WORKS_ON]->() RETURN count(r) AS n",
+    "stations": "MATCH (n:LiaisonStation) RETURN count(n) AS n",
+    "collectionPoints": "MATCH (n:CollectionPoint) RETURN count(n) AS n",
+    "activityDays": "MATCH (n:Activity) RETURN count(n) AS n",
+    "receptions": "MATCH ()-[r:RECEIVES_AT]->() RETURN count(r) AS n",
+    "attendances": "MATCH ()-[r:ATTENDED]->() RETURN count(r) AS n",
 }
 
 #: The key columns of each relationship kind, in ``pair`` order.
@@ -178,6 +219,8 @@ EDGE_KEYS: dict[str, tuple[str, str]] = {
     "memberships": ("deputyId", "groupId"),
     "liaisons": ("fromId", "toId"),
     "chainWorkers": ("deputyId", "chainId"),
+    "receptions": ("deputyId", "placeId"),
+    "attendances": ("deputyId", "activityId"),
 }
 NODE_KEYS: dict[str, str] = {kind: "id" for kind in NODE_STATE} | {"areas": "code"}
 
@@ -213,6 +256,24 @@ CREATE (d)-[:CONTACTS {basis: row.basis}]->(a)
 GROUP_IDS: LiteralString = """
 UNWIND $keys AS key
 MATCH (g:Group {id: key})
+RETURN collect(key) AS found
+"""
+
+STATION_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (s:LiaisonStation {id: key})
+RETURN collect(key) AS found
+"""
+
+STATION_DAYS: LiteralString = """
+UNWIND $keys AS key
+MATCH (a:Activity {stationDay: key})
+RETURN collect([key, a.id]) AS found
+"""
+
+ACTIVITY_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (a:Activity {id: key})
 RETURN collect(key) AS found
 """
 
@@ -319,6 +380,19 @@ def group_ids(db: Database, ids: Sequence[str]) -> set[str]:
 
 def chain_ids(db: Database, ids: Sequence[str]) -> set[str]:
     return set(_collected(db, CHAIN_IDS, "keys", ids))
+
+
+def station_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(_collected(db, STATION_IDS, "keys", ids))
+
+
+def activity_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(_collected(db, ACTIVITY_IDS, "keys", ids))
+
+
+def station_days(db: Database, keys: Sequence[str]) -> dict[str, str]:
+    """For each ``<station id>|<ISO date>`` a station holds an activity day on: that day's id."""
+    return dict(_collected(db, STATION_DAYS, "keys", keys))
 
 
 # -- import runs ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 from graphcoord.queries import (
+    activity_days,
     areas,
     campaigns,
     deputies,
@@ -20,6 +21,7 @@ from graphcoord.queries import (
     liaisons,
     places,
     proposals,
+    stations,
 )
 
 __all__ = ["STATEMENTS"]
@@ -39,6 +41,8 @@ STATEMENTS: dict[str, LiteralString] = {
     "groups": groups.UPSERT_GROUPS,
     "memberships": groups.UPSERT_MEMBERSHIPS,
     "activities": groups.UPSERT_ACTIVITIES,
+    "activityDays": activity_days.UPSERT_ACTIVITY_DAYS,
+    "duties": activity_days.UPSERT_DUTIES,
     "attendances": groups.UPSERT_ATTENDANCES,
     "campaigns": campaigns.UPSERT_CAMPAIGNS,
     "participations": campaigns.UPSERT_PARTICIPATIONS,
@@ -49,4 +53,5 @@ STATEMENTS: dict[str, LiteralString] = {
     "proposals": proposals.UPSERT_PROPOSALS,
     "sponsorships": proposals.UPSERT_SPONSORSHIPS,
     "addresses": proposals.UPSERT_ADDRESSES,
+    "stationIssues": stations.UPSERT_STATION_ISSUES,
 }

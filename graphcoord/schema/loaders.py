@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.services import directory, issues, opinions
+from graphcoord.services import directory, issues, opinions, stations
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -77,6 +77,15 @@ class Loaders:
     issue = _Lazy(opinions.issue_rows)
     #: keys "<issue id>|<window days>" (services.opinions.similar_by_keys)
     similar_issues = _Lazy(opinions.similar_by_keys, list)
+    station = _Lazy(stations.stations_by_id)
+    station_points = _Lazy(stations.points_of, list)
+    station_parent = _Lazy(stations.parents_of)
+    station_schedule = _Lazy(stations.schedules, list)
+    station_issues = _Lazy(stations.station_issues, lambda: (0, []))
+    received_at = _Lazy(stations.received_at, list)
+    activity_day = _Lazy(stations.activity_days_by_id)
+    activity_roster = _Lazy(stations.rosters_of, lambda: ([], []))
+    collection_point = _Lazy(stations.collection_points_by_id)
 
     def __init__(self, db: Database) -> None:
         self.db = db

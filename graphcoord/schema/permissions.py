@@ -17,6 +17,7 @@ from graphcoord.errors import Forbidden, Unauthenticated
 __all__ = [
     "CanManageGroups",
     "CanPlan",
+    "CanRunStations",
     "CanSeePrivateDetails",
     "IsAdmin",
     "IsSignedIn",
@@ -72,6 +73,13 @@ class CanManageGroups(_RolePermission):
 
     roles = ORGANIZING
     what = "managing groups"
+
+
+class CanRunStations(_RolePermission):
+    """Activity days of liaison stations, their attendance and opinions: organizer and admin."""
+
+    roles = ORGANIZING
+    what = "running liaison stations"
 
 
 class IsAdmin(_RolePermission):

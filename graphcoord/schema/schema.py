@@ -14,6 +14,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
+from graphcoord.schema.alarms import AlarmQuery
 from graphcoord.schema.analysis import AnalysisQuery
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
@@ -24,6 +25,7 @@ from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.opinions import OpinionMutation, OpinionQuery
 from graphcoord.schema.planning import PlanningMutation
+from graphcoord.schema.stations import StationMutation, StationQuery
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
 
@@ -34,12 +36,15 @@ QUERY_PARTS: tuple[type, ...] = (
     IssueQuery,
     ImportQuery,
     OpinionQuery,
+    StationQuery,
+    AlarmQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PlanningMutation,
     IssueMutation,
     ImportMutation,
     OpinionMutation,
+    StationMutation,
 )
 
 Query = merge_types("Query", QUERY_PARTS)

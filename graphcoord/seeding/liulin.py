@@ -5,6 +5,8 @@ From the article 打造“三个之家” 深入推进代表联络站建设: 15 
 (人次), received 345 voters, collected 124 suggestions and got 24 livelihood problems solved.
 How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`. Two
 matters are told from several villages of a township (topics for the hot-topic scan).
+How each figure is stored is listed in ``seeds/README.md`` and :data:`LIULIN_RECORD`; the
+activity days behind the visits and voters are built by :mod:`graphcoord.seeding.liulin_stations`.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from graphcoord.seeding.contacts import build_contacts
 from graphcoord.seeding.deputies import apportion, build_liaisons, home_township, make_deputy
 from graphcoord.seeding.issues_text import (
     LIVELIHOOD,
-    TOPICS,
     issue_text,
     random_time,
     short_township,
     short_village,
     topic_text,
 )
+from graphcoord.seeding.liulin_stations import build_station_days
 from graphcoord.seeding.places import Places, load_places
 
 __all__ = ["LIULIN_DEPUTIES", "LIULIN_RECORD", "LIULIN_STATIONS", "build_liulin"]
@@ -40,10 +42,10 @@ LIULIN_DEPUTIES: dict[Level, int] = {
 }
 #: Stations (one per township) and points.
 LIULIN_STATIONS = {"STATION": 15, "POINT": 46}
-#: The 2023-onward record: deputy visits = ATTENDED edges to VISIT activities, voters received
-#: = citizenCount of campaign LL-C01, suggestions = STATION issues, solved = RESOLVED ones.
+#: The 2023-onward record: deputy visits = ATTENDED edges to the stations' activity days,
+#: voters received = the sum of their voterCount, suggestions = STATION issues, solved =
+#: RESOLVED ones.
 LIULIN_RECORD = {"visits": 161, "voters": 345, "suggestions": 124, "solved": 24}
-RECEPTION_CAMPAIGN = "LL-C01"
 #: Points the article names: (township, village code or None for the township office, name).
 _NAMED_POINTS = (
     ("141125100000", "141125100004", "柳林镇贺昌社区联络点"),
@@ -65,6 +67,8 @@ def build_liulin(seed: int = 2023) -> Dataset:
     data["stations"] = stations
     data["receptions"] = _receptions(deputies, stations)
     data.update(_record(rng, places, data))
+    for kind, rows in build_station_days(seed, data).items():
+        data[kind] = [*data.get(kind, []), *rows]
     return data
 
 
@@ -148,41 +152,13 @@ def _receptions(
 
 
 def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
-    """Visits (VISIT activities with 161 attendances), the reception campaign (345 voters),
-    124 STATION issues of which 24 RESOLVED, and a report-back (述职) per station."""
+    """124 STATION issues of which 24 RESOLVED, and a report-back (述职) per station (the
+    activity days are :func:`~graphcoord.seeding.liulin_stations.build_station_days`')."""
     received_at: dict[str, list[str]] = defaultdict(list)
     for row in data["receptions"]:
         received_at[row["placeId"]].append(row["deputyId"])
     activities: list[dict[str, Any]] = []
     attendances: list[dict[str, Any]] = []
-    left = LIULIN_RECORD["visits"]
-    visitors: set[str] = set()
-    while left:
-        station = rng.choice(data["stations"])
-        size = min(left, rng.randint(1, 4), len(received_at[station["id"]]))
-        if not size:
-            continue
-        day = random_time(rng, *_RECORD_PERIOD).date().replace(day=station["monthlyActivityDay"])
-        activity_id = f"LL-A{len(activities) + 1:03d}"
-        activities.append(
-            {
-                "id": activity_id,
-                "title": f"{station['name']}代表活动日",
-                "date": day.isoformat(),
-                "kind": "VISIT",
-            }
-        )
-        for deputy_id in sorted(rng.sample(received_at[station["id"]], size)):
-            attendances.append({"deputyId": deputy_id, "activityId": activity_id})
-            visitors.add(deputy_id)
-        left -= size
-    activities.sort(key=lambda a: (a["date"], a["id"]))
-    renumber = {a["id"]: f"LL-A{n:03d}" for n, a in enumerate(activities, start=1)}
-    for row in activities:
-        row["id"] = renumber[row["id"]]
-    for row in attendances:
-        row["activityId"] = renumber[row["activityId"]]
-    attendances.sort(key=lambda t: (t["activityId"], t["deputyId"]))
     for station in data["stations"][: LIULIN_STATIONS["STATION"]]:
         activity_id = f"LL-A{len(activities) + 1:03d}"
         activities.append(
@@ -198,18 +174,9 @@ def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
             for d in sorted(rng.sample(received_at[station["id"]], 3))
         ]
     issues, trackers = _suggestions(rng, places, data)
-    campaign = {
-        "id": RECEPTION_CAMPAIGN,
-        "title": "人大代表联络站（点）接待选民（2023年以来）",
-        "citizenCount": LIULIN_RECORD["voters"],
-    }
     return {
         "activities": activities,
         "attendances": attendances,
-        "campaigns": [campaign],
-        "participations": [
-            {"deputyId": d, "campaignId": RECEPTION_CAMPAIGN} for d in sorted(visitors)
-        ],
         "issues": issues,
         "trackers": trackers,
     }
@@ -262,28 +229,30 @@ _LIULIN_TOPICS = ("allowance", "subsidence")
 
 
 def _plant_topics(issues: list[dict[str, Any]], places: Places) -> None:
-    """Rewrite the texts (only) of the suggestions that share a township, a topic's category
-    and a year, from three villages or more: one matter told from each village, so that the
-    county's hot topics find them. No random draw: the rows stay as they were."""
+    """Tell each topic from three or four villages of one township: the reports of the latest
+    year of the township with the most villages reporting that year (the first report of each
+    village) get the topic's texts and category, so that the county's hot topics find them.
+    No random draw: the counts, places, dates and statuses stay as they were."""
+    taken: set[str] = set()
     for topic in _LIULIN_TOPICS:
-        category = TOPICS[topic][0]
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for issue in issues:
-            if issue["category"] == category:
-                groups[_township_of(issue["areaCode"])].append(issue)
-        fits = []
-        for township, group in sorted(groups.items()):
-            days = sorted(dt.datetime.fromisoformat(i["createdAt"]) for i in group)
-            villages = {i["areaCode"] for i in group}
-            if len(villages) >= 3 and (days[-1] - days[0]).days <= 360:
-                fits.append((-len(villages), township, group))
+        groups: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for issue in sorted(issues, key=lambda i: (i["createdAt"], i["id"])):
+            if issue["id"] not in taken:
+                key = (_township_of(issue["areaCode"]), issue["createdAt"][:4])
+                groups[key].setdefault(issue["areaCode"], issue)
+        fits = [
+            (year, len(first), township, list(first.values())[:4])
+            for (township, year), first in sorted(groups.items())
+            if len(first) >= 3
+        ]
         if not fits:
             continue
-        _, township, group = min(fits, key=lambda fit: (fit[0], fit[1]))
-        for k, issue in enumerate(sorted(group, key=lambda i: i["createdAt"])):
-            _, issue["title"], issue["body"] = topic_text(
+        _, _, township, chosen = max(fits, key=lambda fit: (fit[0], fit[1], fit[2]))
+        for k, issue in enumerate(chosen):
+            issue["category"], issue["title"], issue["body"] = topic_text(
                 topic,
                 k,
                 short_village(places.name(issue["areaCode"])),
                 short_township(places.name(township)),
             )
+            taken.add(issue["id"])

@@ -3,8 +3,8 @@
 Seeds, the mutations that change contacts and tests come here (the importer checks rows its
 own way, row by row with a report, then writes through the same statements): each row kind
 goes to its writer in :data:`~graphcoord.model.ROW_KINDS` order, so referenced nodes exist
-first; kinds the model has rules for (areas, deputies, contacts, memberships, liaisons) are
-checked against the database first and refused with one
+first; kinds the model has rules for (areas, deputies, contacts, memberships, liaisons,
+stations) are checked against the database first and refused with one
 :class:`~graphcoord.errors.RuleViolation` naming every offender. Then the graph version is
 bumped so cached projections are refreshed.
 """
@@ -29,6 +29,7 @@ from graphcoord.rules import (
     level_violations,
     liaison_violations,
     raise_for,
+    station_violations,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "upsert_deputies",
     "upsert_liaisons",
     "upsert_memberships",
+    "upsert_stations",
     "write_dataset",
     "write_kind",
 ]
@@ -124,6 +126,19 @@ def upsert_liaisons(
     return write_rows(db, liaisons.UPSERT_LIAISONS, rows, batch_size=batch_size, on_batch=on_batch)
 
 
+def upsert_stations(
+    db: Database,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    batch_size: int = 5000,
+    on_batch: OnBatch = None,
+) -> int:
+    """Write liaison stations and points after checking that each lies where its kind may."""
+    kinds = areas.area_kinds(db, [str(row["areaCode"]) for row in rows])
+    raise_for(station_violations(rows, kinds))
+    return write_rows(db, STATEMENTS["stations"], rows, batch_size=batch_size, on_batch=on_batch)
+
+
 def _write_kind_rows(
     kind: str,
     db: Database,
@@ -144,6 +159,7 @@ _CHECKED: dict[str, Writer] = {
     "contacts": upsert_contacts,
     "memberships": upsert_memberships,
     "liaisons": upsert_liaisons,
+    "stations": upsert_stations,
 }
 #: The writer of every row kind: the rules checked where the model has them.
 WRITERS: dict[str, Writer] = {

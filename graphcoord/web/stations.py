@@ -1,0 +1,171 @@
+"""A liaison station's public page (``/s/{stationId}``): its notice, duty roster and record, and
+the opinion form.
+
+``GET`` shows the station, its next activity day with the topic, the notice and the deputies
+on duty (name, level, work unit — never a phone), its past days with attendance, and the form;
+``POST`` is handled like the village form (rate limited per client address, CSRF-checked,
+validated with Chinese messages and the form re-shown) and calls
+:func:`~graphcoord.services.stations.submit_station_issue`: the opinion is routed like a
+village's, dispatched as a 12345 ticket and linked to the station (channel STATION), then the
+citizen is redirected to ``/t/{trackingCode}``. No JavaScript is needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from graphcoord.config import Settings
+from graphcoord.db import Database
+from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound, RuleViolation
+from graphcoord.model import STATION_KIND_NAMES
+from graphcoord.services import issues as tracking
+from graphcoord.services import stations
+from graphcoord.services.ratelimit import RateLimited
+from graphcoord.services.station_pages import station_public_page
+from graphcoord.services.tickets import TicketGateway, gateway_for
+from graphcoord.threads import blocking
+from graphcoord.web import csrf
+from graphcoord.web.pages import _MAX_FORM_BYTES, _Pages
+
+__all__ = ["station_routes"]
+
+_FORM_FIELDS = ("village", "title", "category", "body", "contact")
+_WEEKDAYS = "一二三四五六日"
+
+
+def _day(value: Any) -> str:
+    """``2024年6月17日（星期一）``."""
+    return f"{value.year}年{value.month}月{value.day}日（星期{_WEEKDAYS[value.weekday()]}）"
+
+
+class _StationPages(_Pages):
+    """The station page's handlers, bound like the village pages'."""
+
+    def __init__(self, db: Database, settings: Settings, gateway: TicketGateway) -> None:
+        super().__init__(db, settings, gateway)
+        self.env.filters["day"] = _day
+        self.env.globals["station_kind_names"] = STATION_KIND_NAMES
+
+    async def form(
+        self,
+        request: Request,
+        station_id: str,
+        *,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
+        try:
+            page = await blocking(
+                station_public_page, self.db, station_id, today=self.settings.today
+            )
+        except NotFound:
+            return self.not_found(f"编号为 {station_id} 的人大代表联络站（点）")
+        except DatabaseUnavailable:
+            return self.unavailable()
+        token = request.cookies.get(csrf.COOKIE)
+        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
+            token = csrf.issue_token(self.settings.signing_secret)
+        defaults = dict.fromkeys(_FORM_FIELDS, "")
+        defaults["village"] = page.villages[0].code if page.villages else ""
+        response = self.render(
+            "station.html",
+            status,
+            page=page,
+            station=page.station,
+            values=values or defaults,
+            errors=errors or {},
+            csrf=token,
+        )
+        response.set_cookie(
+            csrf.COOKIE,
+            str(token),
+            max_age=csrf.MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=self.secure_cookie,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def station(self, request: Request) -> Response:
+        return await self.form(request, request.path_params["station"])
+
+    async def submit_at_station(self, request: Request) -> Response:
+        station_id = request.path_params["station"]
+        back = f"/s/{station_id}"
+        client = request.client.host if request.client else "unknown"
+        try:
+            self.limiter.hit(client)
+        except RateLimited as limited:
+            return self.message(
+                429,
+                "提交过于频繁",
+                f"同一网络每分钟最多提交{limited.limit}条意见，请{limited.retry_after}秒后再试。"
+                "此前已成功提交的意见不受影响。",
+                back=back,
+                headers={"Retry-After": str(limited.retry_after)},
+            )
+        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
+            return self.message(413, "内容过长", "提交的内容过长，请精简后再提交。", back)
+        form = await request.form()
+        values = {name: str(form.get(name) or "") for name in _FORM_FIELDS}
+        if not csrf.double_submit_ok(
+            self.settings.signing_secret,
+            request.cookies.get(csrf.COOKIE),
+            str(form.get(csrf.FIELD) or ""),
+        ):
+            return self.message(
+                403,
+                "页面已过期",
+                "为保护您的信息安全，请返回重新打开页面后再提交。",
+                back=back,
+                back_label="返回重新填写",
+            )
+        submission = tracking.Submission.clean(
+            values["village"],
+            values["title"],
+            values["body"],
+            values["category"],
+            values["contact"],
+        )
+        problems = submission.problems()
+        if "village" in problems:
+            problems["village"] = "请选择您所在的村（社区）。"
+        if problems:
+            return await self.form(request, station_id, values=values, errors=problems, status=400)
+        try:
+            found = await blocking(
+                stations.submit_station_issue,
+                self.db,
+                self.gateway,
+                station_id,
+                submission,
+                today=self.settings.today,
+            )
+        except NotFound:
+            return self.not_found(f"编号为 {station_id} 的人大代表联络站（点）或所选村（社区）")
+        except RuleViolation:  # a village of another township: the form offers none
+            errors = {"village": "请选择本联络站（点）所在乡镇的村（社区）。"}
+            return await self.form(request, station_id, values=values, errors=errors, status=400)
+        except BadInput as error:  # pragma: no cover - problems() caught it above
+            return self.message(400, "提交未成功", str(error), back=back)
+        except DatabaseUnavailable:
+            return self.unavailable()
+        return RedirectResponse(f"/t/{found.result.tracking_code}?new=1", status_code=303)
+
+
+def station_routes(
+    db: Database, settings: Settings, gateway: TicketGateway | None = None
+) -> list[BaseRoute]:
+    """The station pages, to be added to the application's routes."""
+    pages = _StationPages(db, settings, gateway or gateway_for(db))
+    return [
+        Route("/s/{station}", pages.station, methods=["GET"]),
+        Route("/s/{station}", pages.submit_at_station, methods=["POST"]),
+    ]
