@@ -17,7 +17,6 @@ from benchmarks.import_national import KINDS, generate
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.queries.imports import BASELINE
-from graphcoord.queries.meta import bump_version
 
 MARK: LiteralString = "MATCH (m:BenchmarkData {name: 'national'}) RETURN m.scale AS scale"
 SET_MARK: LiteralString = "MERGE (m:BenchmarkData {name: 'national'}) SET m.scale = $scale"
@@ -51,5 +50,4 @@ def load_national_csv(
         db.run_autocommit(BASELINE[kind], {"file": f"file:///{kind}.csv"})
         (import_dir / f"{kind}.csv").unlink()
     db.write(SET_MARK, {"scale": scale})
-    bump_version(db)
     return rows, time.perf_counter() - started

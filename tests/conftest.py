@@ -106,38 +106,31 @@ def database(settings: Settings) -> Iterator[Database]:
 @pytest.fixture
 def db(database: Database) -> Database:
     """The session's database, emptied of data (constraints and indexes stay)."""
+    from graphcoord.services.tickets import forget_reserved_numbers
+
     database.run_autocommit(CLEAN_GRAPH)
+    forget_reserved_numbers()  # the counters they were reserved from are gone
     return database
 
 
-_SEEDED: dict[str, tuple[int, str]] = {}
-SEED_MARK = """
-MATCH (v:GraphVersion {id: 'graph'})
-RETURN v.version AS version, coalesce(v.testSeed, '') AS mark
-"""
+_SEEDED: dict[str, frozenset[str]] = {}
 
 
 def _seeded(database: Database, city: str) -> Database:
     """Load ``city`` unless the graph still is exactly what the last load of it left.
 
-    Every write path bumps the graph version and the ``db`` fixture's wipe removes the version
-    node with its mark, so an unchanged (version, mark) proves the seed is intact and test
-    modules can share one load.
+    The database's bookmark changes when (and only when) a transaction commits, so an
+    unchanged bookmark since the last load proves the seed is intact and test modules can
+    share one load.
     """
-    import uuid
-
     from graphcoord.services.seeds import load_seed
 
-    records = database.execute(SEED_MARK)
-    state = (records[0]["version"], records[0]["mark"]) if records else None
-    if state is not None and _SEEDED.get(city) == state:
+    if _SEEDED.get(city) == database.bookmark():
         return database
     database.run_autocommit(CLEAN_GRAPH)
     _SEEDED.clear()
     load_seed(database, city)
-    mark = uuid.uuid4().hex
-    database.write("MATCH (v:GraphVersion {id: 'graph'}) SET v.testSeed = $mark", {"mark": mark})
-    _SEEDED[city] = (database.execute(SEED_MARK)[0]["version"], mark)
+    _SEEDED[city] = database.bookmark()
     return database
 
 

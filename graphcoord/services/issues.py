@@ -39,7 +39,6 @@ from graphcoord.model import (
 )
 from graphcoord.queries import issues as queries
 from graphcoord.queries.issues import IssueDetails, IssueRow, StatusStep, VillageRef
-from graphcoord.queries.meta import bump_version
 from graphcoord.rules import (
     STATUS_RULE,
     check_escalation,
@@ -238,7 +237,6 @@ def submit_issue(
         raise RuleViolation("issue-tracking-code", "could not draw a unique tracking code")
     if created is None:
         raise NotFound("village", submission.village_code)
-    bump_version(db)
     request = TicketRequest(
         issue_id=issue_id,
         title=submission.title,
@@ -402,7 +400,6 @@ def _write_change(
         raise RuleViolation(
             STATUS_RULE, f"the issue is no longer {current.value} (changed meanwhile)", [issue_id]
         )
-    bump_version(db)
 
 
 def get_issue(db: Database, issue_id: str) -> IssueRow:
