@@ -18,6 +18,9 @@ read before that, are honoured:
     its user and database (default ``neo4j`` / ``neo4j``).
 ``GRAPHCOORD_TEST_NEO4J_HEAP``
     heap of the suite's own server (default ``1g``).
+``GRAPHCOORD_TEST_BOLT_SCHEME``
+    ``neo4j`` to reach the suite's own server through routing, as a cluster would be reached
+    (default ``bolt``; CI runs the suite once each way).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def session_settings(test_env: Mapping[str, str], state_dir: Path) -> Settings:
     if not uri:
         return local.with_(
             bolt_port=free_port(),
+            bolt_scheme=test_env.get("GRAPHCOORD_TEST_BOLT_SCHEME", "bolt"),
             neo4j_heap=test_env.get("GRAPHCOORD_TEST_NEO4J_HEAP", "1g"),
             neo4j_pagecache="256m",
         )
@@ -165,6 +169,7 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
         GRAPHCOORD_STATE_DIR=str(settings.state_dir),
         GRAPHCOORD_BOLT_HOST=settings.bolt_host,
         GRAPHCOORD_BOLT_PORT=str(settings.bolt_port),
+        GRAPHCOORD_BOLT_SCHEME=settings.bolt_scheme,
         GRAPHCOORD_NEO4J_HEAP=settings.neo4j_heap,
         GRAPHCOORD_NEO4J_PAGECACHE=settings.neo4j_pagecache,
     )
