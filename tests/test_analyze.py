@@ -420,18 +420,18 @@ def test_no_path_says_which_link_is_missing(settings: Settings, db: Database) ->
     assert "error" in result.stderr and village in result.stderr
 
 
-def test_a_contact_write_invalidates_the_cache(db: Database) -> None:
+def test_a_contact_write_updates_the_cached_coverage(db: Database) -> None:
     write_dataset(db, factories.small_city())
     county = factories.COUNTY["code"]
     first = analysis.coverage(db, county)
     assert (first.village_count, first.covered_count) == (2, 0)
-    reads = proj.cache.reads
+    reads, patches = proj.cache.reads, proj.cache.patches
     assert analysis.coverage(db, county) == first
     assert proj.cache.reads == reads
     contact = {"deputyId": "T1", "areaCode": factories.VILLAGE_A["code"]}
     write_kind(db, "contacts", [{**contact, "basis": "ORIGINAL_CONSTITUENCY"}])
     second = analysis.coverage(db, county)
-    assert proj.cache.reads == reads + 1
+    assert (proj.cache.reads, proj.cache.patches) == (reads, patches + 1)  # patched, not re-read
     assert second.covered_count == 1 and second.fragile == (factories.VILLAGE_A["code"],)
     G1, H1 = proj.get_hop_graph(db)
     G2, H2 = proj.get_hop_graph(db)

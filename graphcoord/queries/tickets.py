@@ -11,12 +11,17 @@ __all__ = ["record_dispatch", "reserve_numbers"]
 
 # A new counter starts after the highest number already on an issue (seeded or imported).
 RESERVE_NUMBERS: LiteralString = """
+OPTIONAL MATCH (existing:TicketCounter {year: $year})
+CALL (existing) {
+  WITH existing WHERE existing IS NULL
+  OPTIONAL MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
+  RETURN max(toInteger(substring(i.ticket, size($prefix)))) AS highest
+  UNION
+  WITH existing WHERE existing IS NOT NULL
+  RETURN null AS highest
+}
 MERGE (c:TicketCounter {year: $year})
-ON CREATE SET c.value = coalesce(
-  COLLECT {
-    MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
-    RETURN max(toInteger(substring(i.ticket, size($prefix))))
-  }[0], 0)
+ON CREATE SET c.value = coalesce(highest, 0)
 SET c.value = c.value + $count
 RETURN c.value AS value
 """
