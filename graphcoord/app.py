@@ -28,7 +28,7 @@ from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
 from graphcoord.web import web_routes
 
-__all__ = ["GraphcoordGraphQL", "create_app"]
+__all__ = ["GraphcoordGraphQL", "create_app", "serving_app"]
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +119,9 @@ def create_app(
     app.state.settings = settings
     app.state.ticket_gateway = gateway
     return app
+
+
+def serving_app() -> Starlette:
+    """The application of one worker of ``graphcoord serve --workers N`` (settings from the
+    environment, caches warmed at start)."""
+    return create_app(warm=True)

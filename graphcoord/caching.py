@@ -86,6 +86,16 @@ class BoundedCache(Generic[K, V]):
                 else:
                     self._making[key] = (lock, waiting - 1)
 
+    def items(self) -> list[tuple[K, V]]:
+        """A snapshot of the entries (their recency unchanged)."""
+        with self._lock:
+            return list(self._items.items())
+
+    def pop(self, key: K) -> V | None:
+        """Remove ``key``; its value, or ``None``."""
+        with self._lock:
+            return self._items.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -44,6 +44,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise BadInput(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise BadInput(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if raw == "":
@@ -77,6 +84,8 @@ class Settings:
     neo4j_database: str = "neo4j"
     bolt_host: str = "127.0.0.1"
     bolt_port: int = 7687
+    #: How to reach the local server: ``bolt`` (direct) or ``neo4j`` (routing, as a cluster).
+    bolt_scheme: str = "bolt"
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "512m"
     launcher_dir: Path = PROJECT_ROOT / "neo4j-server"
@@ -115,6 +124,9 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", defaults.neo4j_database),
             bolt_host=env.get("GRAPHCOORD_BOLT_HOST", defaults.bolt_host),
             bolt_port=_int(env, "GRAPHCOORD_BOLT_PORT", defaults.bolt_port),
+            bolt_scheme=_choice(
+                env, "GRAPHCOORD_BOLT_SCHEME", defaults.bolt_scheme, ("bolt", "neo4j")
+            ),
             neo4j_heap=env.get("GRAPHCOORD_NEO4J_HEAP", defaults.neo4j_heap),
             neo4j_pagecache=env.get("GRAPHCOORD_NEO4J_PAGECACHE", defaults.neo4j_pagecache),
             launcher_dir=Path(env.get("GRAPHCOORD_LAUNCHER_DIR", str(defaults.launcher_dir))),
@@ -147,7 +159,7 @@ class Settings:
 
     @property
     def uri(self) -> str:
-        return self.neo4j_uri or f"bolt://{self.bolt_host}:{self.bolt_port}"
+        return self.neo4j_uri or f"{self.bolt_scheme}://{self.bolt_host}:{self.bolt_port}"
 
     @property
     def password(self) -> str:

@@ -4,6 +4,11 @@
 ``database_`` set, turns connection failures into :class:`DatabaseUnavailable` (a 503 on HTTP,
 ``UNAVAILABLE`` in GraphQL) and counts round trips so tests can prove the absence of N+1.
 The driver reconnects by itself when the server comes back, so recovery needs no restart.
+
+Every session of the process -- ``execute_query``'s, the streamed bulk reads', the auto-commit
+ones -- shares the driver's bookmark manager (:meth:`Database.session`): behind a ``neo4j://``
+routing URI (a cluster, Aura) a read is never served by a member that has not yet applied a
+write this process made.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import neo4j
-from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graphcoord.config import Settings
@@ -113,13 +118,31 @@ class Database:
         """:meth:`execute` routed to the writer."""
         return self.execute(query, parameters, write=True)
 
+    def session(self, *, write: bool = False, **options: Any) -> neo4j.Session:
+        """A session of this database that takes part in the process's causal chain: it
+        shares the bookmark manager of ``execute_query``, so it reads what this process wrote."""
+        return self.driver.session(
+            database=self.settings.neo4j_database,
+            default_access_mode=WRITE_ACCESS if write else READ_ACCESS,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+            **options,
+        )
+
     def run_autocommit(
         self, query: LiteralString, parameters: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """Run a statement in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
         self.round_trips += 1
-        with self._translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+        with self._translated(), self.session(write=True) as s:
             return s.run(query, dict(parameters or {})).data()
+
+    def bookmark(self) -> frozenset[str]:
+        """The bookmark of the latest transaction committed on the database, as a read sees it:
+        it changes when (and only when) something commits. One round trip."""
+        self.round_trips += 1
+        with self._translated(), self.driver.session(database=self.settings.neo4j_database) as s:
+            s.run("RETURN 1").consume()
+            return frozenset(s.last_bookmarks().raw_values)
 
     def server_info(self) -> dict[str, Any]:
         """Address, agent (version) and node count, or :class:`DatabaseUnavailable`."""

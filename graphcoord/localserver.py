@@ -172,6 +172,9 @@ class LocalNeo4j:
             f"server.default_listen_address={self.settings.bolt_host}",
             "server.bolt.enabled=true",
             f"server.bolt.listen_address={self.settings.bolt_host}:{self.settings.bolt_port}",
+            # What the routing table tells neo4j:// clients (a standalone server is its own
+            # router): the address it listens on, not the default port.
+            f"server.bolt.advertised_address={self.settings.bolt_host}:{self.settings.bolt_port}",
             "server.http.enabled=false",
             "server.https.enabled=false",
             f"server.memory.pagecache.size={self.settings.neo4j_pagecache}",

@@ -18,6 +18,9 @@ read before that, are honoured:
     its user and database (default ``neo4j`` / ``neo4j``).
 ``GRAPHCOORD_TEST_NEO4J_HEAP``
     heap of the suite's own server (default ``1g``).
+``GRAPHCOORD_TEST_BOLT_SCHEME``
+    ``neo4j`` to reach the suite's own server through routing, as a cluster would be reached
+    (default ``bolt``; CI runs the suite once each way).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def session_settings(test_env: Mapping[str, str], state_dir: Path) -> Settings:
     if not uri:
         return local.with_(
             bolt_port=free_port(),
+            bolt_scheme=test_env.get("GRAPHCOORD_TEST_BOLT_SCHEME", "bolt"),
             neo4j_heap=test_env.get("GRAPHCOORD_TEST_NEO4J_HEAP", "1g"),
             neo4j_pagecache="256m",
         )
@@ -106,38 +110,31 @@ def database(settings: Settings) -> Iterator[Database]:
 @pytest.fixture
 def db(database: Database) -> Database:
     """The session's database, emptied of data (constraints and indexes stay)."""
+    from graphcoord.services.tickets import forget_reserved_numbers
+
     database.run_autocommit(CLEAN_GRAPH)
+    forget_reserved_numbers()  # the counters they were reserved from are gone
     return database
 
 
-_SEEDED: dict[str, tuple[int, str]] = {}
-SEED_MARK = """
-MATCH (v:GraphVersion {id: 'graph'})
-RETURN v.version AS version, coalesce(v.testSeed, '') AS mark
-"""
+_SEEDED: dict[str, frozenset[str]] = {}
 
 
 def _seeded(database: Database, city: str) -> Database:
     """Load ``city`` unless the graph still is exactly what the last load of it left.
 
-    Every write path bumps the graph version and the ``db`` fixture's wipe removes the version
-    node with its mark, so an unchanged (version, mark) proves the seed is intact and test
-    modules can share one load.
+    The database's bookmark changes when (and only when) a transaction commits, so an
+    unchanged bookmark since the last load proves the seed is intact and test modules can
+    share one load.
     """
-    import uuid
-
     from graphcoord.services.seeds import load_seed
 
-    records = database.execute(SEED_MARK)
-    state = (records[0]["version"], records[0]["mark"]) if records else None
-    if state is not None and _SEEDED.get(city) == state:
+    if _SEEDED.get(city) == database.bookmark():
         return database
     database.run_autocommit(CLEAN_GRAPH)
     _SEEDED.clear()
     load_seed(database, city)
-    mark = uuid.uuid4().hex
-    database.write("MATCH (v:GraphVersion {id: 'graph'}) SET v.testSeed = $mark", {"mark": mark})
-    _SEEDED[city] = (database.execute(SEED_MARK)[0]["version"], mark)
+    _SEEDED[city] = database.bookmark()
     return database
 
 
@@ -172,6 +169,7 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
         GRAPHCOORD_STATE_DIR=str(settings.state_dir),
         GRAPHCOORD_BOLT_HOST=settings.bolt_host,
         GRAPHCOORD_BOLT_PORT=str(settings.bolt_port),
+        GRAPHCOORD_BOLT_SCHEME=settings.bolt_scheme,
         GRAPHCOORD_NEO4J_HEAP=settings.neo4j_heap,
         GRAPHCOORD_NEO4J_PAGECACHE=settings.neo4j_pagecache,
     )

@@ -15,7 +15,6 @@ import pytest
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
-from graphcoord.queries.meta import bump_version
 from graphcoord.seeding.suqian import (
     SUQIAN_COMPLIANCE_MISSES,
     SUQIAN_FRAGILE_VILLAGES,
@@ -267,11 +266,11 @@ def test_errors_are_graphcoord_errors(
         call(suqian_db)
 
 
-def test_a_repeated_question_only_checks_the_version(suqian_db: Database) -> None:
+def test_a_repeated_question_only_reads_the_change_feed(suqian_db: Database) -> None:
     analysis.coverage(suqian_db, SHUYANG)
     before, reads = suqian_db.round_trips, proj.cache.reads
     again = analysis.coverage(suqian_db, SHUYANG)
-    assert suqian_db.round_trips - before == 1  # graph_version only
+    assert suqian_db.round_trips - before == 1  # the change feed only
     assert proj.cache.reads == reads
     assert again.village_count > 0
 
@@ -421,19 +420,18 @@ def test_no_path_says_which_link_is_missing(settings: Settings, db: Database) ->
     assert "error" in result.stderr and village in result.stderr
 
 
-def test_a_write_that_bumps_the_version_invalidates_the_cache(db: Database) -> None:
+def test_a_contact_write_updates_the_cached_coverage(db: Database) -> None:
     write_dataset(db, factories.small_city())
     county = factories.COUNTY["code"]
     first = analysis.coverage(db, county)
     assert (first.village_count, first.covered_count) == (2, 0)
-    reads = proj.cache.reads
+    reads, patches = proj.cache.reads, proj.cache.patches
     assert analysis.coverage(db, county) == first
     assert proj.cache.reads == reads
     contact = {"deputyId": "T1", "areaCode": factories.VILLAGE_A["code"]}
     write_kind(db, "contacts", [{**contact, "basis": "ORIGINAL_CONSTITUENCY"}])
-    bump_version(db)
     second = analysis.coverage(db, county)
-    assert proj.cache.reads == reads + 1
+    assert (proj.cache.reads, proj.cache.patches) == (reads, patches + 1)  # patched, not re-read
     assert second.covered_count == 1 and second.fragile == (factories.VILLAGE_A["code"],)
     G1, H1 = proj.get_hop_graph(db)
     G2, H2 = proj.get_hop_graph(db)
@@ -460,7 +458,6 @@ def test_summary_leaves_out_deputies_who_left(db: Database, scope: str | None) -
         )
     ]
     write_dataset(db, data)
-    bump_version(db)
     full = an.coverage_report(proj.project(db, scope, proj.COVERAGE), scope)
     summary = an.coverage_report(proj.project(db, scope, proj.SUMMARY), scope)
     assert summary == full

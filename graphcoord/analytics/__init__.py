@@ -45,6 +45,7 @@ from graphcoord.analytics.escalation import (
     build_hop_graph,
     default_target_level,
     escalation_paths,
+    update_loads,
 )
 from graphcoord.analytics.graph import GraphBuilder
 from graphcoord.analytics.groups import (
@@ -103,6 +104,7 @@ __all__ = [
     "quarterly_compliance",
     "suggest_assignments",
     "uncovered_villages",
+    "update_loads",
     "villages_in_scope",
     "what_if_removal",
 ]

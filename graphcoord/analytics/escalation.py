@@ -13,7 +13,8 @@ The search runs on a *hop graph* built once from the coordination graph by
 * deputy -> ``chain:<id>`` -> deputy likewise for the deputies on a chain (WORKS_ON, or OBSERVES
   a point ON_CHAIN), each half of :data:`CHAIN_WEIGHT`;
 * every arc entering a deputy also costs its load penalty, :data:`LOAD_PENALTY` per open issue
-  up to :data:`LOAD_PENALTY_CAP`;
+  up to :data:`LOAD_PENALTY_CAP` (each arc keeps its ``base`` weight, so that
+  :func:`update_loads` changes a deputy's penalty in place when its open issues change);
 * each ACTIVE deputy -> ``target:<LEVEL>`` of its level (weight 0), the super-target of a search.
 
 Deputies whose status is ``LEFT`` are not in the hop graph.
@@ -54,6 +55,7 @@ __all__ = [
     "build_hop_graph",
     "default_target_level",
     "escalation_paths",
+    "update_loads",
 ]
 
 #: Weight of the first hop, from a village to a deputy who contacts it.
@@ -193,7 +195,10 @@ def build_hop_graph(G: nx.DiGraph) -> nx.DiGraph:
 
     Notes
     -----
-    :math:`O(n + e)` for the nodes and edges of ``G``; the hop graph has
+    The distances to each target that guide the search are computed from the arcs' base
+    weights (load penalties left out): a consistent lower bound whatever the penalties, so
+    :func:`update_loads` can change them without rebuilding. :math:`O(n + e)` for the nodes and
+    edges of ``G``; the hop graph has
     :math:`O(c + l + m + w)` arcs for the contacts, liaisons, memberships and chain links.
     """
     nodes = G.nodes
@@ -205,24 +210,28 @@ def build_hop_graph(G: nx.DiGraph) -> nx.DiGraph:
             continue
         level = str(attrs.get("level"))
         levels[node] = level
-        penalty[node] = min(LOAD_PENALTY * int(attrs.get("openIssues") or 0), LOAD_PENALTY_CAP)
+        penalty[node] = _penalty(attrs.get("openIssues"))
         H.add_node(node, kind="deputy")
-        H.add_edge(node, _target(level), weight=0.0, rel="TARGET")
+        H.add_edge(node, _target(level), weight=0.0, base=0.0, rel="TARGET")
     for level in LEVELS:
         H.add_node(_target(level), kind="target")
 
+    def arc(u: str, v: str, base: float, rel: str) -> None:
+        """An arc of ``base`` weight, plus the penalty of the deputy it enters."""
+        H.add_edge(u, v, weight=round(base + penalty.get(v, 0.0), 9), base=base, rel=rel)
+
     def link(u: str, hub: str, half: float, rel: str) -> None:
-        H.add_edge(u, hub, weight=half, rel=rel)
-        H.add_edge(hub, u, weight=round(half + penalty[u], 9), rel=rel)
+        arc(u, hub, half, rel)
+        arc(hub, u, half, rel)
 
     for u, v, rel in G.edges(data="rel"):
         if rel == "CONTACTS":
             if u in levels:
-                H.add_edge(v, u, weight=round(CONTACT_WEIGHT + penalty[u], 9), rel="CONTACTS")
+                arc(v, u, CONTACT_WEIGHT, "CONTACTS")
         elif rel == "LIAISON_FOR":
             if u in levels and v in levels:
-                H.add_edge(u, v, weight=round(LIAISON_WEIGHT + penalty[v], 9), rel="LIAISON_DOWN")
-                H.add_edge(v, u, weight=round(LIAISON_WEIGHT + penalty[u], 9), rel="LIAISON_UP")
+                arc(u, v, LIAISON_WEIGHT, "LIAISON_DOWN")
+                arc(v, u, LIAISON_WEIGHT, "LIAISON_UP")
         elif rel == "MEMBER_OF":
             if u in levels:
                 link(u, v, GROUP_WEIGHT / 2, "SHARED_GROUP")
@@ -241,12 +250,61 @@ def build_hop_graph(G: nx.DiGraph) -> nx.DiGraph:
     return H
 
 
+def _penalty(open_issues: Any) -> float:
+    return min(LOAD_PENALTY * int(open_issues or 0), LOAD_PENALTY_CAP)
+
+
+def update_loads(G: nx.DiGraph, H: nx.DiGraph, open_issues: dict[str, int]) -> None:
+    """Set deputies' open issues in ``G`` and their load penalties in the hop graph ``H``.
+
+    Escalation answers after this are those of a hop graph built afresh from the updated
+    ``G``: the penalty is part of the weight of every arc entering the deputy, and the
+    search's heuristic (:func:`build_hop_graph`'s distances to each target) reads only the
+    arcs' base weights, a lower bound whatever the penalties.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The coordination graph ``H`` was built from.
+    H : networkx.DiGraph
+        Its hop graph (:func:`build_hop_graph`).
+    open_issues : dict
+        Deputy id -> number of open issues it tracks now. Deputies not in ``G`` are ignored.
+
+    Examples
+    --------
+    >>> from graphcoord.analytics.graph import GraphBuilder
+    >>> b = GraphBuilder()
+    >>> _ = b.area("V"); _ = b.deputy("A", "COUNTY", open_issues=3); b.contact("A", "V")
+    >>> G = b.build(); H = build_hop_graph(G)
+    >>> update_loads(G, H, {"A": 5})
+    >>> H["area:V"]["deputy:A"]["weight"], G.nodes["deputy:A"]["openIssues"]
+    (1.5, 5)
+
+    Notes
+    -----
+    :math:`O(d)` for the ``d`` arcs entering the deputies given.
+    """
+    levels: dict[str, str] = H.graph["levels"]
+    for deputy_id, issues in open_issues.items():
+        node = f"deputy:{deputy_id}"
+        if node not in G:
+            continue
+        G.nodes[node]["openIssues"] = int(issues)
+        if node not in levels:
+            continue  # not ACTIVE: not in the hop graph
+        penalty = _penalty(issues)
+        for data in H._pred[node].values():
+            data["weight"] = round(data["base"] + penalty, 9)
+
+
 WeightFn = Callable[[str, str, dict[str, Any]], "float | None"]
 
 
 def _distances_to_target(H: nx.DiGraph, level: str) -> dict[str, float]:
-    """Exact distance of every node to ``target:<level>`` when arcs leaving a deputy of
-    ``level`` are hidden (a reverse multi-source Dijkstra); unreachable nodes are absent."""
+    """Distance of every node to ``target:<level>`` over the arcs' base weights, when arcs
+    leaving a deputy of ``level`` are hidden (a reverse multi-source Dijkstra); unreachable
+    nodes are absent. A lower bound of the distance with load penalties, whatever they are."""
     levels: dict[str, str] = H.graph["levels"]
     tnode = _target(level)
     dist: dict[str, float] = {}
@@ -266,7 +324,7 @@ def _distances_to_target(H: nx.DiGraph, level: str) -> dict[str, float]:
             elif levels.get(p) == level:
                 continue
             else:
-                w = data["weight"]
+                w = data["base"]  # without load penalties: a lower bound whatever the loads
             heappush(heap, (d + w, next(tie), p))
     return dist
 
@@ -281,7 +339,7 @@ def _astar(
     ignore_edges: set[tuple[str, str]],
 ) -> tuple[float, list[str]] | None:
     """Cheapest path from ``source`` to ``tnode`` avoiding the ignored nodes and arcs, by A*
-    with the exact unconstrained distances ``h`` as (consistent) heuristic."""
+    with the base-weight distances ``h`` as (consistent) heuristic."""
     if source not in h:
         return None
     g = {source: 0.0}
@@ -415,8 +473,9 @@ def escalation_paths(
     Yen's k-shortest-simple-paths algorithm (as :func:`networkx.shortest_simple_paths`) from
     the start to the ``target:<LEVEL>`` super-target, with a weight function that hides the
     arcs leaving a deputy of the target level (except to the super-target). Its spur searches
-    are A* searches guided by the exact distances to each super-target that
-    :func:`build_hop_graph` precomputes (one reverse Dijkstra per level), so they explore
+    are A* searches guided by the distances to each super-target that
+    :func:`build_hop_graph` precomputes over the base weights (one reverse Dijkstra per
+    level; exact when no deputy has open issues, a lower bound otherwise), so they explore
     little more than the paths they return. Each path costs :math:`O(\\ell)` spur searches,
     :math:`\\ell` the path length, each :math:`O(m + n \\log n)` on the hop graph in the
     worst case. Up to ``10 k`` paths are drawn to find ``k`` with distinct deputies.

@@ -40,7 +40,6 @@ from graphcoord.queries.import_undo import (
     undo,
 )
 from graphcoord.queries.imports import stored_state, upsert_validated
-from graphcoord.queries.meta import bump_version
 
 __all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers", "undo_run"]
 
@@ -242,5 +241,4 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
         )
     rows = undo(db, [run])
     mark_undone(db, run)
-    bump_version(db)
     return run, rows

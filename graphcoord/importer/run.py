@@ -38,7 +38,6 @@ from graphcoord.queries.imports import (
     finish_run,
     upsert_validated,
 )
-from graphcoord.queries.meta import bump_version
 from graphcoord.queries.rows import STATEMENTS
 from graphcoord.rules import convener_violations, raise_for
 
@@ -171,22 +170,18 @@ def _import(
                 where = f"validating {sheet.kind}"
                 progress.phase(where, sheet.total)
                 validator.sheet(index, sheet, progress.advance)
-            written = 0
             if ahead is not None:
                 ahead.drain()
-                written = ahead.written
             report.validate_seconds = time.monotonic() - started
             rejected = report.bad_row_count > 0 and not report.allow_partial
             write = not (rejected or report.dry_run)
             started = time.monotonic()
-            written += _write(db, report, spool, validator.late_bad, batch_size, progress, write)
+            _write(db, report, spool, validator.late_bad, batch_size, progress, write)
             if rejected and runs:
-                written += undo(db, runs)
+                undo(db, runs)
             elif runs:
                 settle(db, runs)
             report.write_seconds = time.monotonic() - started
-            if written:
-                bump_version(db)
         finally:
             if ahead is not None:
                 ahead.close()

@@ -23,7 +23,6 @@ LABEL_KEYS: dict[str, str] = {
     "Issue": "id",
     "Proposal": "id",
     "ImportRun": "id",
-    "GraphVersion": "id",
     "StatusChange": "id",
     "TicketCounter": "year",
     "Ticket": "number",
@@ -50,7 +49,6 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "FOR (n:Issue) REQUIRE n.trackingCode IS UNIQUE",
     "CREATE CONSTRAINT proposal_id IF NOT EXISTS FOR (n:Proposal) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (n:GraphVersion) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT status_change_id IF NOT EXISTS FOR (n:StatusChange) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
     "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",

@@ -22,6 +22,7 @@ __all__ = [
     "degree_bucket",
     "degrees_in",
     "records",
+    "scope_catch_up",
     "scope_loads",
     "scope_village_counts",
     "values",
@@ -126,6 +127,47 @@ WITH d WHERE COUNT { (d)-[:CONTACTS]->() } = $n
 WITH d WHERE coalesce(d.status, 'ACTIVE') <> 'LEFT'
 RETURN d.id AS id ORDER BY id LIMIT $limit"""
 
+#: What a scope's summary needs to catch up with changes, in one read: for the given deputies,
+#: [id, active, villages contacted under ``$prefix``, elected under it, the codes they touch
+#: (constituency, base area, contacted villages)]; and the ACTIVE contacts per level of the
+#: given villages and of the villages the given deputies contact, under ``$prefix``.
+SCOPE_CATCH_UP: LiteralString = (
+    """
+CALL () {
+  UNWIND $ids AS key
+  MATCH (d:Deputy {id: key})
+  RETURN collect([d.id, """
+    + _ACTIVE
+    + """,
+    COUNT { (d)-[:CONTACTS]->(v:Area) WHERE v.code STARTS WITH $prefix AND v.kind IN """
+    + VILLAGE_KINDS
+    + """ },
+    coalesce(d.electedIn STARTS WITH $prefix, false),
+    [x IN [d.electedIn, d.baseArea] WHERE x IS NOT NULL]
+      + COLLECT { MATCH (d)-[:CONTACTS]->(v:Area) RETURN v.code }]) AS deputies
+}
+CALL () {
+  CALL () {
+    UNWIND $codes AS code
+    RETURN code
+    UNION
+    UNWIND $ids AS key
+    MATCH (:Deputy {id: key})-[:CONTACTS]->(v:Area)
+    RETURN v.code AS code
+  }
+  WITH code WHERE code STARTS WITH $prefix
+  MATCH (v:Area {code: code}) WHERE v.kind IN """
+    + VILLAGE_KINDS
+    + """
+  WITH v, [(v)<-[:CONTACTS]-(d:Deputy) WHERE """
+    + _ACTIVE
+    + """ | d.level] AS levels
+  RETURN collect([v.code, [level IN $levels | size([l IN levels WHERE l = level])]]) AS villages
+}
+RETURN deputies, villages
+"""
+)
+
 #: Name and township name of villages.
 VILLAGE_LABELS: LiteralString = """
 UNWIND $codes AS code
@@ -143,6 +185,19 @@ def scope_loads(db: Database, villages: Sequence[str], areas: Sequence[str]) -> 
     """Rows ``[deputyId, villages in scope]``: deputies contacting one of ``villages``, and
     those elected in one of ``areas`` (maybe 0)."""
     return stream_batches(db, SCOPE_LOADS, {"villages": list(villages), "areas": list(areas)})
+
+
+def scope_catch_up(
+    db: Database, prefix: str, ids: Sequence[str], codes: Sequence[str], levels: Sequence[str]
+) -> tuple[list[tuple[str, bool, int, bool, list[str]]], list[tuple[str, list[int]]]]:
+    """:data:`SCOPE_CATCH_UP`: the deputies' rows and the villages' counts, one round trip."""
+    params = {"prefix": prefix, "ids": list(ids), "codes": list(codes), "levels": list(levels)}
+    record = db.execute(SCOPE_CATCH_UP, params)[0]
+    deputies = [
+        (str(d), bool(active), int(n), bool(here), list(touched))
+        for d, active, n, here, touched in record["deputies"]
+    ]
+    return deputies, [(str(code), list(counts)) for code, counts in record["villages"]]
 
 
 def degrees_in(db: Database, values: Sequence[int]) -> list[tuple[str, int]]:

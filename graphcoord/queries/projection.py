@@ -29,14 +29,15 @@ __all__ = [
     "chains",
     "contacts_of",
     "deputies_by_id",
+    "deputy_areas",
     "deputy_exists",
     "issue_place",
     "liaisons_above",
     "liaisons_of",
+    "open_issue_loads",
     "scope_areas",
     "scope_deputies",
     "scope_groups",
-    "version_token",
 ]
 
 # -- Cypher ------------------------------------------------------------------------------------
@@ -175,16 +176,6 @@ WITH [c.id, c.name, k.id, k.name,
     + BATCHED
 )
 
-#: The graph version with the node and relationship counts (from Neo4j's count store, so
-#: cheap): a graph wiped and rewritten restarts its version at 0, the counts tell it apart.
-VERSION_TOKEN: LiteralString = """
-OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
-WITH coalesce(v.version, 0) AS version
-CALL () { MATCH (n) RETURN count(n) AS nodes }
-CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
-RETURN version, nodes, relationships
-"""
-
 
 # -- readers -----------------------------------------------------------------------------------
 # Rows: an area is [code, name, kind, parentCode]; a scope's area [inScope, code, name, kind,
@@ -270,13 +261,32 @@ def chains(db: Database) -> Iterator[Any]:
     return stream_batches(db, CHAINS)
 
 
-def version_token(db: Database) -> tuple[int, int, int]:
-    """The graph version and the node and relationship counts."""
-    record = db.execute(VERSION_TOKEN)[0]
-    return int(record["version"]), int(record["nodes"]), int(record["relationships"])
-
-
 # -- small lookups the analysis service needs ---------------------------------------------------
+
+DEPUTY_AREAS: LiteralString = """
+UNWIND $ids AS key
+MATCH (d:Deputy {id: key})
+RETURN key, [x IN [d.electedIn, d.baseArea] WHERE x IS NOT NULL]
+            + COLLECT { MATCH (d)-[:CONTACTS]->(v:Area) RETURN v.code } AS codes
+"""
+
+OPEN_ISSUE_LOADS: LiteralString = (
+    """
+CALL () {
+  UNWIND $deputies AS key
+  MATCH (d:Deputy {id: key})
+  RETURN d
+  UNION
+  UNWIND $issues AS key
+  MATCH (d:Deputy)-[:TRACKS]->(:Issue {id: key})
+  RETURN d
+}
+RETURN d.id AS id,
+       COUNT { (d)-[:TRACKS]->(i:Issue) WHERE NOT i.status IN """
+    + CLOSED_STATUSES
+    + """ } AS open
+"""
+)
 
 ISSUE_PLACE: LiteralString = """
 MATCH (i:Issue {id: $id})
@@ -305,6 +315,19 @@ def issue_place(db: Database, issue_id: str) -> IssuePlace:
         raise NotFound("issue", issue_id)
     record = records[0]
     return IssuePlace(issue_id, record["code"], record["kind"], tuple(record["trackers"]))
+
+
+def deputy_areas(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
+    """For each existing deputy: its constituency, base area and contacted villages' codes."""
+    return {r["key"]: list(r["codes"]) for r in db.execute(DEPUTY_AREAS, {"ids": list(ids)})}
+
+
+def open_issue_loads(
+    db: Database, deputies: Sequence[str], issues: Sequence[str]
+) -> dict[str, int]:
+    """Open issues tracked now by the given deputies and by every tracker of the given issues."""
+    params = {"deputies": list(deputies), "issues": list(issues)}
+    return {r["id"]: int(r["open"]) for r in db.execute(OPEN_ISSUE_LOADS, params)}
 
 
 def deputy_exists(db: Database, deputy_id: str) -> bool:

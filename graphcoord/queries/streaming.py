@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, LiteralString
 
-from neo4j import READ_ACCESS, Record
+from neo4j import Record
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graphcoord.db import Database
@@ -42,12 +42,7 @@ def read_records(
     db.round_trips += 1
     options: dict[str, Any] = {"notifications_min_severity": "OFF"} if quiet else {}
     try:
-        with db.driver.session(
-            database=db.settings.neo4j_database,
-            default_access_mode=READ_ACCESS,
-            fetch_size=20_000,
-            **options,
-        ) as session:
+        with db.session(fetch_size=20_000, **options) as session:
             yield from session.run(query, dict(parameters or {}))
     except AuthError as error:
         raise DatabaseAuthError(db.uri, db.settings.neo4j_username) from error

@@ -1,4 +1,4 @@
-"""The local 12345 gateway's counter and dispatch log (see :mod:`graphcoord.tickets`)."""
+"""The local 12345 gateway's counter and dispatch log (see :mod:`graphcoord.services.tickets`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ from typing import LiteralString
 
 from graphcoord.db import Database
 
-__all__ = ["next_number", "record_dispatch"]
+__all__ = ["record_dispatch", "reserve_numbers"]
 
 # A new counter starts after the highest number already on an issue (seeded or imported).
-NEXT_NUMBER: LiteralString = """
-OPTIONAL MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
-WITH max(toInteger(substring(i.ticket, size($prefix)))) AS highest
+RESERVE_NUMBERS: LiteralString = """
+OPTIONAL MATCH (existing:TicketCounter {year: $year})
+CALL (existing) {
+  WITH existing WHERE existing IS NULL
+  OPTIONAL MATCH (i:Issue) WHERE i.ticket STARTS WITH $prefix
+  RETURN max(toInteger(substring(i.ticket, size($prefix)))) AS highest
+  UNION
+  WITH existing WHERE existing IS NOT NULL
+  RETURN null AS highest
+}
 MERGE (c:TicketCounter {year: $year})
 ON CREATE SET c.value = coalesce(highest, 0)
-SET c.value = c.value + 1
+SET c.value = c.value + $count
 RETURN c.value AS value
 """
 
@@ -28,9 +35,11 @@ RETURN t.number AS number
 """
 
 
-def next_number(db: Database, year: int, prefix: str) -> int:
-    """The next ticket number of ``year``, under the counter node's write lock."""
-    return int(db.write(NEXT_NUMBER, {"year": year, "prefix": prefix})[0]["value"])
+def reserve_numbers(db: Database, year: int, prefix: str, count: int) -> int:
+    """Reserve the next ``count`` ticket numbers of ``year`` (under the counter node's write
+    lock); the last of them."""
+    params = {"year": year, "prefix": prefix, "count": count}
+    return int(db.write(RESERVE_NUMBERS, params)[0]["value"])
 
 
 def record_dispatch(

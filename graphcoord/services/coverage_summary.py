@@ -32,13 +32,14 @@ from graphcoord.analytics import (
 from graphcoord.analytics.graph import LEVELS
 from graphcoord.db import Database
 from graphcoord.errors import NotFound
-from graphcoord.model import is_village_kind
+from graphcoord.model import is_area_code, is_village_kind, significant_length
 from graphcoord.queries import coverage_summary as q
 from graphcoord.queries.coverage_summary import SUMMARY_TOP, village_labels
 from graphcoord.queries.deputies import deputies_by_id
 from graphcoord.queries.projection import scope_areas
+from graphcoord.rules import is_within
 
-__all__ = ["SUMMARY_TOP", "coverage_summary", "village_labels"]
+__all__ = ["SUMMARY_TOP", "catch_up", "coverage_summary", "village_labels"]
 
 #: A load bucket this large is walked in id order (hits come early) rather than scanned.
 _LARGE_BUCKET = 1000
@@ -71,6 +72,76 @@ def coverage_summary(
                 level=row.get("level"),
             )
     return S
+
+
+def catch_up(
+    db: Database,
+    S: nx.DiGraph,
+    *,
+    areas: frozenset[str],
+    deputies: frozenset[str],
+    areas_changed: frozenset[str],
+    top: int = SUMMARY_TOP,
+) -> nx.DiGraph | None:
+    """The summary ``S`` of an area caught up with coverage changes, equal to one read afresh:
+    ``S`` itself when they do not concern its scope, a patched copy when they do (readers of
+    ``S`` are not disturbed), or ``None`` when they cannot be patched (then read it again).
+
+    ``areas`` are the codes the changes touched, ``deputies`` the deputies they touched,
+    ``areas_changed`` the areas that changed themselves (name, kind, hierarchy: not patched).
+    One read gives the deputies' own areas, their loads in scope and the counts of the
+    villages concerned -- values, not deltas, so catching up twice gives the same summary.
+    The whole graph's summary (a histogram of 2.7 million loads at national size, not the
+    loads themselves) is not patched.
+    """
+    scope = S.graph.get("scope")
+    if scope is None:
+        return None
+    if any(is_within(code, scope) or is_within(scope, code) for code in areas_changed):
+        return None
+    prefix = scope[: significant_length(scope)]
+    rows, villages = q.scope_catch_up(
+        db, prefix, sorted(deputies), sorted(a for a in areas if is_area_code(a)), LEVELS
+    )
+    touched = set(areas).union(*(codes for *_, codes in rows))
+    if not any(is_within(code, scope) or is_within(scope, code) for code in touched):
+        return S
+    T = S.copy()
+    T.graph["loads"] = loads = dict(S.graph["loads"])
+    node = T._node
+    for code, counts in villages:
+        attrs = node.get("area:" + code)
+        if attrs is not None and "levelCounts" in attrs:
+            _set_counts(attrs, counts)
+    found = set()
+    for deputy, active, n, elected_here, _ in rows:
+        found.add(deputy)
+        if active and (n or elected_here):
+            loads[deputy] = n
+        else:
+            loads.pop(deputy, None)
+    for deputy in deputies - found:  # deleted
+        loads.pop(deputy, None)
+    T.graph["load"] = load_summary(loads, top)
+    _name_ranked(db, T, deputies)
+    return T
+
+
+def _name_ranked(db: Database, S: nx.DiGraph, changed: frozenset[str]) -> None:
+    """Give ``deputy`` nodes (names) to the ranked deputies that have none, or whose facts
+    changed."""
+    load = S.graph["load"]
+    ranked = {d.deputy_id for d in (*load.most_loaded, *load.least_loaded)}
+    missing = sorted(d for d in ranked if "deputy:" + d not in S or d in changed)
+    if missing:
+        for deputy_id, row in deputies_by_id(db, missing).items():
+            S.add_node(
+                "deputy:" + deputy_id,
+                type="deputy",
+                id=deputy_id,
+                name=row.get("name") or deputy_id,
+                level=row.get("level"),
+            )
 
 
 def _summary(scope: str | None, named: bool) -> nx.DiGraph:
@@ -106,7 +177,9 @@ def _area(db: Database, scope: str, top: int) -> nx.DiGraph:
     for code, counts in q.scope_village_counts(db, codes, LEVELS):
         _set_counts(node["area:" + code], counts)
     rows = q.scope_loads(db, codes, in_scope)
-    S.graph["load"] = load_summary({deputy: n for deputy, n in rows}, top)
+    loads = {deputy: n for deputy, n in rows}
+    S.graph["loads"] = loads  # kept so that a contact change patches it (patch_summary)
+    S.graph["load"] = load_summary(loads, top)
     return S
 
 

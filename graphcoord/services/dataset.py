@@ -5,8 +5,8 @@ own way, row by row with a report, then writes through the same statements): eac
 goes to its writer in :data:`~graphcoord.model.ROW_KINDS` order, so referenced nodes exist
 first; kinds the model has rules for (areas, deputies, contacts, memberships, liaisons,
 stations) are checked against the database first and refused with one
-:class:`~graphcoord.errors.RuleViolation` naming every offender. Then the graph version is
-bumped so cached projections are refreshed.
+:class:`~graphcoord.errors.RuleViolation` naming every offender. Caches of analyses see the
+writes through the change feed (:mod:`graphcoord.services.changes`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from graphcoord.errors import BadInput
 from graphcoord.model import DEPUTY_KEYS, ROW_KINDS, Dataset, significant_length
 from graphcoord.queries import areas, deputies, groups, liaisons
 from graphcoord.queries.batch import write_rows
-from graphcoord.queries.meta import bump_version
 from graphcoord.queries.rows import STATEMENTS
 from graphcoord.rules import (
     area_violations,
@@ -175,7 +174,7 @@ def write_kind(
     batch_size: int = 5000,
     on_batch: OnBatch = None,
 ) -> int:
-    """Write rows of one kind (no version bump: callers bump once when done)."""
+    """Write rows of one kind."""
     try:
         writer = WRITERS[kind]
     except KeyError:
@@ -198,13 +197,9 @@ def write_dataset(
     if unknown:
         raise BadInput(f"unknown row kinds: {', '.join(sorted(unknown))}")
     written: dict[str, int] = {}
-    try:
-        for kind in ROW_KINDS:
-            rows = dataset.get(kind) or []
-            if on_kind is not None:
-                on_kind(kind, len(rows))
-            written[kind] = write_kind(db, kind, rows, batch_size=batch_size, on_batch=on_batch)
-    finally:
-        if any(written.values()):
-            bump_version(db)
+    for kind in ROW_KINDS:
+        rows = dataset.get(kind) or []
+        if on_kind is not None:
+            on_kind(kind, len(rows))
+        written[kind] = write_kind(db, kind, rows, batch_size=batch_size, on_batch=on_batch)
     return written

@@ -29,7 +29,6 @@ from graphcoord.queries.deputies import (
 )
 from graphcoord.queries.groups import activities_of, groups_by_id, groups_of, members_of
 from graphcoord.queries.industry import chains_of
-from graphcoord.queries.meta import bump_version
 from graphcoord.services.dataset import upsert_contacts
 
 __all__ = [
@@ -129,7 +128,6 @@ def add_contact(db: Database, deputy_id: str, village_code: str) -> ContactChang
         raise NotFound("deputy", deputy_id)
     basis = basis_for_level(facts[deputy_id].level).value
     upsert_contacts(db, [{"deputyId": deputy_id, "areaCode": village_code, "basis": basis}])
-    bump_version(db)
     return ContactChange(deputy_id, village_code, basis)
 
 
@@ -141,7 +139,6 @@ def remove_contact(db: Database, deputy_id: str, village_code: str) -> ContactCh
     removed = deputies.remove_contacts(db, [{"deputyId": deputy_id, "areaCode": village_code}])
     if not removed:
         raise NotFound("contact", f"{deputy_id} → {village_code}")
-    bump_version(db)
     return ContactChange(deputy_id, village_code, basis_for_level(facts[deputy_id].level).value)
 
 
@@ -155,7 +152,6 @@ def set_convener(db: Database, group_id: str, deputy_id: str) -> None:
     _require(groups_by_id(db, [group_id]), "group", group_id)
     _require(deputies_by_id(db, [deputy_id]), "deputy", deputy_id)
     groups.set_convener(db, group_id, deputy_id)
-    bump_version(db)
 
 
 def record_activity(
@@ -184,5 +180,4 @@ def record_activity(
         series=series,
         attendees=list(attendee_ids),
     )
-    bump_version(db)
     return activity_id

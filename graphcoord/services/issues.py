@@ -39,7 +39,6 @@ from graphcoord.model import (
 )
 from graphcoord.queries import issues as queries
 from graphcoord.queries.issues import IssueDetails, IssueRow, StatusStep, VillageRef
-from graphcoord.queries.meta import bump_version
 from graphcoord.rules import (
     STATUS_RULE,
     check_escalation,
@@ -242,7 +241,6 @@ def submit_issue(
         raise RuleViolation("issue-tracking-code", "could not draw a unique tracking code")
     if created is None:
         raise NotFound("village", submission.village_code)
-    bump_version(db)
     suggest_new_issue(db, issue_id)  # the text model's category, kept on the issue (never raises)
     request = TicketRequest(
         issue_id=issue_id,
@@ -407,7 +405,6 @@ def _write_change(
         raise RuleViolation(
             STATUS_RULE, f"the issue is no longer {current.value} (changed meanwhile)", [issue_id]
         )
-    bump_version(db)
 
 
 def get_issue(db: Database, issue_id: str) -> IssueRow:

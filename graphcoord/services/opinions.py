@@ -53,7 +53,6 @@ from graphcoord.model import (
 from graphcoord.queries import issues as issue_queries
 from graphcoord.queries import opinions as queries
 from graphcoord.queries.issues import IssueRow
-from graphcoord.queries.meta import bump_version
 from graphcoord.queries.opinions import CoveringDeputy, IssueOpinion, IssueText
 from graphcoord.rules import (
     MERGE_RULE,
@@ -299,7 +298,6 @@ def correct_category(db: Database, issue_id: str, category: str, role: str) -> I
     row = queries.correct_category(db, issue_id, category, now_in_china(), role)
     if row is None:
         raise NotFound("issue", issue_id)
-    bump_version(db)
     return row
 
 
@@ -511,7 +509,6 @@ def merge_issue(db: Database, duplicate_id: str, original_id: str, role: str) ->
     moved = queries.merge_issue(db, duplicate_id, original_id, now_in_china(), role)
     if moved is None:
         raise RuleViolation(MERGE_RULE, "one of the issues was merged meanwhile", [duplicate_id])
-    bump_version(db)
     row = issue_queries.get_issue(db, original_id)
     if row is None:  # pragma: no cover - matched a moment ago
         raise NotFound("issue", original_id)

@@ -2,7 +2,8 @@
 
 :func:`project` reads one scope of the Neo4j graph (an area and everything under it, or the
 whole graph) in a bounded number of round trips -- one streamed query per node or edge family
-(:mod:`graphcoord.queries.projection`), whatever the size of the data -- and builds the NetworkX ``DiGraph`` of
+(:mod:`graphcoord.queries.projection`), whatever the size of the data -- and builds the
+NetworkX ``DiGraph`` of
 :mod:`graphcoord.analytics.graph` with the same node keys and attribute names as
 :class:`~graphcoord.analytics.graph.GraphBuilder` (filled straight into NetworkX's adjacency
 dicts, which is several times faster at national scale).
@@ -30,14 +31,19 @@ Deputies that a part needs (a group's members, a chain's workers) are added even
 ``DEPUTIES`` is not asked for. ``occupation`` and ``workUnit`` are not read (they are ``""``).
 
 :func:`get_projection` and :func:`get_hop_graph` keep the last projection of each
-(database, scope, parts) and the escalation hop graph, and re-read only when
-the graph version (or the node or relationship count) has changed: one cheap round trip per
-call (:func:`version_token`).
+(database, scope, parts) and the escalation hop graph. Each call first reads the change feed
+(:mod:`graphcoord.services.changes`, one round trip) and drops or updates only what the
+committed changes concern: a citizen's submission or a status change updates the open-issue
+load of the deputies concerned in place (in the escalation projection and its hop graph) and
+drops nothing; a contact or deputy change drops the projections of the scopes that contain
+the areas concerned, not the others'; a change of groups, chains or liaisons drops the
+projections that read them.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,14 +51,17 @@ from typing import Any
 
 import networkx as nx
 
+from graphcoord import analytics as an
 from graphcoord.analytics.escalation import build_hop_graph
 from graphcoord.caching import BoundedCache
 from graphcoord.db import Database
 from graphcoord.errors import NotFound
 from graphcoord.model import is_area_code, is_village_kind, significant_length
 from graphcoord.queries import projection as reads
-from graphcoord.queries.projection import IssuePlace, deputy_exists, issue_place, version_token
-from graphcoord.services.coverage_summary import coverage_summary
+from graphcoord.queries.projection import IssuePlace, deputy_exists, issue_place
+from graphcoord.rules import is_within
+from graphcoord.services.changes import Family, Impact, feed
+from graphcoord.services.coverage_summary import catch_up, coverage_summary
 
 __all__ = [
     "ALL",
@@ -70,7 +79,6 @@ __all__ = [
     "get_projection",
     "issue_place",
     "project",
-    "version_token",
 ]
 
 
@@ -327,38 +335,160 @@ def project(
 # -- cache -------------------------------------------------------------------------------------
 
 
+#: The families of the graph each part reads (:class:`~graphcoord.services.changes.Family`).
+_READS: dict[Part, frozenset[Family]] = {
+    Part.AREAS: frozenset({Family.COVERAGE}),
+    Part.DEPUTIES: frozenset({Family.COVERAGE, Family.DEPUTIES}),
+    Part.CONTACTS: frozenset({Family.COVERAGE}),
+    Part.LIAISONS: frozenset({Family.LIAISONS, Family.DEPUTIES}),
+    Part.GROUPS: frozenset({Family.GROUPS, Family.DEPUTIES}),
+    Part.CHAINS: frozenset({Family.CHAINS, Family.DEPUTIES}),
+    Part.OPEN_ISSUES: frozenset({Family.LOAD}),
+    Part.SUMMARY: frozenset({Family.COVERAGE, Family.DEPUTIES}),
+}
+#: Families whose changes are located by area code (a scope's projection reads only theirs).
+_LOCATED = frozenset({Family.COVERAGE, Family.DEPUTIES})
+
+
 @dataclass
 class _Entry:
-    version: tuple[int, int, int]
+    scope: str | None
+    parts: frozenset[Part]
     graph: nx.DiGraph
     hop_graph: nx.DiGraph | None = None
-    #: Taken while the hop graph is built, so that it is built once.
+    #: Changes committed since it was read, to apply when it is next asked for.
+    pending: Impact = field(default_factory=Impact)
+    #: Taken while the hop graph is built or its loads updated.
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def reads(self) -> frozenset[Family]:
+        return frozenset().union(*(_READS[part] for part in self.parts))
 
 
 class ProjectionCache:
-    """The last projection of each (database, scope, parts), valid while the graph version holds.
+    """The last projection of each (database, scope, parts), kept up to date by the change feed.
 
-    Thread-safe: concurrent callers of the same key wait for one read instead of each reading.
-    At most ``size`` projections are kept (least recently used first out).
+    Thread-safe: concurrent callers of the same key wait for one read instead of each reading,
+    and one caller at a time applies the feed's changes. At most ``size`` projections are kept
+    (least recently used first out).
     """
 
     def __init__(self, size: int = 8) -> None:
         self._entries: BoundedCache[tuple[Any, ...], _Entry] = BoundedCache(size)
+        self._sync_lock = threading.Lock()
+        # The changes polled lately: a projection read meanwhile gets those it may have missed.
+        self._history: deque[tuple[int, tuple[str, str], Impact]] = deque(maxlen=1024)
+        self._polls = 0
         self.reads = 0  # projections read from the database (for tests and benchmarks)
+        self.load_updates = 0  # in-place load updates (for tests and benchmarks)
+        self.patches = 0  # coverage summaries patched instead of read again
 
     def clear(self) -> None:
         self._entries.clear()
 
+    def sync(self, db: Database) -> None:
+        """Read what committed since the last call (one round trip to the change feed): drop
+        the projections it concerns beyond repair, and note it on those that can catch up when
+        next asked for (open-issue loads, coverage located by area)."""
+        with self._sync_lock:
+            impact = feed.poll(db)
+            if not impact:
+                return
+            database = (db.uri, db.settings.neo4j_database)
+            self._polls += 1
+            self._history.append((self._polls, database, impact))
+            for key, entry in self._entries.items():
+                if key[:2] == database:
+                    self._note(key, entry, impact)
+
+    def _note(self, key: tuple[Any, ...], entry: _Entry, impact: Impact) -> None:
+        """Drop ``entry`` if ``impact`` cannot be applied to it later, else keep it pending."""
+        touched = entry.reads & impact.families
+        if impact.everything or (touched and not (touched == {Family.LOAD} or touched <= _LOCATED)):
+            self._entries.pop(key)
+        elif touched:
+            entry.pending.merge(impact)
+
+    def _catch_up(self, db: Database, entry: _Entry) -> _Entry | None:
+        """``entry`` with its pending changes applied, or ``None`` when it must be read again."""
+        impact, entry.pending = entry.pending, Impact()
+        if impact.everything:
+            return None
+        impact.families &= entry.reads
+        if impact.families - _LOCATED - {Family.LOAD}:
+            return None  # groups, chains or liaisons changed: read it again
+        if Family.LOAD in impact.families:
+            loads = _loads(db, impact)
+            if loads is None:
+                return None
+            self._update_loads(entry, loads)
+        if not impact.families & _LOCATED:
+            return entry
+        if impact.areas_unbounded or len(impact.deputies) > _MAX_LOOKUP:
+            return None
+        if entry.parts == SUMMARY:
+            caught_up = catch_up(
+                db,
+                entry.graph,
+                areas=frozenset(impact.areas),
+                deputies=frozenset(impact.deputies),
+                areas_changed=frozenset(impact.area_facts),
+            )
+            if caught_up is None or caught_up is entry.graph:
+                return None if caught_up is None else entry
+            self.patches += 1
+            return _Entry(entry.scope, entry.parts, caught_up)
+        concerned = _areas(db, impact)
+        if concerned is None:
+            return None
+        if entry.scope is not None and not any(_overlaps(entry.scope, a) for a in concerned):
+            return entry
+        return None
+
+    def _update_loads(self, entry: _Entry, loads: dict[str, int]) -> None:
+        with entry.lock:
+            if entry.hop_graph is not None:
+                an.update_loads(entry.graph, entry.hop_graph, loads)
+            else:
+                for deputy_id, count in loads.items():
+                    node = entry.graph.nodes.get("deputy:" + deputy_id)
+                    if node is not None:
+                        node["openIssues"] = count
+        self.load_updates += 1
+
     def entry(self, db: Database, scope: str | None, parts: frozenset[Part]) -> _Entry:
-        key = (db.uri, db.settings.neo4j_database, scope, parts)
-        version = version_token(db)
+        self.sync(db)
+        database = (db.uri, db.settings.neo4j_database)
+        key = (*database, scope, parts)
 
         def read() -> _Entry:
+            with self._sync_lock:
+                start = self._polls
             self.reads += 1
-            return _Entry(version, project(db, scope, parts))
+            entry = _Entry(scope, parts, project(db, scope, parts))
+            with self._sync_lock:
+                # Changes polled while it was read may or may not be in it: apply them too
+                # (every catch-up reads values again, so applying one twice changes nothing).
+                if self._history and self._history[0][0] > start + 1:
+                    entry.pending.everything = True  # some fell out of the history
+                for polled, where, impact in self._history:
+                    if polled > start and where == database:
+                        entry.pending.merge(impact)
+            return entry
 
-        return self._entries.get_or_make(key, read, valid=lambda e: e.version == version)
+        entry = self._entries.get_or_make(key, read)
+        if not entry.pending:
+            return entry
+        with self._sync_lock:
+            current = self._entries.get(key)
+            if current is not None and current.pending:
+                caught_up = self._catch_up(db, current)
+                if caught_up is None:
+                    self._entries.pop(key)
+                elif caught_up is not current:
+                    self._entries.put(key, caught_up)
+        return self._entries.get_or_make(key, read)
 
     def projection(
         self, db: Database, scope: str | None = None, parts: Iterable[Part | str] = COVERAGE
@@ -367,13 +497,45 @@ class ProjectionCache:
         return self.entry(db, scope, wanted).graph
 
     def hop_graph(self, db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
-        """The whole graph's escalation projection and its hop graph (built once per version)."""
+        """The whole graph's escalation projection and its hop graph (built once, then kept
+        up to date with the open issues of its deputies)."""
         entry = self.entry(db, None, ESCALATION)
         if entry.hop_graph is None:
             with entry.lock:
                 if entry.hop_graph is None:
                     entry.hop_graph = build_hop_graph(entry.graph)
         return entry.graph, entry.hop_graph
+
+
+#: Look up at most this many deputies' areas; past it, every scope counts as concerned.
+_MAX_LOOKUP = 10_000
+
+
+def _areas(db: Database, impact: Impact) -> set[str] | None:
+    """The area codes ``impact``'s coverage changes concern (``None``: unknown, all)."""
+    if impact.areas_unbounded or len(impact.deputies) > _MAX_LOOKUP:
+        return None
+    codes = set(impact.areas)
+    if impact.deputies:
+        for found in reads.deputy_areas(db, sorted(impact.deputies)).values():
+            codes.update(found)
+    return codes
+
+
+def _loads(db: Database, impact: Impact) -> dict[str, int] | None:
+    """Open issues now of the deputies ``impact``'s load changes concern (``None``: too many:
+    re-read instead)."""
+    if impact.load_unbounded or len(impact.load_deputies) + len(impact.load_issues) > _MAX_LOOKUP:
+        return None
+    return reads.open_issue_loads(db, sorted(impact.load_deputies), sorted(impact.load_issues))
+
+
+def _overlaps(scope: str, code: str) -> bool:
+    """Whether an area of ``code`` lies in ``scope`` or contains it (a scope's projection also
+    reads the deputies elected in its ancestors)."""
+    if not is_area_code(code):
+        return True  # not an area code: be safe
+    return is_within(code, scope) or is_within(scope, code)
 
 
 #: The process-wide cache used by :func:`get_projection` and :func:`get_hop_graph`.

@@ -52,7 +52,6 @@ from graphcoord.queries import stations as places
 from graphcoord.queries.activity_days import ActivityDayRow, PublicDeputy
 from graphcoord.queries.deputies import deputies_by_id
 from graphcoord.queries.issues import IssueRow
-from graphcoord.queries.meta import bump_version
 from graphcoord.queries.stations import PlaceRow, TownshipCount
 from graphcoord.rules import (
     ONE_DAY_RULE,
@@ -348,7 +347,6 @@ def schedule_activity_day(
     )
     if not created:  # another writer scheduled the same station and date meanwhile
         raise _one_day_refusal(station_id, day)
-    bump_version(db)
     return get_activity_day(db, activity_id)
 
 
@@ -409,7 +407,6 @@ def update_activity_day(
     )
     if not updated:
         raise _one_day_refusal(current.station_id, new_day)
-    bump_version(db)
     return get_activity_day(db, activity_id)
 
 
@@ -425,7 +422,6 @@ def cancel_activity_day(
             "recorded: it is kept",
             [activity_id],
         )
-    bump_version(db)
     return current
 
 
@@ -520,14 +516,12 @@ def generate_activity_days(
                         "notice": _notice(station.name, day, topic),
                     }
                 )
-    if rows:
-        if days.create_activity_days(db, rows, at=moment(today, now), by=by) is None:
-            raise RuleViolation(
-                ONE_DAY_RULE,
-                "another writer scheduled some of these days meanwhile: nothing was written; "
-                "generate again",
-            )
-        bump_version(db)
+    if rows and days.create_activity_days(db, rows, at=moment(today, now), by=by) is None:
+        raise RuleViolation(
+            ONE_DAY_RULE,
+            "another writer scheduled some of these days meanwhile: nothing was written; "
+            "generate again",
+        )
     created = days.activity_days_by_id(db, [row["id"] for row in rows])
     ordered = sorted(created.values(), key=lambda d: (d.date, d.station_id))
     return Generation(created=ordered, skipped=skipped)
@@ -569,7 +563,6 @@ def record_attendance(
             "by": by,
         },
     )
-    bump_version(db)
     return get_activity_day(db, activity_id)
 
 
@@ -616,5 +609,4 @@ def submit_station_issue(
         now=moment(today, now),
     )
     linked = days.link_issue(db, result.issue_id, station_id, activity_id)
-    bump_version(db)
     return StationSubmission(result, station_id, linked)

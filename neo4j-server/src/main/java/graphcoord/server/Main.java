@@ -9,6 +9,9 @@ import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.internal.kernel.api.exceptions.ProcedureException;
+import org.neo4j.kernel.api.procedure.GlobalProcedures;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Runs an embedded Neo4j Community server with its Bolt connector, for graphcoord.
@@ -17,13 +20,17 @@ import org.neo4j.graphdb.GraphDatabaseService;
  * {@code graphcoord db start}) holds the listen address, memory and directories. The password
  * of the {@code neo4j} user comes from the environment variable GRAPHCOORD_NEO4J_PASSWORD, never
  * from the command line, so it does not show in the process list.
+ *
+ * <p>It also keeps a change feed of the default database ({@link ChangeFeed}, read with
+ * {@code CALL graphcoord.changes($since)}), so that graphcoord's caches see every committed
+ * write, including those that do not go through graphcoord.
  */
 public final class Main {
     private static final String PASSWORD_ENV = "GRAPHCOORD_NEO4J_PASSWORD";
 
     private Main() {}
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, ProcedureException {
         if (args.length != 2) {
             System.err.println("usage: Main <neo4j-home> <neo4j.conf>");
             System.exit(2);
@@ -44,6 +51,12 @@ public final class Main {
                 .loadPropertiesFromFile(conf)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .build();
+        service.registerTransactionEventListener(
+                GraphDatabaseSettings.DEFAULT_DATABASE_NAME, ChangeFeed.INSTANCE);
+        ((GraphDatabaseAPI) service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME))
+                .getDependencyResolver()
+                .resolveDependency(GlobalProcedures.class)
+                .registerProcedure(ChangeProcedures.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("graphcoord-neo4j: shutting down");
