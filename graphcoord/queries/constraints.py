@@ -27,6 +27,11 @@ LABEL_KEYS: dict[str, str] = {
     "StatusChange": "id",
     "TicketCounter": "year",
     "Ticket": "number",
+    "Department": "id",
+    "HandlingEvent": "id",
+    "ChannelName": "id",
+    "Notification": "key",
+    "LetterCounter": "year",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -55,6 +60,13 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
     "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",
     "CREATE CONSTRAINT ticket_number IF NOT EXISTS FOR (n:Ticket) REQUIRE n.number IS UNIQUE",
+    "CREATE CONSTRAINT department_id IF NOT EXISTS FOR (n:Department) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT handling_event_id IF NOT EXISTS "
+    "FOR (n:HandlingEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT channel_name_id IF NOT EXISTS FOR (n:ChannelName) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT notification_key IF NOT EXISTS FOR (n:Notification) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT letter_counter_year IF NOT EXISTS "
+    "FOR (n:LetterCounter) REQUIRE n.year IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -69,6 +81,10 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX group_kind IF NOT EXISTS FOR (n:Group) ON (n.kind)",
     "CREATE INDEX import_run_hash IF NOT EXISTS FOR (n:ImportRun) ON (n.fileHash)",
     "CREATE INDEX import_undo_run IF NOT EXISTS FOR (n:ImportUndo) ON (n.run)",
+    "CREATE INDEX issue_outcome IF NOT EXISTS FOR (n:Issue) ON (n.outcome)",
+    "CREATE INDEX department_area IF NOT EXISTS FOR (n:Department) ON (n.areaCode)",
+    "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
+    "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
 )
 
 

@@ -13,8 +13,10 @@ from typing import LiteralString
 from graphcoord.queries import (
     areas,
     campaigns,
+    departments,
     deputies,
     groups,
+    handling,
     industry,
     issues,
     liaisons,
@@ -49,4 +51,7 @@ STATEMENTS: dict[str, LiteralString] = {
     "proposals": proposals.UPSERT_PROPOSALS,
     "sponsorships": proposals.UPSERT_SPONSORSHIPS,
     "addresses": proposals.UPSERT_ADDRESSES,
+    "departments": departments.UPSERT_DEPARTMENTS,
+    "handlings": handling.UPSERT_HANDLINGS,
+    "channelNames": departments.UPSERT_CHANNEL_NAMES,
 }
