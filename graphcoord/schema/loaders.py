@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.services import directory, issues
+from graphcoord.services import departments, directory, handling, issues
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -73,6 +73,8 @@ class Loaders:
     group_members = _Lazy(directory.members_of, list)
     group_activities = _Lazy(directory.activities_of, list)
     issue_details = _Lazy(issues.issues_details, lambda: issues.IssueDetails([], [], []))
+    issue_handling = _Lazy(handling.handlings)
+    department = _Lazy(departments.departments_by_id)
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -19,6 +19,7 @@ from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.execution import PlainExecutionContext
+from graphcoord.schema.handling import HandlingMutation, HandlingQuery
 from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
@@ -32,8 +33,14 @@ QUERY_PARTS: tuple[type, ...] = (
     AnalysisQuery,
     IssueQuery,
     ImportQuery,
+    HandlingQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (PlanningMutation, IssueMutation, ImportMutation)
+MUTATION_PARTS: tuple[type, ...] = (
+    PlanningMutation,
+    IssueMutation,
+    ImportMutation,
+    HandlingMutation,
+)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
