@@ -24,7 +24,7 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from graphcoord.cli import admin, analyze, citizen, db, importer, seed, serve
+    from graphcoord.cli import admin, analyze, citizen, db, handling, importer, seed, serve
 
     app.add_typer(db.app, name="db")
     seed.register(app)
@@ -33,6 +33,7 @@ def _register() -> None:
     importer.register(app)
     analyze.register(app)
     citizen.register(app)
+    handling.register(app)
 
 
 _register()
