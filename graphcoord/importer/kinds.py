@@ -18,6 +18,7 @@ from graphcoord.importer.models import (
     AreaRow,
     ChainRow,
     ContactRow,
+    DepartmentRow,
     DeputyRow,
     GroupRow,
     LiaisonRow,
@@ -142,6 +143,10 @@ def _liaison_rows(row: LiaisonRow) -> list[tuple[str, dict[str, Any]]]:
 def _activity_rows(row: ActivityRow) -> list[tuple[str, dict[str, Any]]]:
     fields = {"id", "title", "date", "kind", "groupId", "series"}
     return [("activities", row.model_dump(include=fields))]
+
+
+def _department_rows(row: DepartmentRow) -> list[tuple[str, dict[str, Any]]]:
+    return [("departments", row.model_dump(include={"id", "name", "kind", "areaCode"}))]
 
 
 KINDS: dict[str, KindSpec] = {
@@ -392,6 +397,35 @@ KINDS: dict[str, KindSpec] = {
             references=(Reference("groupId", "group"),),
             row_kinds=("activities",),
         ),
+        KindSpec(
+            "departments",
+            ("承办单位", "承办部门", "部门", "单位", "departments"),
+            DepartmentRow,
+            {
+                "id": ("单位编号", "部门编号", "编号", "id", "departmentId"),
+                "name": ("单位名称", "部门名称", "承办单位", "名称", "name"),
+                "kind": ("单位类型", "部门类型", "类型", "kind"),
+                "areaCode": ("所在区划代码", "区划代码", "所在地区代码", "areaCode"),
+            },
+            _department_rows,
+            (
+                {
+                    "单位编号": "SQ-DEP-321302-EDU",
+                    "单位名称": "宿城区教育局",
+                    "单位类型": "县区部门",
+                    "所在区划代码": "321302000000",
+                },
+                {
+                    "单位编号": "SQ-DEP-321302001-GOV",
+                    "单位名称": "幸福街道办事处",
+                    "单位类型": "",
+                    "所在区划代码": "321302001000",
+                },
+            ),
+            references=(Reference("areaCode", "area"),),
+            row_kinds=("departments",),
+            notes={"kind": "derived from the area when absent (township → its government)"},
+        ),
     )
 }
 
@@ -406,6 +440,7 @@ KIND_ORDER: tuple[str, ...] = (
     "observation-points",
     "liaisons",
     "activities",
+    "departments",
 )
 
 _HEADER_NOISE = re.compile(r"[\s*＊]|[(（](必填|选填|可选|required|optional)[)）]", re.IGNORECASE)

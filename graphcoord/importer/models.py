@@ -20,6 +20,7 @@ from graphcoord.model import (
     AREA_KIND_BY_CODE_LENGTH,
     AreaKind,
     Basis,
+    DepartmentKind,
     GroupKind,
     Level,
     ObservationRole,
@@ -33,6 +34,7 @@ __all__ = [
     "AreaRow",
     "ChainRow",
     "ContactRow",
+    "DepartmentRow",
     "DeputyRow",
     "GroupRow",
     "LiaisonRow",
@@ -106,6 +108,38 @@ STATUS_NAMES = _names(
     {"ACTIVE": ("在任", "在职", "正常", "active"), "LEFT": ("离任", "已离任", "调离", "left")}
 )
 GENDER_NAMES = _names({"男": ("m", "male", "男性"), "女": ("f", "female", "女性")})
+DEPARTMENT_KIND_NAMES = _names(
+    {
+        DepartmentKind.TOWNSHIP_GOVERNMENT: (
+            "乡镇人民政府",
+            "乡镇政府",
+            "街道办事处",
+            "乡镇(街道)",
+            "乡镇人民政府(街道办事处)",
+            "乡镇",
+            "街道",
+            "township",
+        ),
+        DepartmentKind.COUNTY_BUREAU: (
+            "县区部门",
+            "县级部门",
+            "县直部门",
+            "区直部门",
+            "县(区)职能部门",
+            "县区职能部门",
+            "county",
+        ),
+        DepartmentKind.CITY_BUREAU: ("市级部门", "市直部门", "市级职能部门", "city"),
+        DepartmentKind.PUBLIC_SERVICE: ("公共服务单位", "公共服务企业", "公用事业单位", "public"),
+        DepartmentKind.OTHER: ("其他", "其他单位", "other"),
+    }
+)
+#: The kind of a department located in an area of this significant code length.
+_DEPARTMENT_KIND_BY_LENGTH = {
+    9: DepartmentKind.TOWNSHIP_GOVERNMENT,
+    6: DepartmentKind.COUNTY_BUREAU,
+    4: DepartmentKind.CITY_BUREAU,
+}
 
 
 @lru_cache(maxsize=65536)  # constituencies and villages recur row after row
@@ -366,6 +400,33 @@ class ActivityRow(RosterRow):
     @classmethod
     def _kind(cls, value: Any) -> Any:
         return "ACTIVITY" if value is None else str(value).upper()
+
+
+class DepartmentRow(RosterRow):
+    """A handling unit (承办单位); its kind is derived from its area when absent (a township's
+    unit is its government, a county's or a city's a bureau)."""
+
+    id: str
+    name: str
+    kind: str | None = None
+    areaCode: str
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        return None if value is None else _choice(str(value), DEPARTMENT_KIND_NAMES, "unit kind")
+
+    @field_validator("areaCode")
+    @classmethod
+    def _area(cls, value: str) -> str:
+        return area_code(value)
+
+    @model_validator(mode="after")
+    def _derive(self) -> DepartmentRow:
+        if self.kind is None:
+            length = significant_length(self.areaCode)
+            self.kind = _DEPARTMENT_KIND_BY_LENGTH.get(length, DepartmentKind.OTHER).value
+        return self
 
 
 def _opt(function: Callable[[str], str], value: str | None) -> str | None:

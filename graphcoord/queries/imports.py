@@ -83,6 +83,7 @@ STATE_FIELDS: dict[str, tuple[str, ...]] = {
     "memberships": ("role",),
     "liaisons": (),
     "chainWorkers": (),
+    "departments": ("name", "kind", "areaCode"),
 }
 
 #: Node kinds: ``UNWIND $keys AS key … RETURN collect([key, [values]]) AS found``: one record per
@@ -130,6 +131,12 @@ MATCH (a:Activity {id: key})
 OPTIONAL MATCH (g:Group)-[:HELD]->(a)
 RETURN collect([key, [a.title, toString(a.date), a.kind, a.series, g.id]]) AS found
 """,
+    "departments": """
+UNWIND $keys AS key
+MATCH (d:Department {id: key})
+OPTIONAL MATCH (d)-[:LOCATED_IN]->(a:Area)
+RETURN collect([key, [d.name, d.kind, a.code]]) AS found
+""",
 }
 
 #: Relationship kinds: ``UNWIND $pairs AS pair … RETURN collect([pair[0], pair[1], [values]])``.
@@ -170,6 +177,7 @@ STORED_COUNT: dict[str, LiteralString] = {
     "memberships": "MATCH ()-[r:MEMBER_OF]->() RETURN count(r) AS n",
     "liaisons": "MATCH ()-[r:LIAISON_FOR]->() RETURN count(r) AS n",
     "chainWorkers": "MATCH ()-[r:WORKS_ON]->() RETURN count(r) AS n",
+    "departments": "MATCH (n:Department) RETURN count(n) AS n",
 }
 
 #: The key columns of each relationship kind, in ``pair`` order.
