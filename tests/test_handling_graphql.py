@@ -345,5 +345,6 @@ def test_nested_handling_costs_a_bounded_number_of_round_trips(case: Case) -> No
         before = case.db.round_trips
         nodes = data(case.ask(query, "organizer"))["issues"]["nodes"]
         costs.append(case.db.round_trips - before)
-        assert all(n["handling"]["department"]["name"] for n in nodes[:-1])
+        # every issue but the fixture's one is assigned
+        assert sum(n["handling"]["department"] is not None for n in nodes) == len(nodes) - 1
     assert costs[0] == costs[1], costs

@@ -247,11 +247,14 @@ def test_opinion_report_names_suqian_channels_and_handling(
         "按期办结率",
         "按承办单位",
         "按代表",
+        'id="rates-area"',
         'id="rates-department"',
         'id="rates-deputy"',
     ):
         assert words in html
     assert figures["handling"]["total"] == figures["total"]
+    counties = {r["key"]: r["total"] for r in figures["handling_by_area"]}
+    assert counties == {r["key"]: r["total"] for r in figures["by_area"]}
     assert len(figures["handling_by_department"]) == 10
     department = figures["handling_by_department"][0]
     assert department["label"] in html

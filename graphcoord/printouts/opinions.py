@@ -234,7 +234,12 @@ def write_report(
             row.update(answer_rate=rate.answer_rate, resolution_rate=rate.resolution_rate)
     if f.handling is not None:
         data["handling"].update(_handling_rates(f.handling))
-    for key in ("handling_by_level", "handling_by_department", "handling_by_deputy"):
+    for key in (
+        "handling_by_area",
+        "handling_by_level",
+        "handling_by_department",
+        "handling_by_deputy",
+    ):
         for row, counts in zip(data[key], getattr(f, key), strict=True):
             row.update(_handling_rates(counts))
     js = out / f"{stem}.json"

@@ -8,6 +8,7 @@ GraphQL ``opinionReport`` and the printed report (:mod:`graphcoord.printouts.opi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from graphcoord.queries.reports import AreaRate, Count, OpenIssue, VillageRate
 from graphcoord.services import rates
 from graphcoord.services.departments import channel_names
 from graphcoord.services.rates import RateCounts, RateGrouping
+from graphcoord.workdays import UnknownCalendarYear
 
 __all__ = [
     "AreaRate",
@@ -31,6 +33,7 @@ __all__ = [
 ]
 
 _LENGTHS = (2, 4, 6, 9, 12)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class OpinionFigures:
     longest_open: list[OpenIssue] = field(default_factory=list)
     #: Handling rates (answer, resolution, on time, median working days, satisfaction).
     handling: RateCounts | None = None
+    handling_by_area: list[RateCounts] = field(default_factory=list)
     handling_by_level: list[RateCounts] = field(default_factory=list)
     handling_by_department: list[RateCounts] = field(default_factory=list)
     handling_by_deputy: list[RateCounts] = field(default_factory=list)
@@ -121,14 +125,19 @@ def figures(
     result.top_villages = q.villages(db, q.TOP_VILLAGES, params)
     result.per_thousand = q.villages(db, q.PER_THOUSAND, params)
     result.longest_open = q.longest_open(db, params)
-    where = rates.scope(db, area_code, start, end, as_of=min(end, as_of.date()))
+    result.channel_names = channel_names(db, area_code)
+    try:
+        where = rates.scope(db, area_code, start, end, as_of=min(end, as_of.date()))
+    except UnknownCalendarYear as error:  # the rest of the report does not need the calendar
+        log.warning("opinion report without handling rates: %s", error)
+        return result
     result.as_of = where.as_of
     result.handling = rates.overall(db, where)
+    result.handling_by_area = rates.by_area(db, where)
     result.handling_by_level = rates.by_level(db, where)
     for by, target in (
         (RateGrouping.DEPARTMENT, result.handling_by_department),
         (RateGrouping.DEPUTY, result.handling_by_deputy),
     ):
         target.extend(rates.grouped(db, where, by, limit=limit).rows[:limit])
-    result.channel_names = channel_names(db, area_code)
     return result
