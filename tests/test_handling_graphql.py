@@ -348,3 +348,22 @@ def test_nested_handling_costs_a_bounded_number_of_round_trips(case: Case) -> No
         # every issue but the fixture's one is assigned
         assert sum(n["handling"]["department"] is not None for n in nodes) == len(nodes) - 1
     assert costs[0] == costs[1], costs
+
+
+def test_a_changed_policy_does_not_rewrite_history(case: Case) -> None:
+    """Clocks started under the old policy keep their due dates; new ones take the new one."""
+    policy_file = case.settings.state_dir / "handling.toml"
+    assert not policy_file.exists()
+    policy_file.write_text("[ISSUE]\nfinish_within = 10\n", encoding="utf-8")
+    try:
+        later = new_issue(case.db)
+    finally:
+        policy_file.unlink()
+    clocks = {
+        issue_id: data(case.ask(ISSUE, "organizer", i=issue_id))["issue"]["handling"]["clock"]
+        for issue_id in (case.issue_id, later.issue_id)
+    }
+    assert clocks[case.issue_id]["policy"] == "ISSUE:1/5/15"
+    assert clocks[case.issue_id]["finishDue"] == "2025-10-23"
+    assert clocks[later.issue_id]["policy"] == "ISSUE:1/5/10"
+    assert clocks[later.issue_id]["finishDue"] == "2025-10-16"

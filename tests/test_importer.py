@@ -549,6 +549,7 @@ def test_template_round_trip(settings: Settings, cli: Runner, db: Database, tmp_
         "memberships": 1,
         "activities": 1,
         "liaisons": 1,
+        "departments": 2,
     }
     single = tmp_path / "deputies.xlsx"
     template = cli("import", "template", "--kind", "deputies", "--out", str(single))

@@ -16,6 +16,7 @@ from graphcoord.importer.kinds import KINDS
 from graphcoord.importer.models import (
     AREA_KIND_NAMES,
     BASIS_NAMES,
+    DEPARTMENT_KIND_NAMES,
     GENDER_NAMES,
     GROUP_KIND_NAMES,
     POINT_ROLE_NAMES,
@@ -37,6 +38,7 @@ _ALLOWED: dict[str, dict[str, str]] = {
     "观察点类别 point role": POINT_ROLE_NAMES,
     "状态 status": STATUS_NAMES,
     "性别 gender": GENDER_NAMES,
+    "单位类型 unit kind": DEPARTMENT_KIND_NAMES,
 }
 
 
