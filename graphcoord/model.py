@@ -33,6 +33,10 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 - ``sponsorships``: deputyId, proposalId, role (LEAD/CO); ``addresses``: proposalId, issueId
 - ``stationIssues``: issueId, stationId, activityId? (an issue received at a station, during
   one of its activity days)
+- ``departments``: id, name, kind, areaCode (handling units, 承办单位)
+- ``handlings``: issueId and the handling facts of an issue (clock, claim, assignment, replies,
+  outcome, verdict): see :mod:`graphcoord.queries.handling`
+- ``channelNames``: areaCode, channel, name (what a city calls a channel, e.g. 宿话说)
 """
 
 from __future__ import annotations
@@ -45,25 +49,38 @@ from typing import Any
 __all__ = [
     "ACTIVITY_DAY",
     "ACTIVITY_DAY_LIMITS",
+    "ANSWERED_OUTCOMES",
     "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
     "CATEGORIES",
     "CATEGORY_FLAG_CONFIDENCE",
+    "CHANNEL_NAMES",
     "CHINA",
     "CLOSED_STATUSES",
     "COLLECTION_POINT_KIND_NAMES",
+    "COLOUR_NAMES",
     "DEFAULT_ACTIVITY_DAY_OF_MONTH",
     "DEFAULT_ACTIVITY_TOPIC",
+    "DEPARTMENT_KIND_NAMES",
     "DEPUTY_KEYS",
+    "EVENT_NAMES",
     "IDLE_MONTHS",
     "JOINT_MOTION_SPONSORS",
     "LEVEL_NAMES",
     "LEVEL_SHORT_NAMES",
     "MAX_DUTY_ROSTER",
+    "MAX_REOPENINGS",
     "MAX_SCHEDULE_DAYS",
     "MAX_VOTER_COUNT",
     "OPEN_STATUSES",
+    "OUTCOMES_WITH_REASON",
+    "OUTCOME_NAMES",
+    "PUBLIC_EVENTS",
+    "RESOLVED_OUTCOMES",
     "ROW_KINDS",
+    "SATISFACTION_NAMES",
+    "SATISFIED_VERDICTS",
+    "STAGE_NAMES",
     "STATION_KIND_NAMES",
     "STATUS_NAMES",
     "SUBMISSION_LIMITS",
@@ -71,16 +88,24 @@ __all__ = [
     "THEME_ALIASES",
     "TRANSITIONS",
     "VILLAGE_KINDS",
+    "WORK_KIND_NAMES",
     "AreaKind",
     "Basis",
     "Channel",
     "CollectionPointKind",
     "Dataset",
+    "DepartmentKind",
     "GroupKind",
+    "HandlingEventKind",
+    "HandlingStage",
     "IssueStatus",
     "Level",
     "ObservationRole",
+    "Outcome",
+    "Satisfaction",
     "StationKind",
+    "SupervisionColour",
+    "WorkKind",
     "basis_for_level",
     "is_area_code",
     "is_village_kind",
@@ -348,6 +373,9 @@ ROW_KINDS: tuple[str, ...] = (
     "sponsorships",
     "addresses",
     "stationIssues",
+    "departments",
+    "handlings",
+    "channelNames",
 )
 
 Dataset = dict[str, list[dict[str, Any]]]
@@ -436,3 +464,161 @@ SUPERVISION_THEMES: dict[str, tuple[str, ...]] = {
 }
 #: Short names clerks use for a theme.
 THEME_ALIASES: dict[str, str] = {"非遗": "非物质文化遗产", "医疗": "医疗卫生", "文旅": "文化旅游"}
+# -- handling: departments, outcomes, the citizen's verdict, three-colour supervision ----------
+
+
+class DepartmentKind(StrEnum):
+    """What kind of handling unit (承办单位) a department is."""
+
+    TOWNSHIP_GOVERNMENT = "TOWNSHIP_GOVERNMENT"
+    COUNTY_BUREAU = "COUNTY_BUREAU"
+    CITY_BUREAU = "CITY_BUREAU"
+    PUBLIC_SERVICE = "PUBLIC_SERVICE"
+    OTHER = "OTHER"
+
+
+#: What clerks read for each kind of department.
+DEPARTMENT_KIND_NAMES: dict[str, str] = {
+    DepartmentKind.TOWNSHIP_GOVERNMENT: "乡镇人民政府（街道办事处）",
+    DepartmentKind.COUNTY_BUREAU: "县（区）职能部门",
+    DepartmentKind.CITY_BUREAU: "市级职能部门",
+    DepartmentKind.PUBLIC_SERVICE: "公共服务单位",
+    DepartmentKind.OTHER: "其他单位",
+}
+
+
+class Outcome(StrEnum):
+    """How an issue was finished (办结): honestly, answered is not resolved."""
+
+    RESOLVED = "RESOLVED"
+    ANSWERED = "ANSWERED"
+    NOT_ACCEPTED = "NOT_ACCEPTED"
+
+
+#: What citizens and clerks read for each outcome.
+OUTCOME_NAMES: dict[str, str] = {
+    Outcome.RESOLVED: "问题解决",
+    Outcome.ANSWERED: "已答复但未解决",
+    Outcome.NOT_ACCEPTED: "不予受理",
+}
+#: Outcomes the answer rate (答复率) counts: answered or resolved.
+ANSWERED_OUTCOMES: tuple[str, ...] = (Outcome.RESOLVED.value, Outcome.ANSWERED.value)
+#: Outcomes the resolution rate (解决率) counts: resolved only.
+RESOLVED_OUTCOMES: tuple[str, ...] = (Outcome.RESOLVED.value,)
+#: Outcomes that need a reason given to the citizen.
+OUTCOMES_WITH_REASON: tuple[str, ...] = (Outcome.ANSWERED.value, Outcome.NOT_ACCEPTED.value)
+
+
+class Satisfaction(StrEnum):
+    """The citizen's verdict on the handling of their issue."""
+
+    SATISFIED = "SATISFIED"
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
+    DISSATISFIED = "DISSATISFIED"
+
+
+#: What citizens read for each verdict.
+SATISFACTION_NAMES: dict[str, str] = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY_SATISFIED: "基本满意",
+    Satisfaction.DISSATISFIED: "不满意",
+}
+#: Verdicts the satisfaction rate counts as satisfied.
+SATISFIED_VERDICTS: tuple[str, ...] = (
+    Satisfaction.SATISFIED.value,
+    Satisfaction.BASICALLY_SATISFIED.value,
+)
+#: How often a 不满意 verdict reopens an issue for re-handling (重新办理).
+MAX_REOPENINGS = 1
+
+
+class WorkKind(StrEnum):
+    """Kinds of handling work, each with its own policy of working-day limits."""
+
+    ISSUE = "ISSUE"
+    REHANDLING = "REHANDLING"
+
+
+#: What clerks read for each kind of work.
+WORK_KIND_NAMES: dict[str, str] = {
+    WorkKind.ISSUE: "群众意见",
+    WorkKind.REHANDLING: "重新办理",
+}
+
+
+class HandlingStage(StrEnum):
+    """Which limit of the clock an issue is working towards."""
+
+    CLAIM = "CLAIM"
+    REPLY = "REPLY"
+    FINISH = "FINISH"
+    DONE = "DONE"
+
+
+#: What clerks read for each stage.
+STAGE_NAMES: dict[str, str] = {
+    HandlingStage.CLAIM: "待签收",
+    HandlingStage.REPLY: "待答复",
+    HandlingStage.FINISH: "待办结",
+    HandlingStage.DONE: "已办结",
+}
+
+
+class SupervisionColour(StrEnum):
+    """Three-colour supervision (三色督办): on time, due soon, overdue."""
+
+    GREEN = "GREEN"
+    YELLOW = "YELLOW"
+    RED = "RED"
+
+
+#: What clerks read for each colour.
+COLOUR_NAMES: dict[str, str] = {
+    SupervisionColour.GREEN: "绿灯（正常）",
+    SupervisionColour.YELLOW: "黄灯（临期）",
+    SupervisionColour.RED: "红灯（超期）",
+}
+
+
+class HandlingEventKind(StrEnum):
+    """What an entry of an issue's handling log records."""
+
+    CLAIMED = "CLAIMED"
+    ASSIGNED = "ASSIGNED"
+    REPLIED = "REPLIED"
+    FINISHED = "FINISHED"
+    FOLLOWED_UP = "FOLLOWED_UP"
+    LETTER = "LETTER"
+    RATED = "RATED"
+    REOPENED = "REOPENED"
+
+
+#: What clerks and citizens read for each entry of the handling log.
+EVENT_NAMES: dict[str, str] = {
+    HandlingEventKind.CLAIMED: "代表签收",
+    HandlingEventKind.ASSIGNED: "交办承办单位",
+    HandlingEventKind.REPLIED: "答复",
+    HandlingEventKind.FINISHED: "办结",
+    HandlingEventKind.FOLLOWED_UP: "代表跟踪督办",
+    HandlingEventKind.LETTER: "督办函",
+    HandlingEventKind.RATED: "群众评价",
+    HandlingEventKind.REOPENED: "重新办理",
+}
+#: Log entries the citizen sees on the tracking page (letters and follow-ups are internal).
+PUBLIC_EVENTS: tuple[str, ...] = (
+    HandlingEventKind.CLAIMED.value,
+    HandlingEventKind.ASSIGNED.value,
+    HandlingEventKind.REPLIED.value,
+    HandlingEventKind.FINISHED.value,
+    HandlingEventKind.RATED.value,
+    HandlingEventKind.REOPENED.value,
+)
+
+#: Channel names when a city's data names none (a city's own names, such as Suqian's QR
+#: channel 宿话说, are ``channelNames`` rows of its dataset).
+CHANNEL_NAMES: dict[str, str] = {
+    Channel.QR: "扫码提交",
+    Channel.COLLECTION_POINT: "社情民意收集点",
+    Channel.STATION: "代表联络站",
+    Channel.OBSERVATION_POINT: "经济运行观察点",
+}

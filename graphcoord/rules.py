@@ -39,13 +39,19 @@ __all__ = [
     "ACTIVITY_AHEAD_RULE",
     "ATTENDANCE_RULE",
     "CATEGORY_RULE",
+    "CLAIM_RULE",
+    "COMMENT_LIMIT",
     "DUTY_ACTIVE_RULE",
     "DUTY_AREA_RULE",
     "DUTY_ONE_PLACE_RULE",
     "ESCALATION_RULE",
+    "HANDLING_RULE",
+    "HANDLING_TEXT_LIMIT",
+    "LETTER_RULE",
     "MERGE_RULE",
     "ONE_DAY_RULE",
     "PAST_DAY_RULE",
+    "RATING_RULE",
     "STATION_AREA_RULE",
     "STATION_ISSUE_RULE",
     "STATUS_RULE",
@@ -59,10 +65,15 @@ __all__ = [
     "category_flagged",
     "check_activity_day_ahead",
     "check_attendance_day",
+    "check_claim",
     "check_escalation",
+    "check_letter",
     "check_merge",
+    "check_rating",
+    "check_reply",
     "check_station_issue_area",
     "check_transition",
+    "check_unfinished",
     "contact_violations",
     "convener_violations",
     "duty_violations",
@@ -75,6 +86,7 @@ __all__ = [
     "require_area_code",
     "station_violations",
     "submission_problems",
+    "text_problem",
 ]
 
 STATUS_RULE = "issue-status-machine"
@@ -687,3 +699,100 @@ def months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
+
+
+# -- handling: claiming, replying, supervision letters, the citizen's verdict ----------------
+
+#: A deputy claims (签收) only an unfinished issue of a village they cover, and an issue has
+#: one claimant.
+CLAIM_RULE = "issue-claim"
+#: Handling (assigning, replying, following up) is for unfinished issues; a reply needs a
+#: handler (a claiming deputy or an assigned department).
+HANDLING_RULE = "issue-handling"
+#: A supervision letter (督办函) is issued for an overdue (red) item only.
+LETTER_RULE = "supervision-letter"
+#: The citizen rates a finished issue, once per round of handling.
+RATING_RULE = "issue-rating"
+#: The longest texts of the handling workflow (a reply, a note, a letter, a comment).
+HANDLING_TEXT_LIMIT = 2000
+COMMENT_LIMIT = 500
+
+
+def check_claim(
+    issue_id: str,
+    deputy_id: str,
+    *,
+    covers: bool,
+    finished: bool,
+    claimed_by: str | None,
+) -> None:
+    """Rule ``issue-claim``: an ACTIVE deputy who covers the issue's village claims an
+    unfinished issue nobody else has claimed (claiming it again is allowed and changes
+    nothing)."""
+    if finished:
+        raise RuleViolation(CLAIM_RULE, "the issue is finished already", [issue_id])
+    if not covers:
+        raise RuleViolation(
+            CLAIM_RULE,
+            f"deputy {deputy_id} does not cover the village of the issue (only its contact "
+            "deputies claim it)",
+            [issue_id, deputy_id],
+        )
+    if claimed_by is not None and claimed_by != deputy_id:
+        raise RuleViolation(
+            CLAIM_RULE, f"the issue is claimed by deputy {claimed_by} already", [issue_id]
+        )
+
+
+def check_unfinished(issue_id: str, finished: bool, action: str) -> None:
+    """Rule ``issue-handling``: ``action`` needs an issue that is not finished yet."""
+    if finished:
+        raise RuleViolation(
+            HANDLING_RULE, f"{action} needs an unfinished issue; this one is finished", [issue_id]
+        )
+
+
+def check_reply(issue_id: str, *, finished: bool, has_handler: bool) -> None:
+    """Rule ``issue-handling``: a reply goes to an unfinished issue that a deputy has claimed
+    or that was assigned to a department."""
+    check_unfinished(issue_id, finished, "a reply")
+    if not has_handler:
+        raise RuleViolation(
+            HANDLING_RULE,
+            "nobody handles the issue yet: a deputy claims it or an organizer assigns it to a "
+            "department first",
+            [issue_id],
+        )
+
+
+def check_letter(issue_id: str, colour: str | None) -> None:
+    """Rule ``supervision-letter``: a letter (督办函) goes to an overdue (RED) item."""
+    if colour != "RED":
+        shown = colour or "without a deadline"
+        raise RuleViolation(
+            LETTER_RULE,
+            f"a supervision letter is for red (overdue) items; this one is {shown}",
+            [issue_id],
+        )
+
+
+def check_rating(issue_id: str, *, finished: bool, rated: bool) -> None:
+    """Rule ``issue-rating``: a finished issue is rated once per round of handling."""
+    if not finished:
+        raise RuleViolation(
+            RATING_RULE, "the issue can be rated once it is finished (办结)", [issue_id]
+        )
+    if rated:
+        raise RuleViolation(
+            RATING_RULE, "the handling of this round has been rated already", [issue_id]
+        )
+
+
+def text_problem(text: str | None, what: str, limit: int, *, required: bool) -> str | None:
+    """What is wrong with a free text of the handling workflow (``None`` when fine)."""
+    value = (text or "").strip()
+    if required and not value:
+        return f"{what} is required"
+    if len(value) > limit:
+        return f"{what} must be at most {limit} characters (got {len(value)})"
+    return None

@@ -228,9 +228,9 @@ def test_report_figures_match_independent_cypher(
 
     total = one("RETURN count(DISTINCT i)")
     assert report["total"] == total > 200
-    resolved = one("AND i.status IN ['RESOLVED', 'CLOSED'] RETURN count(DISTINCT i)")
+    resolved = one("AND i.outcome = 'RESOLVED' RETURN count(DISTINCT i)")
     assert report["resolved"] == resolved
-    answered = one("AND NOT i.status IN ['RECEIVED', 'DISPATCHED'] RETURN count(DISTINCT i)")
+    answered = one("AND i.outcome IN ['RESOLVED', 'ANSWERED'] RETURN count(DISTINCT i)")
     assert report["answered"] == answered
     assert report["resolutionRate"] == pytest.approx(resolved / total, abs=1e-4)
     assert report["answerRate"] == pytest.approx(answered / total, abs=1e-4)
@@ -251,7 +251,7 @@ def test_report_figures_match_independent_cypher(
     levels = table("MATCH (d:Deputy)-[:TRACKS]->(i) RETURN d.level, count(DISTINCT i)")
     assert {r["key"]: r["total"] for r in report["byLevel"]} == levels
     level_resolved = table(
-        "AND i.status IN ['RESOLVED', 'CLOSED'] MATCH (d:Deputy)-[:TRACKS]->(i) "
+        "AND i.outcome = 'RESOLVED' MATCH (d:Deputy)-[:TRACKS]->(i) "
         "RETURN d.level, count(DISTINCT i)"
     )
     assert {r["key"]: r["resolved"] for r in report["byLevel"]} == {
@@ -270,7 +270,8 @@ def test_report_figures_match_independent_cypher(
     median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
     assert report["medianDaysToResolve"] == pytest.approx(median, abs=0.01)
     oldest_open = one(
-        "AND NOT i.status IN ['RESOLVED', 'CLOSED'] RETURN i.id ORDER BY i.createdAt, i.id LIMIT 1"
+        "AND i.outcome IS NULL AND NOT i.status IN ['RESOLVED', 'CLOSED'] "
+        "RETURN i.id ORDER BY i.createdAt, i.id LIMIT 1"
     )
     assert report["longestOpen"][0]["id"] == oldest_open
     top = report["topVillages"][0]

@@ -554,6 +554,7 @@ def test_template_round_trip(settings: Settings, cli: Runner, db: Database, tmp_
         "receptions": 4,
         "activityDays": 1,
         "attendances": 1,
+        "departments": 2,
     }
     single = tmp_path / "deputies.xlsx"
     template = cli("import", "template", "--kind", "deputies", "--out", str(single))

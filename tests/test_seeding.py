@@ -69,6 +69,14 @@ KEYS: dict[str, set[str]] = {
     "sponsorships": {"deputyId", "proposalId", "role"},
     "addresses": {"proposalId", "issueId"},
     "stationIssues": {"issueId", "stationId", "activityId"},
+    "departments": {"id", "name", "kind", "areaCode"},
+    "handlings": {
+        "issueId", "workKind", "policy", "clockFrom", "claimDue", "replyDue", "finishDue",
+        "round", "claimedBy", "claimedAt", "departmentId", "assignedAt", "firstReplyAt",
+        "outcome", "outcomeReason", "finishedAt", "finishedWithin", "finishedLate",
+        "satisfaction", "ratedAt", "ratingComment",
+    },
+    "channelNames": {"areaCode", "channel", "name"},
 }  # fmt: skip
 
 
@@ -167,6 +175,7 @@ def test_rows_follow_the_contract(name: str, request: pytest.FixtureRequest) -> 
         "groupId": ids["groups"], "activityId": ids["activities"] | ids["activityDays"],
         "campaignId": ids["campaigns"], "stationId": ids["stations"],
         "issueId": ids["issues"], "proposalId": ids["proposals"],
+        "departmentId": ids["departments"], "claimedBy": ids["deputies"],
     }  # fmt: skip
     for kind, rows in data.items():
         for row in rows:
@@ -404,6 +413,49 @@ def test_liulin_record(liulin: Dataset) -> None:
     assert {r["issueId"] for r in liulin["stationIssues"]} == {i["id"] for i in station_issues}
     for a in [*liulin["activities"], *days.values()]:
         assert dt.date(2023, 1, 1) <= dt.date.fromisoformat(a["date"]) < dt.date(2024, 12, 1)
+    outcomes = Counter(h.get("outcome") for h in liulin["handlings"])
+    assert outcomes == {"RESOLVED": LIULIN_RECORD["solved"], "ANSWERED": 60, None: 40}
+    answered = [h for h in liulin["handlings"] if h.get("outcome") == "ANSWERED"]
+    assert all(h["outcomeReason"] for h in answered)  # the reason the citizens were given
+    resolved_at = {i["id"] for i in liulin["issues"] if "resolvedAt" in i}
+    assert resolved_at == {
+        h["issueId"] for h in liulin["handlings"] if h.get("outcome") == "RESOLVED"
+    }
+
+
+@pytest.mark.parametrize("name", ["suqian", "liulin"])
+def test_seeded_handling(name: str, request: pytest.FixtureRequest) -> None:
+    """Every issue has the default clock; handled ones a department of their place; finished
+    ones an outcome timed in working days."""
+    data: Dataset = request.getfixturevalue(name)
+    issues = by_id(data["issues"])
+    handlings = {h["issueId"]: h for h in data["handlings"]}
+    assert set(handlings) == set(issues)
+    departments = by_id(data["departments"])
+    kinds = Counter(d["kind"] for d in departments.values())
+    assert kinds["TOWNSHIP_GOVERNMENT"] == sum(a["kind"] == "TOWNSHIP" for a in data["areas"])
+    covering = {(c["deputyId"], c["areaCode"]) for c in data["contacts"]}
+    for issue_id, h in handlings.items():
+        issue = issues[issue_id]
+        received = dt.datetime.fromisoformat(issue["createdAt"]).date()
+        assert h["policy"] == "ISSUE:1/5/15" and h["clockFrom"] == received.isoformat()
+        assert h["clockFrom"] < h["claimDue"] <= h["replyDue"] <= h["finishDue"]
+        handled = issue["status"] not in ("RECEIVED", "DISPATCHED")
+        assert ("departmentId" in h) == handled
+        if handled:
+            area = departments[h["departmentId"]]["areaCode"]
+            assert issue["areaCode"].startswith(area.rstrip("0")[:4])
+            assert h["claimedAt"] >= issue["createdAt"]
+        if "claimedBy" in h:
+            assert (h["claimedBy"], issue["areaCode"]) in covering
+        assert ("outcome" in h) == (issue["status"] in ("RESOLVED", "CLOSED"))
+        if "outcome" in h:
+            assert h["finishedWithin"] >= 0 and h["finishedLate"] >= 0
+            assert h.get("firstReplyAt", h["finishedAt"]) <= h["finishedAt"]
+    names = {(c["channel"], c["name"]) for c in data["channelNames"]}
+    assert names == (
+        {("QR", "扫码（宿话说）")} if name == "suqian" else {("STATION", "代表联络站（点）")}
+    )
 
 
 def test_liulin_activity_days_follow_the_rules(liulin: Dataset) -> None:

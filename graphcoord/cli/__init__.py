@@ -29,6 +29,7 @@ def _register() -> None:
         analyze,
         citizen,
         db,
+        handling,
         importer,
         opinions,
         seed,
@@ -45,6 +46,7 @@ def _register() -> None:
     citizen.register(app)
     opinions.register(app)
     stations.register(app)
+    handling.register(app)
 
 
 _register()

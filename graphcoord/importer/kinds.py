@@ -20,6 +20,7 @@ from graphcoord.importer.models import (
     ChainRow,
     CollectionPointRow,
     ContactRow,
+    DepartmentRow,
     DeputyRow,
     GroupRow,
     LiaisonRow,
@@ -165,6 +166,10 @@ def _collection_point_rows(row: CollectionPointRow) -> list[tuple[str, dict[str,
 
 def _attendance_rows(row: AttendanceRow) -> list[tuple[str, dict[str, Any]]]:
     return [("attendances", {"deputyId": row.deputyId, "activityId": row.activityId})]
+
+
+def _department_rows(row: DepartmentRow) -> list[tuple[str, dict[str, Any]]]:
+    return [("departments", row.model_dump(include={"id", "name", "kind", "areaCode"}))]
 
 
 KINDS: dict[str, KindSpec] = {
@@ -511,6 +516,35 @@ KINDS: dict[str, KindSpec] = {
             row_kinds=("attendances",),
             notes={"activityId": "a station's activity day or a group's activity"},
         ),
+        KindSpec(
+            "departments",
+            ("承办单位", "承办部门", "部门", "单位", "departments"),
+            DepartmentRow,
+            {
+                "id": ("单位编号", "部门编号", "编号", "id", "departmentId"),
+                "name": ("单位名称", "部门名称", "承办单位", "名称", "name"),
+                "kind": ("单位类型", "部门类型", "类型", "kind"),
+                "areaCode": ("所在区划代码", "区划代码", "所在地区代码", "areaCode"),
+            },
+            _department_rows,
+            (
+                {
+                    "单位编号": "SQ-DEP-321302001-GOV",
+                    "单位名称": "幸福街道办事处",
+                    "单位类型": "街道办事处",
+                    "所在区划代码": "321302001000",
+                },
+                {
+                    "单位编号": "SQ-DEP-321302001001-SVC",
+                    "单位名称": "幸福社区党群服务中心",
+                    "单位类型": "",
+                    "所在区划代码": "321302001001",
+                },
+            ),
+            references=(Reference("areaCode", "area"),),
+            row_kinds=("departments",),
+            notes={"kind": "derived from the area when absent (township → its government)"},
+        ),
     )
 }
 
@@ -528,6 +562,7 @@ KIND_ORDER: tuple[str, ...] = (
     "collection-points",
     "activities",
     "attendance",
+    "departments",
 )
 
 _HEADER_NOISE = re.compile(r"[\s*＊]|[(（](必填|选填|可选|required|optional)[)）]", re.IGNORECASE)

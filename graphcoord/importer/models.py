@@ -23,6 +23,7 @@ from graphcoord.model import (
     AreaKind,
     Basis,
     CollectionPointKind,
+    DepartmentKind,
     GroupKind,
     Level,
     ObservationRole,
@@ -39,6 +40,7 @@ __all__ = [
     "ChainRow",
     "CollectionPointRow",
     "ContactRow",
+    "DepartmentRow",
     "DeputyRow",
     "GroupRow",
     "LiaisonRow",
@@ -128,6 +130,38 @@ COLLECTION_POINT_KIND_NAMES = _names(
         CollectionPointKind.OTHER: ("其他", "other"),
     }
 )
+DEPARTMENT_KIND_NAMES = _names(
+    {
+        DepartmentKind.TOWNSHIP_GOVERNMENT: (
+            "乡镇人民政府",
+            "乡镇政府",
+            "街道办事处",
+            "乡镇(街道)",
+            "乡镇人民政府(街道办事处)",
+            "乡镇",
+            "街道",
+            "township",
+        ),
+        DepartmentKind.COUNTY_BUREAU: (
+            "县区部门",
+            "县级部门",
+            "县直部门",
+            "区直部门",
+            "县(区)职能部门",
+            "县区职能部门",
+            "county",
+        ),
+        DepartmentKind.CITY_BUREAU: ("市级部门", "市直部门", "市级职能部门", "city"),
+        DepartmentKind.PUBLIC_SERVICE: ("公共服务单位", "公共服务企业", "公用事业单位", "public"),
+        DepartmentKind.OTHER: ("其他", "其他单位", "other"),
+    }
+)
+#: The kind of a department located in an area of this significant code length.
+_DEPARTMENT_KIND_BY_LENGTH = {
+    9: DepartmentKind.TOWNSHIP_GOVERNMENT,
+    6: DepartmentKind.COUNTY_BUREAU,
+    4: DepartmentKind.CITY_BUREAU,
+}
 
 
 @lru_cache(maxsize=65536)  # constituencies and villages recur row after row
@@ -476,6 +510,33 @@ class AttendanceRow(RosterRow):
     KEY: ClassVar[tuple[str, ...]] = ("activityId", "deputyId")
     activityId: str
     deputyId: str
+
+
+class DepartmentRow(RosterRow):
+    """A handling unit (承办单位); its kind is derived from its area when absent (a township's
+    unit is its government, a county's or a city's a bureau)."""
+
+    id: str
+    name: str
+    kind: str | None = None
+    areaCode: str
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        return None if value is None else _choice(str(value), DEPARTMENT_KIND_NAMES, "unit kind")
+
+    @field_validator("areaCode")
+    @classmethod
+    def _area(cls, value: str) -> str:
+        return area_code(value)
+
+    @model_validator(mode="after")
+    def _derive(self) -> DepartmentRow:
+        if self.kind is None:
+            length = significant_length(self.areaCode)
+            self.kind = _DEPARTMENT_KIND_BY_LENGTH.get(length, DepartmentKind.OTHER).value
+        return self
 
 
 def _opt(function: Callable[[str], str], value: str | None) -> str | None:

@@ -17,6 +17,7 @@ from graphcoord.importer.models import (
     AREA_KIND_NAMES,
     BASIS_NAMES,
     COLLECTION_POINT_KIND_NAMES,
+    DEPARTMENT_KIND_NAMES,
     GENDER_NAMES,
     GROUP_KIND_NAMES,
     POINT_ROLE_NAMES,
@@ -41,6 +42,7 @@ _ALLOWED: dict[str, dict[str, str]] = {
     "性别 gender": GENDER_NAMES,
     "联络站类型 station kind": STATION_KIND_NAMES,
     "收集点类型 collection point kind": COLLECTION_POINT_KIND_NAMES,
+    "单位类型 unit kind": DEPARTMENT_KIND_NAMES,
 }
 
 

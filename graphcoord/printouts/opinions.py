@@ -29,18 +29,18 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from matplotlib import font_manager
 
 from graphcoord.db import Database
-from graphcoord.model import LEVEL_SHORT_NAMES, STATUS_NAMES
+from graphcoord.model import (
+    CHANNEL_NAMES,
+    DEPARTMENT_KIND_NAMES,
+    LEVEL_NAMES,
+    LEVEL_SHORT_NAMES,
+    STATUS_NAMES,
+)
 from graphcoord.printouts.qr import cjk_font_path
-from graphcoord.services.reports import AreaRate, Count, OpinionFigures, figures
+from graphcoord.services.reports import AreaRate, Count, OpinionFigures, RateCounts, figures
 
 __all__ = ["ReportFiles", "chromium_path", "render_html", "write_report"]
 
-CHANNEL_NAMES = {
-    "QR": "扫码（宿话说）",
-    "COLLECTION_POINT": "社情民意收集点",
-    "STATION": "代表联络站",
-    "OBSERVATION_POINT": "经济运行观察点",
-}
 _RED, _GREY = "#b71c1c", "#90a4ae"
 CHROMIUM_ARGS = (
     "--headless",
@@ -162,16 +162,11 @@ def render_html(f: OpinionFigures, generated: dt.datetime | None = None) -> str:
         f=f,
         charts=charts(f),
         generated=when,
-        pct=lambda x: f"{x * 100:.1f}%",
-        channel_names=CHANNEL_NAMES,
+        pct=lambda x: "—" if x is None else f"{x * 100:.1f}%",
+        channel_names={**CHANNEL_NAMES, **f.channel_names},
         status_names=STATUS_NAMES,
-        level_names={
-            "NATIONAL": "全国人大代表",
-            "PROVINCIAL": "省人大代表",
-            "CITY": "市人大代表",
-            "COUNTY": "县（区）人大代表",
-            "TOWNSHIP": "乡镇人大代表",
-        },
+        level_names=LEVEL_NAMES,
+        department_kinds=DEPARTMENT_KIND_NAMES,
     )
 
 
@@ -202,6 +197,15 @@ def _print_pdf(html: Path, pdf: Path) -> str | None:
     return browser if pdf.exists() and pdf.stat().st_size > 0 else None
 
 
+def _handling_rates(counts: RateCounts) -> dict[str, float | None]:
+    return {
+        "answer_rate": counts.answer_rate,
+        "resolution_rate": counts.resolution_rate,
+        "on_time_rate": counts.on_time_rate,
+        "satisfaction_rate": counts.satisfaction_rate,
+    }
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
@@ -228,6 +232,16 @@ def write_report(
     for key in ("by_township", "by_area", "by_level"):
         for row, rate in zip(data[key], getattr(f, key), strict=True):
             row.update(answer_rate=rate.answer_rate, resolution_rate=rate.resolution_rate)
+    if f.handling is not None:
+        data["handling"].update(_handling_rates(f.handling))
+    for key in (
+        "handling_by_area",
+        "handling_by_level",
+        "handling_by_department",
+        "handling_by_deputy",
+    ):
+        for row, counts in zip(data[key], getattr(f, key), strict=True):
+            row.update(_handling_rates(counts))
     js = out / f"{stem}.json"
     js.write_text(
         json.dumps(data, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8"

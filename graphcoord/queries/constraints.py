@@ -26,6 +26,11 @@ LABEL_KEYS: dict[str, str] = {
     "StatusChange": "id",
     "TicketCounter": "year",
     "Ticket": "number",
+    "Department": "id",
+    "HandlingEvent": "id",
+    "ChannelName": "id",
+    "Notification": "key",
+    "LetterCounter": "year",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -56,6 +61,13 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # One activity day per station and date (``<station id>|<date>``; other activities have none).
     "CREATE CONSTRAINT activity_station_day IF NOT EXISTS "
     "FOR (n:Activity) REQUIRE n.stationDay IS UNIQUE",
+    "CREATE CONSTRAINT department_id IF NOT EXISTS FOR (n:Department) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT handling_event_id IF NOT EXISTS "
+    "FOR (n:HandlingEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT channel_name_id IF NOT EXISTS FOR (n:ChannelName) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT notification_key IF NOT EXISTS FOR (n:Notification) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT letter_counter_year IF NOT EXISTS "
+    "FOR (n:LetterCounter) REQUIRE n.year IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -74,6 +86,10 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX issue_category_flagged IF NOT EXISTS FOR (n:Issue) ON (n.categoryFlagged)",
     "CREATE INDEX station_area IF NOT EXISTS FOR (n:LiaisonStation) ON (n.areaCode)",
     "CREATE INDEX collection_point_area IF NOT EXISTS FOR (n:CollectionPoint) ON (n.areaCode)",
+    "CREATE INDEX issue_outcome IF NOT EXISTS FOR (n:Issue) ON (n.outcome)",
+    "CREATE INDEX department_area IF NOT EXISTS FOR (n:Department) ON (n.areaCode)",
+    "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
+    "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
 )
 
 

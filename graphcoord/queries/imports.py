@@ -91,6 +91,7 @@ STATE_FIELDS: dict[str, tuple[str, ...]] = {
     "activityDays": ("stationId", "title", "date", "topic", "notice", "voterCount"),
     "receptions": (),
     "attendances": (),
+    "departments": ("name", "kind", "areaCode"),
 }
 
 #: Node kinds: ``UNWIND $keys AS key … RETURN collect([key, [values]]) AS found``: one record per
@@ -155,6 +156,12 @@ OPTIONAL MATCH (s:LiaisonStation)-[:HOLDS]->(a)
 RETURN collect([key, [s.id, a.title, toString(a.date), a.topic, a.notice, a.voterCount]])
        AS found
 """,
+    "departments": """
+UNWIND $keys AS key
+MATCH (d:Department {id: key})
+OPTIONAL MATCH (d)-[:LOCATED_IN]->(a:Area)
+RETURN collect([key, [d.name, d.kind, a.code]]) AS found
+""",
 }
 
 #: Relationship kinds: ``UNWIND $pairs AS pair … RETURN collect([pair[0], pair[1], [values]])``.
@@ -211,6 +218,7 @@ STORED_COUNT: dict[str, LiteralString] = {
     "activityDays": "MATCH (n:Activity) RETURN count(n) AS n",
     "receptions": "MATCH ()-[r:RECEIVES_AT]->() RETURN count(r) AS n",
     "attendances": "MATCH ()-[r:ATTENDED]->() RETURN count(r) AS n",
+    "departments": "MATCH (n:Department) RETURN count(n) AS n",
 }
 
 #: The key columns of each relationship kind, in ``pair`` order.

@@ -3,10 +3,12 @@
 Scope: issues raised in a village inside ``area`` (by the 12-digit code's significant prefix)
 created in ``[start, end)``. Definitions, as the report prints them:
 
-- *answered* (答复): a deputy or department took it up, status IN_PROGRESS, ESCALATED,
-  RESOLVED or CLOSED; *resolved* (解决): RESOLVED or CLOSED.
+- *answered* (答复): finished with the outcome RESOLVED or ANSWERED (答复率 counts both);
+  *resolved* (解决): finished with the outcome RESOLVED only (解决率). A CLOSED issue that was
+  only answered is not resolved; the outcomes are set by :mod:`graphcoord.services.handling`.
 - *days to resolve*: ``resolvedAt - createdAt`` in days; the median is ``percentileCont 0.5``.
-- *open days* of the longest-open issues are counted up to ``as_of`` (the report's end, or now).
+- *open days* of the longest-open issues (no outcome, status not RESOLVED or CLOSED) are
+  counted up to ``as_of`` (the report's end, or now).
 
 :func:`graphcoord.services.reports.figures` sets the parameters and assembles the report.
 """
@@ -18,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from graphcoord.db import Database
+from graphcoord.model import ANSWERED_OUTCOMES, CLOSED_STATUSES, RESOLVED_OUTCOMES
 
 __all__ = [
     "ANSWERED",
+    "CLOSED",
     "RESOLVED",
     "AreaRate",
     "Count",
@@ -35,8 +39,10 @@ __all__ = [
     "villages",
 ]
 
-ANSWERED: tuple[str, ...] = ("IN_PROGRESS", "ESCALATED", "RESOLVED", "CLOSED")
-RESOLVED: tuple[str, ...] = ("RESOLVED", "CLOSED")
+ANSWERED: tuple[str, ...] = ANSWERED_OUTCOMES
+RESOLVED: tuple[str, ...] = RESOLVED_OUTCOMES
+#: Statuses of an issue no longer open (with or without an outcome).
+CLOSED: tuple[str, ...] = CLOSED_STATUSES
 
 _SCOPE: LiteralString = """
 MATCH (i:Issue)
@@ -49,8 +55,8 @@ TOTALS: LiteralString = (
     _SCOPE
     + """
 WITH count(i) AS total,
-     count(CASE WHEN i.status IN $answered THEN 1 END) AS answered,
-     count(CASE WHEN i.status IN $resolved THEN 1 END) AS resolved,
+     count(CASE WHEN i.outcome IN $answered THEN 1 END) AS answered,
+     count(CASE WHEN i.outcome IN $resolved THEN 1 END) AS resolved,
      percentileCont(CASE WHEN i.resolvedAt IS NOT NULL
        THEN duration.inSeconds(i.createdAt, i.resolvedAt).seconds / 86400.0 END, 0.5) AS median
 RETURN total, answered, resolved, median
@@ -94,8 +100,8 @@ BY_TOWNSHIP: LiteralString = (
     + """
 MATCH (i)-[:RAISED_IN]->(:Area)-[:PART_OF]->(t:Area)
 WITH t, count(i) AS total,
-     count(CASE WHEN i.status IN $answered THEN 1 END) AS answered,
-     count(CASE WHEN i.status IN $resolved THEN 1 END) AS resolved
+     count(CASE WHEN i.outcome IN $answered THEN 1 END) AS answered,
+     count(CASE WHEN i.outcome IN $resolved THEN 1 END) AS resolved
 RETURN t.code AS key, t.name AS label, total, answered, resolved
 ORDER BY total DESC, key
 """
@@ -106,8 +112,8 @@ BY_CHILD_AREA: LiteralString = (
     + """
 WITH left(left(i.areaCode, $childLength) + '000000000000', 12) AS code, i
 WITH code, count(i) AS total,
-     count(CASE WHEN i.status IN $answered THEN 1 END) AS answered,
-     count(CASE WHEN i.status IN $resolved THEN 1 END) AS resolved
+     count(CASE WHEN i.outcome IN $answered THEN 1 END) AS answered,
+     count(CASE WHEN i.outcome IN $resolved THEN 1 END) AS resolved
 OPTIONAL MATCH (a:Area {code: code})
 RETURN code AS key, coalesce(a.name, code) AS label, total, answered, resolved
 ORDER BY total DESC, key
@@ -120,8 +126,8 @@ BY_LEVEL: LiteralString = (
 MATCH (d:Deputy)-[:TRACKS]->(i)
 WITH DISTINCT d.level AS level, i
 WITH level, count(i) AS total,
-     count(CASE WHEN i.status IN $answered THEN 1 END) AS answered,
-     count(CASE WHEN i.status IN $resolved THEN 1 END) AS resolved
+     count(CASE WHEN i.outcome IN $answered THEN 1 END) AS answered,
+     count(CASE WHEN i.outcome IN $resolved THEN 1 END) AS resolved
 RETURN level AS key, level AS label, total, answered, resolved
 """
 )
@@ -150,7 +156,7 @@ ORDER BY rate DESC, key LIMIT $limit
 LONGEST_OPEN: LiteralString = (
     _SCOPE
     + """
-  AND NOT i.status IN $resolved
+  AND i.outcome IS NULL AND NOT i.status IN $closed
 OPTIONAL MATCH (i)-[:RAISED_IN]->(v:Area)
 RETURN i.id AS id, i.title AS title, i.status AS status, i.category AS category,
        i.ticket AS ticket, v.name AS village, i.createdAt AS createdAt,

@@ -14,8 +14,10 @@ from graphcoord.queries import (
     activity_days,
     areas,
     campaigns,
+    departments,
     deputies,
     groups,
+    handling,
     industry,
     issues,
     liaisons,
@@ -54,4 +56,7 @@ STATEMENTS: dict[str, LiteralString] = {
     "sponsorships": proposals.UPSERT_SPONSORSHIPS,
     "addresses": proposals.UPSERT_ADDRESSES,
     "stationIssues": stations.UPSERT_STATION_ISSUES,
+    "departments": departments.UPSERT_DEPARTMENTS,
+    "handlings": handling.UPSERT_HANDLINGS,
+    "channelNames": departments.UPSERT_CHANNEL_NAMES,
 }

@@ -19,6 +19,7 @@ from graphcoord.model import Channel as ChannelEnum
 from graphcoord.model import IssueStatus as IssueStatusEnum
 from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
+from graphcoord.schema.handling_types import IssueHandlingFields, PublicHandlingFields
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn, require_roles
 from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids, deputy_from_id
@@ -85,7 +86,7 @@ class SimilarIssue:
 
 
 @strawberry.type(description="A citizen's opinion (社情民意) and its handling.")
-class Issue:
+class Issue(IssueHandlingFields):
     id: strawberry.ID
     title: str
     body: str | None
@@ -217,7 +218,7 @@ class Issue:
 
 
 @strawberry.type(description="The public view of an issue, for whoever holds its tracking code.")
-class PublicIssue:
+class PublicIssue(PublicHandlingFields):
     tracking_code: str
     title: str
     body: str

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.services import directory, issues, opinions, stations
+from graphcoord.services import departments, directory, handling, issues, opinions, stations
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -86,6 +86,8 @@ class Loaders:
     activity_day = _Lazy(stations.activity_days_by_id)
     activity_roster = _Lazy(stations.rosters_of, lambda: ([], []))
     collection_point = _Lazy(stations.collection_points_by_id)
+    issue_handling = _Lazy(handling.handlings)
+    department = _Lazy(departments.departments_by_id)
 
     def __init__(self, db: Database) -> None:
         self.db = db

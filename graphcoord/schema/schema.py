@@ -20,6 +20,7 @@ from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.execution import PlainExecutionContext
+from graphcoord.schema.handling import HandlingMutation, HandlingQuery
 from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
@@ -38,6 +39,7 @@ QUERY_PARTS: tuple[type, ...] = (
     OpinionQuery,
     StationQuery,
     AlarmQuery,
+    HandlingQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PlanningMutation,
@@ -45,6 +47,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     ImportMutation,
     OpinionMutation,
     StationMutation,
+    HandlingMutation,
 )
 
 Query = merge_types("Query", QUERY_PARTS)

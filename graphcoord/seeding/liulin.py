@@ -16,9 +16,10 @@ import random
 from collections import defaultdict
 from typing import Any
 
-from graphcoord.model import Channel, Dataset, IssueStatus, Level
+from graphcoord.model import Channel, Dataset, IssueStatus, Level, Outcome
 from graphcoord.seeding.contacts import build_contacts
 from graphcoord.seeding.deputies import apportion, build_liaisons, home_township, make_deputy
+from graphcoord.seeding.handling import Handlers, build_departments, handlings
 from graphcoord.seeding.issues_text import (
     LIVELIHOOD,
     issue_text,
@@ -30,7 +31,14 @@ from graphcoord.seeding.issues_text import (
 from graphcoord.seeding.liulin_stations import build_station_days
 from graphcoord.seeding.places import Places, load_places
 
-__all__ = ["LIULIN_DEPUTIES", "LIULIN_RECORD", "LIULIN_STATIONS", "build_liulin"]
+__all__ = [
+    "LIULIN_ANSWERED_REASONS",
+    "LIULIN_CHANNEL_NAMES",
+    "LIULIN_DEPUTIES",
+    "LIULIN_RECORD",
+    "LIULIN_STATIONS",
+    "build_liulin",
+]
 
 PROVINCE, CITY, COUNTY = "140000000000", "141100000000", "141125000000"
 LIULIN_DEPUTIES: dict[Level, int] = {
@@ -44,7 +52,8 @@ LIULIN_DEPUTIES: dict[Level, int] = {
 LIULIN_STATIONS = {"STATION": 15, "POINT": 46}
 #: The 2023-onward record: deputy visits = ATTENDED edges to the stations' activity days,
 #: voters received = the sum of their voterCount, suggestions = STATION issues, solved =
-#: RESOLVED ones.
+#: issues whose outcome is RESOLVED (the 60 CLOSED ones were answered without solving the
+#: problem: outcome ANSWERED, with the reason the citizens were given).
 LIULIN_RECORD = {"visits": 161, "voters": 345, "suggestions": 124, "solved": 24}
 #: Points the article names: (township, village code or None for the township office, name).
 _NAMED_POINTS = (
@@ -53,6 +62,15 @@ _NAMED_POINTS = (
     ("141125206000", "141125206213", "王家沟乡大庄村联络点"),
 )
 _RECORD_PERIOD = (dt.date(2023, 1, 1), dt.date(2024, 11, 1))
+#: What Liulin calls its channels (the report reads them from the data).
+LIULIN_CHANNEL_NAMES: tuple[tuple[str, str], ...] = ((Channel.STATION.value, "代表联络站（点）"),)
+#: Reasons given for the suggestions answered without the problem being solved.
+LIULIN_ANSWERED_REASONS: tuple[str, ...] = (
+    "已向群众解释相关政策；所需资金暂未落实，已纳入下一年度项目库统筹考虑。",
+    "涉及多个部门职责，已答复群众并移交相关部门研究，暂未解决。",
+    "受用地和规划条件限制，近期无法实施，已向群众作出说明。",
+    "已答复：列入乡村振兴项目储备，待上级资金下达后实施。",
+)
 
 
 def build_liulin(seed: int = 2023) -> Dataset:
@@ -66,9 +84,11 @@ def build_liulin(seed: int = 2023) -> Dataset:
     stations = _stations(rng, places)
     data["stations"] = stations
     data["receptions"] = _receptions(deputies, stations)
-    data.update(_record(rng, places, data))
+    record, finished = _record(rng, places, data)
+    data.update(record)
     for kind, rows in build_station_days(seed, data).items():
         data[kind] = [*data.get(kind, []), *rows]
+    data.update(_handling(seed, places, data, finished))
     return data
 
 
@@ -151,9 +171,40 @@ def _receptions(
     return rows
 
 
-def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
+def _handling(
+    seed: int, places: Places, data: Dataset, finished: dict[str, dt.datetime]
+) -> Dataset:
+    """Departments, the handling of the 124 suggestions and Liulin's channel names."""
+    departments = build_departments(places, "LL")
+    handlers = Handlers("LL", frozenset(d["id"] for d in departments))
+
+    def outcome(issue: dict[str, Any]) -> tuple[str, str | None] | None:
+        if issue["status"] == IssueStatus.RESOLVED.value:
+            return Outcome.RESOLVED.value, None
+        if issue["status"] == IssueStatus.CLOSED.value:
+            reason = LIULIN_ANSWERED_REASONS[int(issue["id"][-3:]) % len(LIULIN_ANSWERED_REASONS)]
+            return Outcome.ANSWERED.value, reason
+        return None
+
+    rows = handlings(
+        random.Random(f"{seed}:handling"),
+        data["issues"],
+        data["trackers"],
+        data["contacts"],
+        handlers,
+        outcome,
+        finished,
+    )
+    names = [{"areaCode": COUNTY, "channel": c, "name": n} for c, n in LIULIN_CHANNEL_NAMES]
+    return {"departments": departments, "handlings": rows, "channelNames": names}
+
+
+def _record(
+    rng: random.Random, places: Places, data: Dataset
+) -> tuple[Dataset, dict[str, dt.datetime]]:
     """124 STATION issues of which 24 RESOLVED, and a report-back (述职) per station (the
-    activity days are :func:`~graphcoord.seeding.liulin_stations.build_station_days`')."""
+    activity days are :func:`~graphcoord.seeding.liulin_stations.build_station_days`'); and
+    when each finished issue was finished."""
     received_at: dict[str, list[str]] = defaultdict(list)
     for row in data["receptions"]:
         received_at[row["placeId"]].append(row["deputyId"])
@@ -173,20 +224,22 @@ def _record(rng: random.Random, places: Places, data: Dataset) -> Dataset:
             {"deputyId": d, "activityId": activity_id}
             for d in sorted(rng.sample(received_at[station["id"]], 3))
         ]
-    issues, trackers = _suggestions(rng, places, data)
-    return {
+    issues, trackers, finished = _suggestions(rng, places, data)
+    record: Dataset = {
         "activities": activities,
         "attendances": attendances,
         "issues": issues,
         "trackers": trackers,
     }
+    return record, finished
 
 
 def _suggestions(
     rng: random.Random, places: Places, data: Dataset
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, dt.datetime]]:
     """124 suggestions via stations: 24 livelihood problems RESOLVED, the rest answered
-    (CLOSED), IN_PROGRESS or DISPATCHED."""
+    without being solved (CLOSED, no ``resolvedAt``), IN_PROGRESS or DISPATCHED; and when each
+    RESOLVED or CLOSED one was finished."""
     contacts: dict[str, list[str]] = defaultdict(list)
     for row in data["contacts"]:
         contacts[row["areaCode"]].append(row["deputyId"])
@@ -197,6 +250,7 @@ def _suggestions(
     statuses += [IssueStatus.DISPATCHED] * (LIULIN_RECORD["suggestions"] - len(statuses))
     rng.shuffle(statuses)
     issues, trackers = [], []
+    finished: dict[str, dt.datetime] = {}
     for n, status in enumerate(statuses, start=1):
         village = rng.choice(places.villages)
         categories = LIVELIHOOD if status is IssueStatus.RESOLVED else ()
@@ -215,12 +269,14 @@ def _suggestions(
             "areaCode": village,
         }
         if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED):
-            issue["resolvedAt"] = (created + dt.timedelta(days=rng.randint(7, 90))).isoformat()
+            finished[issue["id"]] = created + dt.timedelta(days=rng.randint(7, 90))
+            if status is IssueStatus.RESOLVED:  # answered is not resolved
+                issue["resolvedAt"] = finished[issue["id"]].isoformat()
         issues.append(issue)
         for deputy_id in sorted(rng.sample(contacts[village], min(2, len(contacts[village])))):
             trackers.append({"deputyId": deputy_id, "issueId": issue["id"]})
     _plant_topics(issues, places)
-    return issues, trackers
+    return issues, trackers, finished
 
 
 #: Topics told again in Liulin's own suggestions: the elderly's allowance paid late, and

@@ -8,18 +8,22 @@ part in the five-year legislation-plan call with 85,000 citizens, 6 clusters / 1
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
-from graphcoord.model import Dataset, Level
+from graphcoord.model import Channel, Dataset, DepartmentKind, IssueStatus, Level, Outcome
 from graphcoord.seeding.contacts import build_contacts
 from graphcoord.seeding.deputies import apportion, build_liaisons, make_deputy
+from graphcoord.seeding.handling import Handlers, build_departments, handlings
 from graphcoord.seeding.places import Places, load_places
 from graphcoord.seeding.suqian_groups import SUQIAN_COMPLIANCE_MISSES, build_groups
 from graphcoord.seeding.suqian_industry import build_industry
 from graphcoord.seeding.suqian_issues import build_issues
 
 __all__ = [
+    "SUQIAN_CHANNEL_NAMES",
+    "SUQIAN_CITY_UNITS",
     "SUQIAN_COMPLIANCE_MISSES",
     "SUQIAN_DEPUTIES",
     "SUQIAN_FRAGILE_VILLAGES",
@@ -63,6 +67,15 @@ SUQIAN_NO_CONSTITUENCY_VILLAGES: tuple[str, ...] = (
 )
 
 _POINT_KINDS = (("SQUARE", "文化广场"), ("PARK", "公园"), ("MARKET", "农贸市场"))
+#: City-level handling units: (id suffix, name, kind).
+SUQIAN_CITY_UNITS: tuple[tuple[str, str, DepartmentKind], ...] = (
+    ("BIZ", "宿迁市政务服务管理办公室", DepartmentKind.CITY_BUREAU),
+    ("TRANSPORT", "宿迁市交通运输局", DepartmentKind.CITY_BUREAU),
+    ("ECOLOGY", "宿迁市生态环境局", DepartmentKind.CITY_BUREAU),
+    ("WATERCO", "宿迁市水务集团有限公司", DepartmentKind.PUBLIC_SERVICE),
+)
+#: What Suqian calls its channels: the QR channel is 宿话说 (the report reads it from the data).
+SUQIAN_CHANNEL_NAMES: tuple[tuple[str, str], ...] = ((Channel.QR.value, "扫码（宿话说）"),)
 
 
 def build_suqian(seed: int = 2024) -> Dataset:
@@ -81,7 +94,34 @@ def build_suqian(seed: int = 2024) -> Dataset:
     data.update(build_groups(rng, places, deputies))
     data.update(_campaign(rng, deputies))
     data.update(build_issues(rng, places, data))
+    data.update(_handling(seed, places, data))
     return data
+
+
+def _handling(seed: int, places: Places, data: Dataset) -> Dataset:
+    """Departments, the clocks and handling of the seeded issues, and Suqian's channel names.
+
+    Every RESOLVED or CLOSED issue is finished with the outcome RESOLVED at its ``resolvedAt``
+    (so the city's resolution figures stay those of the statuses)."""
+    departments = build_departments(places, "SQ", SUQIAN_CITY_UNITS, CITY)
+    handlers = Handlers("SQ", frozenset(d["id"] for d in departments), CITY)
+    done = (IssueStatus.RESOLVED.value, IssueStatus.CLOSED.value)
+    finished = {
+        i["id"]: dt.datetime.fromisoformat(i["resolvedAt"])
+        for i in data["issues"]
+        if i["status"] in done and "resolvedAt" in i
+    }
+    rows = handlings(
+        random.Random(f"{seed}:handling"),
+        data["issues"],
+        data["trackers"],
+        data["contacts"],
+        handlers,
+        lambda issue: (Outcome.RESOLVED.value, None) if issue["status"] in done else None,
+        finished,
+    )
+    names = [{"areaCode": CITY, "channel": c, "name": n} for c, n in SUQIAN_CHANNEL_NAMES]
+    return {"departments": departments, "handlings": rows, "channelNames": names}
 
 
 def _deputies(rng: random.Random, places: Places) -> list[dict[str, Any]]:

@@ -46,6 +46,7 @@ from graphcoord.rules import (
     require_area_code,
     submission_problems,
 )
+from graphcoord.services.clocks import record_resolved, start_issue_clock
 from graphcoord.services.opinions import suggest_new_issue
 from graphcoord.services.tickets import TicketGateway, TicketRequest
 
@@ -241,6 +242,7 @@ def submit_issue(
         raise RuleViolation("issue-tracking-code", "could not draw a unique tracking code")
     if created is None:
         raise NotFound("village", submission.village_code)
+    start_issue_clock(db, issue_id, at)  # due dates of the policy in force (services/clocks)
     suggest_new_issue(db, issue_id)  # the text model's category, kept on the issue (never raises)
     request = TicketRequest(
         issue_id=issue_id,
@@ -345,6 +347,8 @@ def update_status(
             raise BadInput("escalateTo is only meaningful with status ESCALATED")
         by_name = facts.my_name if actor.role == "deputy" else None
         _write_change(db, issue_id, current, to, actor, by_name, note, at, escalate_to=target)
+        if to is IssueStatus.RESOLVED:  # the outcome RESOLVED, timed (services/clocks)
+            record_resolved(db, issue_id, at, actor.key, by_name)
     return get_issue(db, issue_id)
 
 

@@ -8,6 +8,7 @@ GraphQL ``opinionReport`` and the printed report (:mod:`graphcoord.printouts.opi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +17,23 @@ from graphcoord.errors import BadInput, NotFound
 from graphcoord.model import CHINA, Level, significant_length
 from graphcoord.queries import reports as q
 from graphcoord.queries.reports import AreaRate, Count, OpenIssue, VillageRate
+from graphcoord.services import rates
+from graphcoord.services.departments import channel_names
+from graphcoord.services.rates import RateCounts, RateGrouping
+from graphcoord.workdays import UnknownCalendarYear
 
-__all__ = ["AreaRate", "Count", "OpenIssue", "OpinionFigures", "VillageRate", "figures"]
+__all__ = [
+    "AreaRate",
+    "Count",
+    "OpenIssue",
+    "OpinionFigures",
+    "RateCounts",
+    "VillageRate",
+    "figures",
+]
 
 _LENGTHS = (2, 4, 6, 9, 12)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,6 +56,16 @@ class OpinionFigures:
     top_villages: list[VillageRate] = field(default_factory=list)
     per_thousand: list[VillageRate] = field(default_factory=list)
     longest_open: list[OpenIssue] = field(default_factory=list)
+    #: Handling rates (answer, resolution, on time, median working days, satisfaction).
+    handling: RateCounts | None = None
+    handling_by_area: list[RateCounts] = field(default_factory=list)
+    handling_by_level: list[RateCounts] = field(default_factory=list)
+    handling_by_department: list[RateCounts] = field(default_factory=list)
+    handling_by_deputy: list[RateCounts] = field(default_factory=list)
+    #: The day unfinished issues were judged overdue on (the period's end, or today).
+    as_of: dt.date | None = None
+    #: What the area calls each channel (宿话说 in Suqian), from the city's data.
+    channel_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def answer_rate(self) -> float:
@@ -79,6 +103,7 @@ def figures(
         "end": end_at,
         "answered": list(q.ANSWERED),
         "resolved": list(q.RESOLVED),
+        "closed": list(q.CLOSED),
         "childLength": child_length,
         "limit": limit,
         "asOf": as_of,
@@ -100,4 +125,19 @@ def figures(
     result.top_villages = q.villages(db, q.TOP_VILLAGES, params)
     result.per_thousand = q.villages(db, q.PER_THOUSAND, params)
     result.longest_open = q.longest_open(db, params)
+    result.channel_names = channel_names(db, area_code)
+    try:
+        where = rates.scope(db, area_code, start, end, as_of=min(end, as_of.date()))
+    except UnknownCalendarYear as error:  # the rest of the report does not need the calendar
+        log.warning("opinion report without handling rates: %s", error)
+        return result
+    result.as_of = where.as_of
+    result.handling = rates.overall(db, where)
+    result.handling_by_area = rates.by_area(db, where)
+    result.handling_by_level = rates.by_level(db, where)
+    for by, target in (
+        (RateGrouping.DEPARTMENT, result.handling_by_department),
+        (RateGrouping.DEPUTY, result.handling_by_deputy),
+    ):
+        target.extend(rates.grouped(db, where, by, limit=limit).rows[:limit])
     return result

@@ -4,7 +4,9 @@
 phone) and the form; ``POST /v/{code}`` is rate limited per client address, checks the CSRF
 token, validates (clear Chinese messages, the form re-shown with its values) and calls the
 same :func:`~graphcoord.services.issues.submit_issue` as GraphQL, then redirects to
-``/t/{trackingCode}``. Jinja2 autoescapes every value.
+``/t/{trackingCode}``. The tracking page shows the handling (department, replies, outcome) and,
+once the issue is finished, the citizen's rating form (``POST /t/{code}/rate``, CSRF-checked and
+rate limited like the form; 不满意 reopens the issue once). Jinja2 autoescapes every value.
 """
 
 from __future__ import annotations
@@ -20,16 +22,21 @@ from starlette.routing import BaseRoute, Route
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
-from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound
+from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound, RuleViolation
 from graphcoord.model import (
     CATEGORIES,
     CHINA,
+    EVENT_NAMES,
     LEVEL_NAMES,
     LEVEL_SHORT_NAMES,
+    OUTCOME_NAMES,
+    SATISFACTION_NAMES,
     STATUS_NAMES,
     SUBMISSION_LIMITS,
     Channel,
+    Satisfaction,
 )
+from graphcoord.services import handling
 from graphcoord.services import issues as tracking
 from graphcoord.services.ratelimit import RateLimited, limiter_for
 from graphcoord.services.tickets import TicketGateway, gateway_for
@@ -77,6 +84,9 @@ def _environment() -> Environment:
         status_names=STATUS_NAMES,
         categories=CATEGORIES,
         limits=SUBMISSION_LIMITS,
+        outcome_names=OUTCOME_NAMES,
+        satisfaction_names=SATISFACTION_NAMES,
+        event_names=EVENT_NAMES,
     )
     return env
 
@@ -219,19 +229,101 @@ class _Pages:
             return self.unavailable()
         return RedirectResponse(f"/t/{result.tracking_code}?new=1", status_code=303)
 
-    async def tracking_page(self, request: Request) -> Response:
+    async def tracking_page(
+        self, request: Request, *, rating_error: str | None = None, status: int = 200
+    ) -> Response:
         code = request.path_params["code"]
         try:
             issue = await blocking(tracking.public_issue, self.db, code)
+            handled = await blocking(handling.public_handling, self.db, code)
         except NotFound:
             return self.not_found(f"查询码为 {code} 的意见")
         except DatabaseUnavailable:
             return self.unavailable()
+        token = request.cookies.get(csrf.COOKIE)
+        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
+            token = csrf.issue_token(self.settings.signing_secret)
         response = self.render(
-            "tracking.html", issue=issue, new=request.query_params.get("new") == "1"
+            "tracking.html",
+            status,
+            issue=issue,
+            handling=handled,
+            new=request.query_params.get("new") == "1",
+            rated=request.query_params.get("rated"),
+            rating_error=rating_error,
+            verdicts=list(Satisfaction),
+            csrf=token,
         )
+        self._set_csrf_cookie(response, str(token))
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _set_csrf_cookie(self, response: Response, token: str) -> None:
+        response.set_cookie(
+            csrf.COOKIE,
+            token,
+            max_age=csrf.MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=self.secure_cookie,
+        )
+
+    async def rate(self, request: Request) -> Response:
+        """The citizen's verdict from the tracking page (CSRF-checked, rate limited)."""
+        code = request.path_params["code"]
+        client = request.client.host if request.client else "unknown"
+        try:
+            self.limiter.hit(client)
+        except RateLimited as limited:
+            return self.message(
+                429,
+                "提交过于频繁",
+                f"请{limited.retry_after}秒后再试。",
+                back=f"/t/{code}",
+                headers={"Retry-After": str(limited.retry_after)},
+            )
+        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
+            return self.message(413, "内容过长", "提交的内容过长，请精简后再提交。", f"/t/{code}")
+        form = await request.form()
+        if not csrf.double_submit_ok(
+            self.settings.signing_secret,
+            request.cookies.get(csrf.COOKIE),
+            str(form.get(csrf.FIELD) or ""),
+        ):
+            return self.message(
+                403,
+                "页面已过期",
+                "为保护您的信息安全，请返回重新打开页面后再评价。",
+                back=f"/t/{code}",
+                back_label="返回重新评价",
+            )
+        choice = str(form.get("satisfaction") or "")
+        if choice not in Satisfaction.__members__:
+            return await self.tracking_page(
+                request, rating_error="请选择满意、基本满意或不满意。", status=400
+            )
+        comment = str(form.get("comment") or "")
+        try:
+            result = await blocking(
+                handling.rate_issue, self.db, code, Satisfaction(choice), comment
+            )
+        except NotFound:
+            return self.not_found(f"查询码为 {code} 的意见")
+        except BadInput:
+            return await self.tracking_page(
+                request, rating_error="评价意见不能超过500个字。", status=400
+            )
+        except RuleViolation:
+            return await self.tracking_page(
+                request,
+                rating_error="该意见尚未办结，或本轮办理已经评价过，不能重复评价。",
+                status=409,
+            )
+        except DatabaseUnavailable:
+            return self.unavailable()
+        outcome = "reopened" if result.reopened else "1"
+        return RedirectResponse(f"/t/{code.strip().upper()}?rated={outcome}", status_code=303)
 
     async def lookup(self, request: Request) -> Response:
         code = request.query_params.get("code", "").strip().upper()
@@ -250,4 +342,5 @@ def web_routes(
         Route("/v/{code}", pages.submit, methods=["POST"]),
         Route("/t", pages.lookup, methods=["GET"]),
         Route("/t/{code}", pages.tracking_page, methods=["GET"]),
+        Route("/t/{code}/rate", pages.rate, methods=["POST"]),
     ]
