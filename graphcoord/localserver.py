@@ -3,6 +3,10 @@
 The launcher in ``neo4j-server/`` (Maven, ``org.neo4j:neo4j`` embedded with Bolt) is built
 on first use, then started as a background JVM whose pid, log and data live in the state
 folder. Only loopback addresses are used. With ``NEO4J_URI`` set, none of this runs.
+
+The JVM gets an environment of its own (:func:`jvm_environment`): the few variables Java needs
+from the caller's and the password, never the rest (the JWT secret, another server's
+``NEO4J_*``, ``JAVA_TOOL_OPTIONS``, …).
 """
 
 from __future__ import annotations
@@ -12,13 +16,23 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from graphcoord.config import Settings
 from graphcoord.errors import DatabaseUnavailable, GraphcoordError
 
-__all__ = ["JVM_FLAGS", "LauncherError", "LocalNeo4j", "ServerStatus"]
+__all__ = [
+    "JVM_ENV_NAMES",
+    "JVM_FLAGS",
+    "PASSWORD_ENV",
+    "LauncherError",
+    "LocalNeo4j",
+    "ServerStatus",
+    "build_environment",
+    "jvm_environment",
+]
 
 #: Flags Neo4j 5 needs on Java 17 (the same as its own ``server.jvm.additional`` defaults).
 JVM_FLAGS: tuple[str, ...] = (
@@ -40,6 +54,35 @@ JVM_FLAGS: tuple[str, ...] = (
 )
 
 MAIN_CLASS = "graphcoord.server.Main"
+
+#: The variable the launcher (``Main.java``) reads the ``neo4j`` user's password from.
+PASSWORD_ENV = "GRAPHCOORD_NEO4J_PASSWORD"
+#: What the JVM may take from the caller's environment (and ``LC_*``); nothing else passes.
+JVM_ENV_NAMES = frozenset({"PATH", "JAVA_HOME", "HOME", "LANG", "TMPDIR"})
+#: graphcoord's own variables: the Maven build, which needs much of the caller's environment
+#: (proxies, ``MAVEN_OPTS``), gets none of them.
+_GRAPHCOORD_PREFIXES = ("NEO4J_", "GRAPHCOORD_")
+
+
+def jvm_environment(password: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole environment of the server's JVM: an allow-list of ``environ``'s variables
+    (default: ``os.environ``) and the password under :data:`PASSWORD_ENV`.
+    """
+    environ = os.environ if environ is None else environ
+    env = {
+        name: value
+        for name, value in environ.items()
+        if name in JVM_ENV_NAMES or name.startswith("LC_")
+    }
+    env[PASSWORD_ENV] = password
+    return env
+
+
+def build_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of the Maven build: ``environ`` without graphcoord's variables."""
+    environ = os.environ if environ is None else environ
+    return {k: v for k, v in environ.items() if not k.startswith(_GRAPHCOORD_PREFIXES)}
+
 
 # Servers started by this process, kept so that they are reaped when stopped (no zombies,
 # no ResourceWarning from a Popen collected while its child still runs).
@@ -95,11 +138,18 @@ class LocalNeo4j:
             )
         started = time.monotonic()
         command = ["mvn", "-q", "-B", "package", "-DskipTests"]
+        env = build_environment()
         offline = subprocess.run(
-            [*command[:3], "-o", *command[3:]], cwd=self.launcher, capture_output=True, text=True
+            [*command[:3], "-o", *command[3:]],
+            cwd=self.launcher,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if offline.returncode != 0:
-            online = subprocess.run(command, cwd=self.launcher, capture_output=True, text=True)
+            online = subprocess.run(
+                command, cwd=self.launcher, env=env, capture_output=True, text=True
+            )
             if online.returncode != 0:
                 tail = "\n".join((online.stdout + online.stderr).splitlines()[-30:])
                 raise LauncherError(f"building the Neo4j launcher failed:\n{tail}")
@@ -161,7 +211,7 @@ class LocalNeo4j:
             str(self.home),
             str(self.conf_file),
         ]
-        env = {**os.environ, "GRAPHCOORD_NEO4J_PASSWORD": password}
+        env = jvm_environment(password)
         started = time.monotonic()
         with self.log_file.open("ab") as log:
             process = subprocess.Popen(
