@@ -49,6 +49,7 @@ __all__ = [
     "OPEN_STATUSES",
     "ROW_KINDS",
     "STATUS_NAMES",
+    "SUBMISSION_KEY",
     "SUBMISSION_LIMITS",
     "TRANSITIONS",
     "VILLAGE_KINDS",
@@ -56,6 +57,7 @@ __all__ = [
     "Basis",
     "Channel",
     "Dataset",
+    "DeputyStatus",
     "GroupKind",
     "IssueStatus",
     "Level",
@@ -313,3 +315,15 @@ ROW_KINDS: tuple[str, ...] = (
 )
 
 Dataset = dict[str, list[dict[str, Any]]]
+
+
+class DeputyStatus(StrEnum):
+    """Whether a deputy still serves: a deputy who LEFT covers nothing and signs in no more."""
+
+    ACTIVE = "ACTIVE"
+    LEFT = "LEFT"
+
+
+#: An idempotency key (``submitIssue(idempotencyKey:)``, the form's one-time submission key):
+#: 16-64 letters, digits, ``-`` or ``_`` (a UUID fits).
+SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

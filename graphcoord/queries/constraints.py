@@ -27,6 +27,8 @@ LABEL_KEYS: dict[str, str] = {
     "StatusChange": "id",
     "TicketCounter": "year",
     "Ticket": "number",
+    "RevokedToken": "id",
+    "ImportLease": "id",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -55,6 +57,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT ticket_counter_year IF NOT EXISTS "
     "FOR (n:TicketCounter) REQUIRE n.year IS UNIQUE",
     "CREATE CONSTRAINT ticket_number IF NOT EXISTS FOR (n:Ticket) REQUIRE n.number IS UNIQUE",
+    "CREATE CONSTRAINT revoked_token_id IF NOT EXISTS FOR (n:RevokedToken) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT import_lease_id IF NOT EXISTS FOR (n:ImportLease) REQUIRE n.id IS UNIQUE",
+    # The same idempotency key (a double click, a retry) never makes a second issue.
+    "CREATE CONSTRAINT issue_submission_key IF NOT EXISTS "
+    "FOR (n:Issue) REQUIRE n.submissionKey IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -69,6 +76,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX group_kind IF NOT EXISTS FOR (n:Group) ON (n.kind)",
     "CREATE INDEX import_run_hash IF NOT EXISTS FOR (n:ImportRun) ON (n.fileHash)",
     "CREATE INDEX import_undo_run IF NOT EXISTS FOR (n:ImportUndo) ON (n.run)",
+    # The dispatch outbox: issues stored but not yet handed to 12345.
+    "CREATE INDEX issue_dispatch IF NOT EXISTS FOR (n:Issue) ON (n.dispatch)",
 )
 
 
