@@ -35,6 +35,9 @@ class Context:
     auth_error: Unauthenticated | None = None
     #: The application's 12345 gateway (see :attr:`gateway`).
     ticket_gateway: TicketGateway | None = None
+    #: Set when execution began (variables coerced): before that, errors are request errors
+    #: (HTTP 400 under ``application/graphql-response+json``).
+    execution_started: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
