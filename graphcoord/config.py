@@ -132,9 +132,9 @@ class Settings:
     max_cost: tuple[tuple[str, int], ...] = (
         ("public", 1_000),
         ("deputy", 10_000),
-        ("planner", 25_000),
-        ("organizer", 25_000),
-        ("admin", 50_000),
+        ("planner", 100_000),
+        ("organizer", 100_000),
+        ("admin", 200_000),
     )
     #: Requests per minute of one bearer token (signed-in roles).
     token_rate_limit_per_minute: int = 600

@@ -2,10 +2,12 @@
 would resolve too many fields for the caller's role.
 
 A field costs 1 each time it is resolved. A list multiplies the cost of what is selected under
-it by its size: a connection by its ``first`` (or the default page size; a ``first`` given as a
-variable counts as the variable's default or, without one, the largest page), a list with a
+it by its size: a connection by its ``first`` (or the default page size), a list with a
 ``first`` or ``k`` argument by that argument, any other list by its documented size
-(:data:`LIST_SIZES`, else :data:`DEFAULT_LIST_SIZE`). Lists without a size argument may nest at
+(:data:`LIST_SIZES`, else :data:`DEFAULT_LIST_SIZE`). A size given as a variable is known only
+with the request's variables: the validation rule then checks the nesting only, and
+:func:`variables_cost_error` (called by :class:`~graphcoord.schema.documents.Documents` for
+each request, before anything runs) checks the budget with the values sent. Lists without a size argument may nest at
 most :data:`MAX_UNPAGED_NESTING` deep. Introspection fields (``__schema``, ``__type``,
 ``__typename``) cost nothing: the schema is finite, and ``GRAPHCOORD_INTROSPECTION=0`` turns
 them off.
@@ -23,15 +25,18 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLList,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TypeInfo,
     ValidationContext,
     VariableNode,
     get_named_type,
@@ -47,6 +52,7 @@ __all__ = [
     "MAX_UNPAGED_NESTING",
     "cost_rules",
     "query_cost",
+    "variables_cost_error",
 ]
 
 CODE = "QUERY_TOO_COSTLY"
@@ -70,6 +76,10 @@ MAX_UNPAGED_NESTING = 3
 _SIZE_ARGUMENTS = ("first", "k")
 
 
+class _NeedsVariables(Exception):
+    """A size is a variable: the cost is known only with the request's variables."""
+
+
 class TooCostly(Exception):
     def __init__(self, message: str, node: Any, cost: int | None = None) -> None:
         super().__init__(message)
@@ -87,26 +97,36 @@ class _Walk:
         operation: OperationDefinitionNode,
         page_default: int,
         page_max: int,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         self.context = context
         self.page_default = page_default
         self.page_max = page_max
+        self.variables = variables
         self.defaults: dict[str, Any] = {
             definition.variable.name.value: definition.default_value
             for definition in operation.variable_definitions or ()
         }
 
     def size(self, node: FieldNode, name: str) -> int | None:
-        """The value of a size argument, if the field has one."""
+        """The value of a size argument, if the field has one (``None`` given: the default)."""
         for argument in node.arguments or ():
             if argument.name.value != name:
                 continue
             value: Any = argument.value
             if isinstance(value, VariableNode):
-                value = self.defaults.get(value.name.value)
+                variable = value.name.value
+                if self.variables is None:
+                    raise _NeedsVariables(variable)
+                if variable in self.variables:
+                    value = self.variables[variable]
+                else:
+                    value = self.defaults.get(variable)
             if isinstance(value, IntValueNode):
-                return max(0, min(int(value.value), self.page_max))
-            return self.page_max  # a variable without a default: the largest page
+                value = int(value.value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return max(0, min(value, self.page_max))
+            return None  # null or not given: the field's default size
         return None
 
     def selections(
@@ -188,8 +208,10 @@ def query_cost(
     operation: OperationDefinitionNode,
     page_default: int,
     page_max: int,
+    variables: dict[str, Any] | None = None,
 ) -> int:
-    """The cost of ``operation`` (raises :class:`TooCostly` when unpaged lists nest too deep)."""
+    """The cost of ``operation`` (raises :class:`TooCostly` when unpaged lists nest too deep,
+    ``_NeedsVariables`` when a size is a variable and ``variables`` is ``None``)."""
     schema = context.schema
     root = {
         "query": schema.query_type,
@@ -198,8 +220,23 @@ def query_cost(
     }[operation.operation.value]
     if root is None:
         return 0
-    walk = _Walk(context, operation, page_default, page_max)
+    walk = _Walk(context, operation, page_default, page_max, variables)
     return walk.selections(operation.selection_set, root, 1, 0, frozenset())
+
+
+def _over_budget(cost: int, budget: int, role: str, node: Any) -> GraphQLError:
+    return GraphQLError(
+        f"this query would cost {cost:,} (fields resolved, lists multiplied); the budget of the "
+        f"role {role} is {budget:,}: ask for smaller pages or fewer nested lists",
+        node,
+        extensions={"code": CODE, "cost": cost, "budget": budget, "role": role},
+    )
+
+
+def _too_deep(refused: TooCostly, budget: int, role: str) -> GraphQLError:
+    return GraphQLError(
+        str(refused), refused.node, extensions={"code": CODE, "budget": budget, "role": role}
+    )
 
 
 def _rule(role: str, budget: int, page_default: int, page_max: int) -> type[ASTValidationRule]:
@@ -209,28 +246,57 @@ def _rule(role: str, budget: int, page_default: int, page_max: int) -> type[ASTV
             assert isinstance(context, ValidationContext)
             try:
                 cost = query_cost(context, node, page_default, page_max)
+            except _NeedsVariables:  # the budget is checked per request, with the variables
+                try:
+                    query_cost(context, node, page_default, page_max, {})
+                except TooCostly as refused:
+                    self.report_error(_too_deep(refused, budget, role))
+                return
             except TooCostly as refused:
-                self.report_error(
-                    GraphQLError(
-                        str(refused),
-                        refused.node,
-                        extensions={"code": CODE, "budget": budget, "role": role},
-                    )
-                )
+                self.report_error(_too_deep(refused, budget, role))
                 return
             if cost > budget:
-                self.report_error(
-                    GraphQLError(
-                        f"this query would cost {cost:,} (fields resolved, lists multiplied); "
-                        f"the budget of the role {role} is {budget:,}: ask for smaller pages "
-                        "or fewer nested lists",
-                        node,
-                        extensions={"code": CODE, "cost": cost, "budget": budget, "role": role},
-                    )
-                )
+                self.report_error(_over_budget(cost, budget, role, node))
 
     QueryCost.__name__ = f"QueryCost_{role}"
+    QueryCost.budget = budget  # type: ignore[attr-defined]
+    QueryCost.role = role  # type: ignore[attr-defined]
     return QueryCost
+
+
+def variables_cost_error(
+    rule: type[ASTValidationRule],
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    page: tuple[int, int],
+) -> GraphQLError | None:
+    """The budget error of a request whose sizes are variables, computed with the values sent
+    (``None`` when within the budget, or when no size is a variable: validation decided)."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1 or not operations[0].variable_definitions:
+        return None
+    operation = operations[0]
+    context = ValidationContext(schema, document, TypeInfo(schema), lambda _error: None)
+    page_default, page_max = page
+    try:
+        query_cost(context, operation, page_default, page_max)
+        return None  # no size is a variable: validation decided
+    except _NeedsVariables:
+        pass
+    except TooCostly:  # pragma: no cover - validation reported it
+        return None
+    try:
+        cost = query_cost(context, operation, page_default, page_max, dict(variables or {}))
+    except TooCostly:  # pragma: no cover - validation reported it
+        return None
+    budget: int = rule.budget  # type: ignore[attr-defined]
+    if cost <= budget:
+        return None
+    return _over_budget(cost, budget, rule.role, operation)  # type: ignore[attr-defined]
 
 
 def cost_rules(settings: Settings) -> Mapping[str, type[ASTValidationRule]]:

@@ -31,6 +31,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from graphcoord.caching import BoundedCache
+from graphcoord.schema.cost import variables_cost_error
 
 __all__ = ["MAX_CACHED_TEXT", "Documents"]
 
@@ -73,11 +74,14 @@ class Documents(SchemaExtension):
         rules: Sequence[type[ASTValidationRule]],
         max_tokens: int,
         role_rules: Mapping[str, type[ASTValidationRule]] | None = None,
+        page: tuple[int, int] = (50, 500),
     ) -> None:
         super().__init__()
         self.rules = tuple(rules)
         self.max_tokens = max_tokens
         self.role_rules = role_rules or {}
+        self.page = page
+        self.cost_rule: type[ASTValidationRule] | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -86,9 +90,9 @@ class Documents(SchemaExtension):
         if self.role_rules:
             principal = getattr(context.context, "principal", None)
             role = getattr(principal, "role", "public")
-            rule = self.role_rules.get(role) or self.role_rules.get("public")
-            if rule is not None:
-                rules = (*rules, rule)
+            self.cost_rule = self.role_rules.get(role) or self.role_rules.get("public")
+            if self.cost_rule is not None:
+                rules = (*rules, self.cost_rule)
         context.validation_rules = context.validation_rules + rules
         yield
 
@@ -119,5 +123,17 @@ class Documents(SchemaExtension):
             errors = validate_document(schema, document, context.validation_rules)
             if len(context.query or "") <= MAX_CACHED_TEXT:
                 cache.validated.put(key, (document, errors))
+        if not errors and self.cost_rule is not None and context.variables:
+            # Sizes given as variables: the budget is checked with the values sent.
+            refused = variables_cost_error(
+                self.cost_rule,
+                schema,
+                document,
+                context.operation_name,
+                context.variables,
+                self.page,
+            )
+            if refused is not None:
+                errors = [refused]
         context.pre_execution_errors = errors
         yield

@@ -80,7 +80,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=[
             ErrorCodes,
             # The token, depth, alias and cost limits; each text parsed and validated once.
-            lambda: Documents(rules, settings.query_max_tokens, per_role),
+            lambda: Documents(
+                rules,
+                settings.query_max_tokens,
+                per_role,
+                (settings.page_default, settings.page_max),
+            ),
         ],
     )
 
