@@ -290,6 +290,7 @@ def create_app(
                 retry.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await retry
+            callers.close()
             db.close()
 
     graphql_app = GraphcoordGraphQL(db, settings, gateway, callers)

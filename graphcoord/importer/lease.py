@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import threading
+from pathlib import Path
 from types import TracebackType
 
 from graphcoord.db import Database
@@ -59,7 +60,8 @@ def _is_gone(holder: str | None) -> bool:
     except PermissionError:
         return False
     try:  # a zombie (killed, not yet reaped) has ended too
-        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] == "Z"
     except (OSError, IndexError):
         return False
 

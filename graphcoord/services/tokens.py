@@ -7,7 +7,9 @@ deputy's token version is still the token's (``graphcoord token revoke --deputy 
 it) and whether the deputy is still ACTIVE (a deputy who LEFT is refused). That answer, one
 round trip, is kept for ``GRAPHCOORD_REVOCATION_REFRESH`` seconds (2 by default) per token, so
 a revocation takes effect within that time on every server, at the cost of one small query per
-token and refresh period, not one per request (docs/hardening.md has the figures).
+token and refresh period, not one per request (docs/hardening.md has the figures). The checks
+have a driver of their own (:meth:`Callers.close` closes it): a busy query pool never delays
+them, and a request's round trips (``Database.round_trips``) count its own statements only.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class Callers:
     """Verified, unrevoked principals of bearer tokens (see the module's docstring)."""
 
     def __init__(self, db: Database, settings: Settings, maxsize: int = 4096) -> None:
-        self.db = db
+        self.db = Database(db.settings)
         self.verified = VerifiedTokens(settings.signing_secret, max_ttl=settings.token_max_ttl)
         refresh = settings.revocation_refresh
         #: token id -> why it is refused (``""``: it is not), until ``refresh`` seconds pass.
@@ -46,6 +48,9 @@ class Callers:
             maxsize, expires=lambda _key, value, _now: value[0], timer=time.monotonic
         )
         self.refresh = refresh
+
+    def close(self) -> None:
+        self.db.close()
 
     def verify(self, header: str | None) -> Principal:
         """The principal of ``header``'s token, signature and lifetime checked (no database);
