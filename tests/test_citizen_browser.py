@@ -112,7 +112,8 @@ def test_citizen_goes_from_village_page_to_tracked_issue(
             f"{base}/graphql",
             json={
                 "query": "mutation($id: ID!) { updateIssueStatus(issueId: $id, "
-                'status: IN_PROGRESS, note: "已联系镇村两级，本周内维修") { status } }',
+                'status: IN_PROGRESS, note: "内部：村支书电话已核实", '
+                'publicNote: "已联系镇村两级，本周内维修") { status } }',
                 "variables": {"id": issue_id},
             },
             headers=bearer(app_settings, "deputy", "T1"),
