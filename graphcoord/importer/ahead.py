@@ -37,6 +37,7 @@ from graphcoord.model import significant_length
 from graphcoord.queries import import_undo
 from graphcoord.queries.batch import chunks
 from graphcoord.queries.contacts import CheckedContacts, create_contacts_checked
+from graphcoord.queries.import_lease import release
 from graphcoord.queries.import_undo import AHEAD_KINDS, create_ahead, mark_undone, run_states
 from graphcoord.queries.imports import stored_state, upsert_validated
 from graphcoord.queries.meta import bump_version
@@ -315,6 +316,7 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
             "would delete rows it is writing"
         )
     rows = undo_runs(db, [run])
+    release(db, run)  # the lease of a killed run, if it still names it
     mark_undone(db, run)
     bump_version(db)
     return run, rows
