@@ -43,6 +43,7 @@ from graphql import (
     get_nullable_type,
 )
 
+from graphcoord.caching import BoundedCache
 from graphcoord.config import ROLE_NAMES, Settings
 
 __all__ = [
@@ -264,6 +265,13 @@ def _rule(role: str, budget: int, page_default: int, page_max: int) -> type[ASTV
     return QueryCost
 
 
+#: Whether a document's sizes are variables, per (document, operation): the entry keeps its
+#: document so that the id in its key stays that document's (as the document cache does).
+_SIZED_BY_VARIABLES: BoundedCache[tuple[int, str | None], tuple[DocumentNode, bool]] = BoundedCache(
+    256
+)
+
+
 def variables_cost_error(
     rule: type[ASTValidationRule],
     schema: GraphQLSchema,
@@ -280,14 +288,23 @@ def variables_cost_error(
     if len(operations) != 1 or not operations[0].variable_definitions:
         return None
     operation = operations[0]
-    context = ValidationContext(schema, document, TypeInfo(schema), lambda _error: None)
     page_default, page_max = page
-    try:
-        query_cost(context, operation, page_default, page_max)
-        return None  # no size is a variable: validation decided
-    except _NeedsVariables:
-        pass
-    except TooCostly:  # pragma: no cover - validation reported it
+    key = (id(document), operation_name)
+    known = _SIZED_BY_VARIABLES.get(key)
+    if known is not None and not known[1]:
+        return None
+    context = ValidationContext(schema, document, TypeInfo(schema), lambda _error: None)
+    if known is None:
+        try:
+            query_cost(context, operation, page_default, page_max)
+            sized = False  # no size is a variable: validation decided
+        except _NeedsVariables:
+            sized = True
+        except TooCostly:  # pragma: no cover - validation reported it
+            sized = False
+        known = (document, sized)
+        _SIZED_BY_VARIABLES.put(key, known)
+    if not known[1]:
         return None
     try:
         cost = query_cost(context, operation, page_default, page_max, dict(variables or {}))
