@@ -31,6 +31,8 @@ LABEL_KEYS: dict[str, str] = {
     "ChannelName": "id",
     "Notification": "key",
     "LetterCounter": "year",
+    "RevokedToken": "id",
+    "ImportLease": "id",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -68,6 +70,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT notification_key IF NOT EXISTS FOR (n:Notification) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT letter_counter_year IF NOT EXISTS "
     "FOR (n:LetterCounter) REQUIRE n.year IS UNIQUE",
+    "CREATE CONSTRAINT revoked_token_id IF NOT EXISTS FOR (n:RevokedToken) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT import_lease_id IF NOT EXISTS FOR (n:ImportLease) REQUIRE n.id IS UNIQUE",
+    # The same idempotency key (a double click, a retry) never makes a second issue.
+    "CREATE CONSTRAINT issue_submission_key IF NOT EXISTS "
+    "FOR (n:Issue) REQUIRE n.submissionKey IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -90,6 +97,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX department_area IF NOT EXISTS FOR (n:Department) ON (n.areaCode)",
     "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
+    # The dispatch outbox: issues stored but not yet handed to 12345.
+    "CREATE INDEX issue_dispatch IF NOT EXISTS FOR (n:Issue) ON (n.dispatch)",
 )
 
 
