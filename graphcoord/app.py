@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import ipaddress
 import logging
+import os
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -280,7 +281,10 @@ def create_app(
         except GraphcoordError as error:
             down = {"status": "unavailable", **({"error": str(error)} if detailed else {})}
             return JSONResponse(down, status_code=503)
-        return JSONResponse({"status": "ok", **({"database": info} if detailed else {})})
+        if not detailed:
+            return JSONResponse({"status": "ok"})
+        # The worker's pid tells, behind ``serve --workers N``, which process answered.
+        return JSONResponse({"status": "ok", "database": info, "worker": os.getpid()})
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -141,6 +141,9 @@ class Settings:
     page_default: int = 50
     import_batch_size: int = 5000
     rate_limit_per_minute: int = 10
+    #: Where rate-limit counters live: ``memory://`` (one process) or a storage every worker
+    #: reaches (``redis://host:6379``, ``redis+unix:///path.sock``); see services/ratelimit.py.
+    rate_limit_storage: str = "memory://"
     #: One log line per HTTP request. Off by default: for GraphQL each line reads
     #: ``POST /graphql 200`` with the client's address, and writing it costs ~0.2 ms a request.
     access_log: bool = False
@@ -217,6 +220,8 @@ class Settings:
             rate_limit_per_minute=_int(
                 env, "GRAPHCOORD_RATE_LIMIT", defaults.rate_limit_per_minute
             ),
+            rate_limit_storage=env.get("GRAPHCOORD_RATE_LIMIT_STORAGE", "").strip()
+            or defaults.rate_limit_storage,
             access_log=_bool(env, "GRAPHCOORD_ACCESS_LOG", defaults.access_log),
             today=_date(env, "GRAPHCOORD_TODAY"),
             max_graphql_body=_int(env, "GRAPHCOORD_MAX_BODY", defaults.max_graphql_body),

@@ -41,7 +41,8 @@ def served(app: Starlette) -> Iterator[str]:
 class ServeProcess:
     """``graphcoord serve`` in a process of its own, as operators run it."""
 
-    def __init__(self, settings: Settings, **env: str) -> None:
+    def __init__(self, settings: Settings, *args: str, **env: str) -> None:
+        self.args = args
         self.port = free_port()
         self.env = cli_env(settings, GRAPHCOORD_PORT=str(self.port), **env)
         self.process: subprocess.Popen[bytes] | None = None
@@ -49,7 +50,7 @@ class ServeProcess:
 
     def __enter__(self) -> ServeProcess:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "graphcoord", "serve"],
+            [sys.executable, "-m", "graphcoord", "serve", *self.args],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

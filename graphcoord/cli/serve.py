@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 
 import typer
 import uvicorn
@@ -22,9 +23,33 @@ def _serve(settings: Settings, workers: int = 1) -> None:
         highlight=False,
     )
     if workers > 1:
-        # Each worker is a process of its own that builds the application from the
-        # environment: hand it the settings given on the command line.
+        _serve_workers(settings, workers)
+        return
+    uvicorn.run(
+        create_app(settings, warm=True),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
+
+
+def _serve_workers(settings: Settings, workers: int) -> None:
+    """Several worker processes behind one port, sharing their rate limits.
+
+    Each worker is a process of its own that builds the application from the environment:
+    it is handed the settings given on the command line, and the storage of the rate-limit
+    counters (a Redis started here when ``GRAPHCOORD_RATE_LIMIT_STORAGE`` names none).
+    """
+    from graphcoord.localredis import LocalRedis
+
+    with ExitStack() as stack:
+        storage = settings.rate_limit_storage
+        if storage.startswith("memory://"):
+            storage = stack.enter_context(LocalRedis(settings.state_dir)).uri
+            console.print(f"rate limits shared by the workers through Redis at {storage}")
         os.environ.update(
+            GRAPHCOORD_RATE_LIMIT_STORAGE=storage,
             GRAPHCOORD_HOST=settings.http_host,
             GRAPHCOORD_PORT=str(settings.http_port),
             GRAPHCOORD_ACCESS_LOG="1" if settings.access_log else "0",
@@ -39,14 +64,6 @@ def _serve(settings: Settings, workers: int = 1) -> None:
             log_level="info",
             access_log=settings.access_log,
         )
-        return
-    uvicorn.run(
-        create_app(settings, warm=True),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_level="info",
-        access_log=settings.access_log,
-    )
 
 
 def register(app: typer.Typer) -> None:
