@@ -154,8 +154,11 @@ def test_a_nested_page_costs_the_same_round_trips_at_two_sizes(
         body = graphql(api, NESTED, {"first": first}, organizer)
         assert len(data(body)["stations"]["nodes"]) == first
         trips.append(liulin_db.round_trips)
-    assert trips[0] == trips[1], trips
-    assert trips[0] <= 12
+    # Two chains end at the deputy loader (received deputies; activities' on-duty deputies):
+    # whether their loads share one batch depends on which query returns first, so the count
+    # may differ by that one batch -- an N+1 would add 37 round trips at the larger size.
+    assert abs(trips[0] - trips[1]) <= 1, trips
+    assert max(trips) <= 12
 
 
 def idle_in_cypher(db: Database, since: dt.date, as_of: dt.date) -> dict[str, str | None]:
