@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -102,8 +103,9 @@ class LocalRedis:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            # Not thread-safe in general; the server has started no thread yet.
-            preexec_fn=_die_with_parent,
+            # preexec_fn may deadlock a process that runs threads: only a single-threaded
+            # caller (``serve`` before uvicorn starts) asks Linux to stop Redis with it.
+            preexec_fn=_die_with_parent if threading.active_count() == 1 else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
