@@ -31,6 +31,7 @@ LABEL_KEYS: dict[str, str] = {
     "ChannelName": "id",
     "Notification": "key",
     "LetterCounter": "year",
+    "ProposalEvent": "id",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -68,6 +69,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT notification_key IF NOT EXISTS FOR (n:Notification) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT letter_counter_year IF NOT EXISTS "
     "FOR (n:LetterCounter) REQUIRE n.year IS UNIQUE",
+    "CREATE CONSTRAINT proposal_event_id IF NOT EXISTS "
+    "FOR (n:ProposalEvent) REQUIRE n.id IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -90,6 +93,9 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX department_area IF NOT EXISTS FOR (n:Department) ON (n.areaCode)",
     "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
+    # proposals of a session, by status (queries/proposals.py, the session report)
+    "CREATE INDEX proposal_session IF NOT EXISTS FOR (n:Proposal) ON (n.session)",
+    "CREATE INDEX proposal_status IF NOT EXISTS FOR (n:Proposal) ON (n.status)",
 )
 
 
