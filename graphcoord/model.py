@@ -30,8 +30,8 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
   areaCode, chainId?, trackingCode?
 - ``trackers``: deputyId, issueId; ``escalations``: issueId, deputyId, at, reason
 - ``proposals``: id, title, congressLevel, session, status, handler?, kind?, body?,
-  congressAreaCode?, submittedOn? (ISO date) — ``handler`` is the name of the lead handling
-  unit, for reading
+  congressAreaCode?, draftedOn?, submittedOn? (ISO dates) — ``handler`` is the name of the
+  lead handling unit, for reading
 - ``sponsorships``: deputyId, proposalId, role (LEAD/CO); ``addresses``: proposalId, issueId
 - ``stationIssues``: issueId, stationId, activityId? (an issue received at a station, during
   one of its activity days)

@@ -84,8 +84,9 @@ SET p.title = row.title, p.congressLevel = row.congressLevel, p.session = row.se
 SET p.submittedAt = CASE WHEN row.submittedOn IS NULL THEN p.submittedAt
                          ELSE datetime({date: date(row.submittedOn), timezone: '+08:00'}) END,
     p.createdAt = coalesce(p.createdAt,
-                           CASE WHEN row.submittedOn IS NULL THEN null
-                                ELSE datetime({date: date(row.submittedOn), timezone: '+08:00'})
+                           CASE WHEN coalesce(row.draftedOn, row.submittedOn) IS NULL THEN null
+                                ELSE datetime({date: date(coalesce(row.draftedOn,
+                                               row.submittedOn)), timezone: '+08:00'})
                            END)
 """
 
