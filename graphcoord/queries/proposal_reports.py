@@ -45,8 +45,9 @@ RETURN key, label, kind, size(ps) AS total,
 
 OVERALL: LiteralString = (
     """
-MATCH (p:Proposal {session: $session})
-WITH 'ALL' AS key, $session AS label, 'SESSION' AS kind, collect(p) AS ps
+OPTIONAL MATCH (p:Proposal {session: $session})
+WITH collect(p) AS ps
+WITH 'ALL' AS key, $session AS label, 'SESSION' AS kind, ps
 """
     + _COUNTS
 )
