@@ -76,9 +76,10 @@ UPSERT_PROPOSALS: LiteralString = """
 UNWIND $rows AS row
 MERGE (p:Proposal {id: row.id})
 SET p.title = row.title, p.congressLevel = row.congressLevel, p.session = row.session,
-    p.status = coalesce(row.status, p.status, 'SUBMITTED'),
+    p.status = CASE WHEN p.status IS NULL OR p.status IN ['DRAFT', 'SUBMITTED']
+                    THEN coalesce(row.status, p.status, 'SUBMITTED') ELSE p.status END,
     p.handler = coalesce(row.handler, p.handler),
-    p.kind = coalesce(row.kind, p.kind, 'SUGGESTION'), p.body = coalesce(row.body, p.body),
+    p.kind = coalesce(row.kind, p.kind, 'SUGGESTION'), p.body = row.body,
     p.congressAreaCode = coalesce(row.congressAreaCode, p.congressAreaCode),
     p.round = coalesce(p.round, 1)
 SET p.submittedAt = CASE WHEN row.submittedOn IS NULL THEN p.submittedAt
