@@ -19,7 +19,8 @@ from graphcoord.errors import BadInput
 
 __all__ = ["register"]
 
-console = Console()
+# soft wrap: the headline and the files' paths stay whole when piped or wider than 80 columns
+console = Console(soft_wrap=True)
 
 
 def _date(text: str | None, name: str) -> dt.date | None:
