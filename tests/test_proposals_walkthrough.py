@@ -212,3 +212,23 @@ def test_review_meeting_errors(
     assert code_of(body) == code, body
     message = rule_of(body) if code == "RULE_VIOLATION" else body["errors"][0]["message"]
     assert text in message, message
+
+
+@pytest.mark.parametrize(
+    "year,printed",
+    [
+        ("2024", "2024年代表集中活动周：2024年12月16日（周一）至12月20日（周五）"),
+        ("2025", "2025年代表集中活动周：2025年12月15日（周一）至12月19日（周五）"),
+        ("2026", "2026年代表集中活动周：2026年12月21日（周一）至12月25日（周五）"),
+    ],
+    ids=["2024", "2025", "2026"],
+)
+def test_the_cli_prints_the_activity_week(settings: Settings, year: str, printed: str) -> None:
+    done = run_cli(settings, "proposals", "week", year)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == printed
+
+
+def test_the_cli_refuses_a_year_out_of_range(settings: Settings) -> None:
+    done = run_cli(settings, "proposals", "week", "0")
+    assert done.returncode == 2 and "year 0 is out of range" in done.stderr, done
