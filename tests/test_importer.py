@@ -555,6 +555,10 @@ def test_template_round_trip(settings: Settings, cli: Runner, db: Database, tmp_
         "activityDays": 1,
         "attendances": 1,
         "departments": 2,
+        "proposals": 1,
+        "sponsorships": 1,
+        "contributions": 1,
+        "proposalHandlings": 1,
     }
     single = tmp_path / "deputies.xlsx"
     template = cli("import", "template", "--kind", "deputies", "--out", str(single))

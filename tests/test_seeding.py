@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 
-from graphcoord.model import ROW_KINDS, Dataset, Level, basis_for_level, parent_code
-from graphcoord.rules import monthly_activity_day
+from graphcoord.model import (
+    ROW_KINDS,
+    Dataset,
+    Level,
+    basis_for_level,
+    congress_area,
+    parent_code,
+)
+from graphcoord.rules import activity_week, monthly_activity_day
 from graphcoord.seeding.divisions import default_cache_dir, village_kind
 from graphcoord.seeding.liulin import LIULIN_DEPUTIES, LIULIN_RECORD, build_liulin
 from graphcoord.seeding.liulin_stations import LIULIN_IDLE_POINTS, LIULIN_NEVER_HELD
@@ -26,6 +33,7 @@ from graphcoord.seeding.suqian import (
     SUQIAN_NO_CONSTITUENCY_VILLAGES,
     build_suqian,
 )
+from graphcoord.seeding.suqian_proposals import CITY_SESSION, SESSION_MOTIONS, SESSION_SUGGESTIONS
 from graphcoord.workdays import is_workday
 
 SUQIAN_COUNTIES = {"321302", "321311", "321322", "321323", "321324", "321371"}
@@ -65,7 +73,10 @@ KEYS: dict[str, set[str]] = {
     },
     "trackers": {"deputyId", "issueId"},
     "escalations": {"issueId", "deputyId", "at", "reason"},
-    "proposals": {"id", "title", "congressLevel", "session", "status", "handler"},
+    "proposals": {
+        "id", "title", "congressLevel", "session", "status", "handler", "kind", "body",
+        "congressAreaCode", "draftedOn", "submittedOn",
+    },
     "sponsorships": {"deputyId", "proposalId", "role"},
     "addresses": {"proposalId", "issueId"},
     "stationIssues": {"issueId", "stationId", "activityId"},
@@ -77,6 +88,14 @@ KEYS: dict[str, set[str]] = {
         "satisfaction", "ratedAt", "ratingComment",
     },
     "channelNames": {"areaCode", "channel", "name"},
+    "contributions": {"deputyId", "proposalId", "note"},
+    "proposalHandlings": {
+        "proposalId", "leadUnitId", "assistingUnitIds", "assignedAt", "complex", "replyDue",
+        "round", "status", "firstReplyAt", "replyLate", "repliedAt", "replyCategory", "replyText",
+        "satisfaction", "ratedAt", "ratedRound", "ratingComment", "reopenedAt", "rehandlingDue",
+        "closedAt", "replies", "verdicts", "supervisedAt", "supervisionNote",
+    },
+    "reviews": {"activityId", "proposalId", "comment"},
 }  # fmt: skip
 
 
@@ -176,6 +195,7 @@ def test_rows_follow_the_contract(name: str, request: pytest.FixtureRequest) -> 
         "campaignId": ids["campaigns"], "stationId": ids["stations"],
         "issueId": ids["issues"], "proposalId": ids["proposals"],
         "departmentId": ids["departments"], "claimedBy": ids["deputies"],
+        "leadUnitId": ids["departments"],
     }  # fmt: skip
     for kind, rows in data.items():
         for row in rows:
@@ -373,6 +393,60 @@ def test_suqian_bonded_logistics_chain(suqian: Dataset) -> None:
         assert deputies[s["deputyId"]]["level"] == prop["congressLevel"]
     for e in suqian["escalations"]:
         assert deputies[e["deputyId"]]["level"] != "TOWNSHIP"
+
+
+def test_suqian_proposals(suqian: Dataset) -> None:
+    """The bonded chain as a real proposal; the city's 2024 session in plausible proportions;
+    the drafts reviewed in the activity week (seeds/README.md)."""
+    deputies = by_id(suqian["deputies"])
+    proposals = by_id(suqian["proposals"])
+    handled = by_id(suqian["proposalHandlings"], "proposalId")
+    sponsors: dict[str, list[dict[str, Any]]] = {}
+    for s in suqian["sponsorships"]:
+        sponsors.setdefault(s["proposalId"], []).append(s)
+    for pid, rows in sponsors.items():
+        (lead,) = [r["deputyId"] for r in rows if r["role"] == "LEAD"]
+        congress = congress_area(deputies[lead]["level"], deputies[lead]["electedIn"])
+        assert proposals[pid]["congressAreaCode"] == congress, pid
+        for r in rows:  # co-sponsors sit in the lead's congress
+            d = deputies[r["deputyId"]]
+            assert congress_area(d["level"], d["electedIn"]) == congress, (pid, r)
+    # the bonded-logistics chain: contributor, handler, reply
+    (finder,) = [c for c in suqian["contributions"] if c["proposalId"] == "SQ-P01"]
+    assert deputies[finder["deputyId"]]["level"] == "COUNTY"
+    tracked = {t["deputyId"] for t in suqian["trackers"] if t["issueId"] == "SQ-I0001"}
+    assert finder["deputyId"] in tracked
+    assert handled["SQ-P01"]["leadUnitId"] == "CN-DEP-GACC"
+    assert by_id(suqian["departments"])["CN-DEP-GACC"]["name"] == "海关总署"
+    assert handled["SQ-P01"]["status"] == proposals["SQ-P01"]["status"] == "CLOSED"
+    # the city's 2024 session
+    session = [p for p in suqian["proposals"] if p["session"] == CITY_SESSION]
+    assert len(session) == SESSION_SUGGESTIONS + SESSION_MOTIONS + 2
+    motions = [p for p in session if p["kind"] == "MOTION"]
+    assert len(motions) == SESSION_MOTIONS
+    assert all(len(sponsors[p["id"]]) >= 10 for p in motions)
+    facts = [handled[p["id"]] for p in session]
+    assert all(f["status"] == "CLOSED" for f in facts)
+    shares = Counter(f["replyCategory"] for f in facts)
+    assert 0.55 < shares["A"] / len(facts) < 0.7 and 0.25 < shares["B"] / len(facts) < 0.35
+    assert 0.03 < shares["C"] / len(facts) < 0.1
+    on_time = sum(f["replyLate"] == 0 for f in facts) / len(facts)
+    assert 0.9 < on_time < 0.98
+    rehandled = [f for f in facts if f["round"] == 2]
+    assert 0 < len(rehandled) < 0.05 * len(facts)
+    assert all(f["verdicts"][0]["satisfaction"] == "DISSATISFIED" for f in rehandled)
+    assert sum("supervisedAt" in f for f in facts) == 12
+    # the activity week: one review meeting per collaborative group, drafts of its members
+    week = activity_week(2024)
+    reviews = [a for a in suqian["activities"] if a["kind"] == "REVIEW"]
+    assert len(reviews) == 30
+    assert all(week[0].isoformat() <= a["date"] <= week[1].isoformat() for a in reviews)
+    members = {(m["groupId"], m["deputyId"]) for m in suqian["memberships"]}
+    meeting = by_id(reviews)
+    for r in suqian["reviews"]:
+        (lead,) = [s["deputyId"] for s in sponsors[r["proposalId"]] if s["role"] == "LEAD"]
+        assert proposals[r["proposalId"]]["status"] == "DRAFT"
+        assert (meeting[r["activityId"]]["groupId"], lead) in members
 
 
 # --- liulin -----------------------------------------------------------------------------------

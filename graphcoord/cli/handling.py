@@ -252,6 +252,7 @@ def register(app: typer.Typer) -> None:
             max_attempts_from_env,
             webhook_from_env,
         )
+        from graphcoord.services.proposals import collect_reminders as proposal_reminders
         from graphcoord.services.supervision import collect_reminders
 
         settings = Settings.from_env()
@@ -261,6 +262,12 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"截至 {run.as_of}：临期 {run.due_soon} 件，超期 {run.overdue} 件；"
                 f"新增提醒 {run.created} 条",
+                highlight=False,
+            )
+            replies = proposal_reminders(db, as_of=_date(as_of, "--as-of"))
+            console.print(
+                f"议案建议答复：临期 {replies.due_soon} 件，超期 {replies.overdue} 件；"
+                f"新增提醒 {replies.created} 条",
                 highlight=False,
             )
             if sender is None:

@@ -8,6 +8,8 @@ bracketed notes such as ``（必填）``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ from graphcoord.importer.models import (
     LiaisonRow,
     MembershipRow,
     ObservationPointRow,
+    ProposalHandlingRow,
+    ProposalRow,
     RosterRow,
     StationRow,
 )
@@ -170,6 +174,49 @@ def _attendance_rows(row: AttendanceRow) -> list[tuple[str, dict[str, Any]]]:
 
 def _department_rows(row: DepartmentRow) -> list[tuple[str, dict[str, Any]]]:
     return [("departments", row.model_dump(include={"id", "name", "kind", "areaCode"}))]
+
+
+def _proposal_rows(row: ProposalRow) -> list[tuple[str, dict[str, Any]]]:
+    # congressLevel and congressAreaCode are the lead's: filled in by the validator.
+    proposal = {
+        "id": row.id,
+        "title": row.title,
+        "kind": row.kind,
+        "body": row.body,
+        "congressLevel": row.level.value if row.level else None,
+        "congressAreaCode": None,
+        "session": row.session,
+        "status": row.status,
+        "submittedOn": row.submittedOn,
+    }
+    rows: list[tuple[str, dict[str, Any]]] = [("proposals", proposal)]
+    rows.append(("sponsorships", {"deputyId": row.leadId, "proposalId": row.id, "role": "LEAD"}))
+    rows += [
+        ("sponsorships", {"deputyId": d, "proposalId": row.id, "role": "CO"})
+        for d in row.coSponsorIds
+    ]
+    rows += [("addresses", {"proposalId": row.id, "issueId": i}) for i in row.issueIds]
+    rows += [
+        ("contributions", {"deputyId": d, "proposalId": row.id, "note": None})
+        for d in row.contributorIds
+    ]
+    return rows
+
+
+def _proposal_handling_rows(row: ProposalHandlingRow) -> list[tuple[str, dict[str, Any]]]:
+    facts = dict(row.facts or {})
+    handling = {
+        "proposalId": row.proposalId,
+        "leadUnitId": row.leadUnitId,
+        "assistingUnitIds": list(row.assistingUnitIds),
+        "supervisedAt": None,
+        "supervisionNote": None,
+        **facts,
+    }
+    digest = hashlib.sha1(
+        json.dumps(handling, ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return [("proposalHandlings", {**handling, "digest": digest})]
 
 
 KINDS: dict[str, KindSpec] = {
@@ -545,6 +592,111 @@ KINDS: dict[str, KindSpec] = {
             row_kinds=("departments",),
             notes={"kind": "derived from the area when absent (township → its government)"},
         ),
+        KindSpec(
+            "proposals",
+            ("议案建议", "代表建议", "议案", "建议", "proposals"),
+            ProposalRow,
+            {
+                "id": ("编号", "议案建议编号", "建议编号", "议案编号", "id", "proposalId"),
+                "kind": ("类别", "类型", "议案建议类别", "kind"),
+                "title": ("标题", "案由", "题目", "建议标题", "title"),
+                "body": ("内容", "正文", "建议内容", "body"),
+                "session": ("会议", "会次", "届次会议", "提交会议", "session"),
+                "leadId": ("领衔代表编号", "领衔代表", "提出代表编号", "代表编号", "leadId"),
+                "coSponsorIds": ("联名代表编号", "附议代表编号", "联名代表", "coSponsorIds"),
+                "contributorIds": (
+                    "协同代表编号",
+                    "跨层级协同代表编号",
+                    "参与代表编号",
+                    "contributorIds",
+                ),
+                "issueIds": ("原始意见编号", "来源意见编号", "群众意见编号", "issueIds"),
+                "level": ("人大层级", "层级", "代表层级", "level"),
+                "submittedOn": ("提交日期", "提出日期", "submittedOn"),
+                "status": ("状态", "status"),
+            },
+            _proposal_rows,
+            (
+                {
+                    "编号": "SQ-P2025-001",
+                    "类别": "建议",
+                    "标题": "关于加快老旧小区改造的建议",
+                    "内容": "部分小区管网老化，建议纳入年度改造计划。",
+                    "会议": "宿迁市人大2025年会议",
+                    "领衔代表编号": "SQ-D09000",
+                    "联名代表编号": "",
+                    "协同代表编号": "SQ-D09001",
+                    "提交日期": "2025-01-14",
+                },
+            ),
+            references=(
+                Reference("leadId", "deputy"),
+                Reference("coSponsorIds", "deputy", many=True),
+                Reference("contributorIds", "deputy", many=True),
+                Reference("issueIds", "issue", many=True),
+            ),
+            row_kinds=("proposals", "sponsorships", "addresses", "contributions"),
+            defines="proposal",
+            notes={
+                "kind": "议案 (a motion: needs same-level co-sponsors, 30/10/10/10/5 with the "
+                "lead) or 建议 (default)",
+                "leadId": "the proposal's level and congress are the lead's",
+                "coSponsorIds": "deputies of the lead's congress, separated by ; 、 or ,",
+                "contributorIds": "deputies of other levels who contributed (跨层级协同)",
+                "status": "草稿 or 已提交 (default); later statuses come from 办理情况",
+            },
+        ),
+        KindSpec(
+            "proposal-handling",
+            ("办理情况", "建议办理", "议案建议办理", "承办情况", "proposal-handling"),
+            ProposalHandlingRow,
+            {
+                "proposalId": ("议案建议编号", "建议编号", "编号", "proposalId"),
+                "leadUnitId": ("主办单位编号", "主办单位", "leadUnitId"),
+                "assistingUnitIds": ("协办单位编号", "协办单位", "assistingUnitIds"),
+                "assignedOn": ("交办日期", "交办时间", "assignedOn"),
+                "complex": ("办理期限", "是否复杂", "complex"),
+                "repliedOn": ("答复日期", "答复时间", "repliedOn"),
+                "category": ("答复类别", "办理类别", "category"),
+                "replyText": ("答复内容", "答复摘要", "replyText"),
+                "satisfaction": ("代表评价", "满意度", "代表满意度", "satisfaction"),
+                "ratedOn": ("评价日期", "ratedOn"),
+                "secondRepliedOn": ("再次答复日期", "secondRepliedOn"),
+                "secondCategory": ("再次答复类别", "secondCategory"),
+                "secondReplyText": ("再次答复内容", "secondReplyText"),
+                "secondSatisfaction": ("再次评价", "再次满意度", "secondSatisfaction"),
+                "secondRatedOn": ("再次评价日期", "secondRatedOn"),
+                "supervised": ("重点督办", "supervised"),
+            },
+            _proposal_handling_rows,
+            (
+                {
+                    "议案建议编号": "SQ-P2025-001",
+                    "主办单位编号": "SQ-DEP-321302001-GOV",
+                    "协办单位编号": "",
+                    "交办日期": "2025-02-25",
+                    "办理期限": "3个月",
+                    "答复日期": "2025-05-20",
+                    "答复类别": "A类",
+                    "答复内容": "已纳入2025年改造计划",
+                    "代表评价": "满意",
+                    "评价日期": "2025-05-30",
+                },
+            ),
+            references=(
+                Reference("proposalId", "proposal"),
+                Reference("leadUnitId", "department"),
+                Reference("assistingUnitIds", "department", many=True),
+            ),
+            row_kinds=("proposalHandlings",),
+            notes={
+                "complex": "3个月 (default) or 6个月/复杂: the reply is due 3 or 6 months after "
+                "the assignment",
+                "category": "A类 (已解决或基本解决), B类 (列入计划逐步解决), C类 (留作参考)",
+                "satisfaction": "满意, 基本满意 or 不满意; 不满意 opens a second round (再次答复, "
+                "due one month later)",
+            },
+        ),
     )
 }
 
@@ -563,6 +715,8 @@ KIND_ORDER: tuple[str, ...] = (
     "activities",
     "attendance",
     "departments",
+    "proposals",
+    "proposal-handling",
 )
 
 _HEADER_NOISE = re.compile(r"[\s*＊]|[(（](必填|选填|可选|required|optional)[)）]", re.IGNORECASE)

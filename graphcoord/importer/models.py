@@ -6,6 +6,7 @@ cells are ``None``. Each model turns a row into the typed values the write path 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from datetime import date
@@ -15,10 +16,13 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from graphcoord.deadlines import ReplyStep, VerdictStep, proposal_timeline
+from graphcoord.errors import BadInput
 from graphcoord.importer.text import normalise_level, normalise_phone
 from graphcoord.model import (
     ACTIVITY_DAY,
     AREA_KIND_BY_CODE_LENGTH,
+    CHINA,
     MAX_VOTER_COUNT,
     AreaKind,
     Basis,
@@ -27,6 +31,10 @@ from graphcoord.model import (
     GroupKind,
     Level,
     ObservationRole,
+    ProposalKind,
+    ProposalStatus,
+    ReplyCategory,
+    Satisfaction,
     StationKind,
     basis_for_level,
     parent_code,
@@ -46,6 +54,8 @@ __all__ = [
     "LiaisonRow",
     "MembershipRow",
     "ObservationPointRow",
+    "ProposalHandlingRow",
+    "ProposalRow",
     "RosterRow",
     "StationRow",
 ]
@@ -156,11 +166,51 @@ DEPARTMENT_KIND_NAMES = _names(
         DepartmentKind.OTHER: ("其他", "其他单位", "other"),
     }
 )
+PROPOSAL_KIND_NAMES = _names(
+    {
+        ProposalKind.MOTION: ("议案", "代表议案", "motion"),
+        ProposalKind.SUGGESTION: (
+            "建议",
+            "代表建议",
+            "建议、批评和意见",
+            "建议批评和意见",
+            "批评和意见",
+            "suggestion",
+        ),
+    }
+)
+PROPOSAL_STATUS_NAMES = _names(
+    {
+        ProposalStatus.DRAFT: ("草稿", "未提交", "draft"),
+        ProposalStatus.SUBMITTED: ("已提交", "提交", "已提出", "submitted"),
+    }
+)
+REPLY_CATEGORY_NAMES = _names(
+    {
+        ReplyCategory.A: ("A类", "a类", "已解决", "基本解决", "已解决或基本解决", "解决"),
+        ReplyCategory.B: ("B类", "b类", "正在解决", "列入计划", "列入计划逐步解决", "逐步解决"),
+        ReplyCategory.C: ("C类", "c类", "留作参考", "暂不能解决", "因条件限制暂不能解决"),
+    }
+)
+SATISFACTION_NAMES = _names(
+    {
+        Satisfaction.SATISFIED: ("满意", "satisfied"),
+        Satisfaction.BASICALLY_SATISFIED: ("基本满意", "basically"),
+        Satisfaction.DISSATISFIED: ("不满意", "dissatisfied"),
+    }
+)
+YES_NO = _names(
+    {
+        "YES": ("是", "复杂", "6个月", "六个月", "y", "true", "1"),
+        "NO": ("否", "一般", "3个月", "三个月", "n", "false", "0"),
+    }
+)
 #: The kind of a department located in an area of this significant code length.
 _DEPARTMENT_KIND_BY_LENGTH = {
     9: DepartmentKind.TOWNSHIP_GOVERNMENT,
     6: DepartmentKind.COUNTY_BUREAU,
     4: DepartmentKind.CITY_BUREAU,
+    2: DepartmentKind.PROVINCIAL_BUREAU,
 }
 
 
@@ -396,6 +446,20 @@ class LiaisonRow(RosterRow):
     toId: str
 
 
+def parse_date(value: Any) -> Any:
+    """A date cell (``2024-03-15``, ``2024/3/15``, ``2024年3月15日``) as ISO text."""
+    if not isinstance(value, str):
+        return value
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a date like 2024-03-15")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a valid date") from None
+
+
 class ActivityRow(RosterRow):
     """A group's activity, or a station's activity day when ``stationId`` is given."""
 
@@ -413,16 +477,7 @@ class ActivityRow(RosterRow):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        match = _DATE.match(value)
-        if not match:
-            raise ValueError(f"{value!r} is not a date like 2024-03-15")
-        year, month, day = (int(part) for part in match.groups())
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            raise ValueError(f"{value!r} is not a valid date") from None
+        return parse_date(value)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -541,3 +596,180 @@ class DepartmentRow(RosterRow):
 
 def _opt(function: Callable[[str], str], value: str | None) -> str | None:
     return None if value is None else function(value)
+
+
+def _list(value: Any) -> Any:
+    return split_list(value) if isinstance(value, str) else ([] if value is None else value)
+
+
+class ProposalRow(RosterRow):
+    """A proposal of an office's sheet: its lead, co-sponsors, contributors and origin issues;
+    its level and congress are the lead's (checked and filled in by the validator)."""
+
+    id: str
+    kind: str = ProposalKind.SUGGESTION.value
+    title: str
+    body: str | None = None
+    session: str
+    leadId: str
+    coSponsorIds: list[str] = Field(default_factory=list)
+    contributorIds: list[str] = Field(default_factory=list)
+    issueIds: list[str] = Field(default_factory=list)
+    level: Level | None = None
+    submittedOn: str | None = None
+    status: str = ProposalStatus.SUBMITTED.value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        if value is None:
+            return ProposalKind.SUGGESTION.value
+        return _choice(str(value), PROPOSAL_KIND_NAMES, "proposal kind")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: Any) -> Any:
+        if value is None:
+            return ProposalStatus.SUBMITTED.value
+        return _choice(str(value), PROPOSAL_STATUS_NAMES, "proposal status")
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            level = normalise_level(value)
+            if level is None:
+                raise ValueError(f"{value!r} is not a level (全国/省/市/县/乡)")
+            return level
+        return value
+
+    @field_validator("coSponsorIds", "contributorIds", "issueIds", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _list(value)
+
+    @field_validator("submittedOn", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return parse_date(value)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not 4 <= len(value) <= 80:
+            raise ValueError(f"a title has 4 to 80 characters, not {len(value)}")
+        return value
+
+    @model_validator(mode="after")
+    def _people(self) -> ProposalRow:
+        if self.leadId in self.coSponsorIds:
+            raise ValueError(f"the lead {self.leadId} is not also a co-sponsor")
+        if len(set(self.coSponsorIds)) != len(self.coSponsorIds):
+            raise ValueError("a co-sponsor is named twice")
+        return self
+
+
+def _at(day: str | None, hour: int) -> dt.datetime | None:
+    """The instant a sheet's date stands for: ``hour`` o'clock that day, China time."""
+    if day is None:
+        return None
+    return dt.datetime.combine(date.fromisoformat(day), dt.time(hour), CHINA)
+
+
+class ProposalHandlingRow(RosterRow):
+    """The handling of one proposal as an office's sheet records it: the units, the day of the
+    assignment, the replies and the verdicts (a second round after a 不满意 verdict)."""
+
+    KEY: ClassVar[tuple[str, ...]] = ("proposalId",)
+    proposalId: str
+    leadUnitId: str
+    assistingUnitIds: list[str] = Field(default_factory=list)
+    assignedOn: str
+    complex: bool = False
+    repliedOn: str | None = None
+    category: str | None = None
+    replyText: str | None = None
+    satisfaction: str | None = None
+    ratedOn: str | None = None
+    secondRepliedOn: str | None = None
+    secondCategory: str | None = None
+    secondReplyText: str | None = None
+    secondSatisfaction: str | None = None
+    secondRatedOn: str | None = None
+    supervised: bool = False
+    #: The handling facts (:func:`graphcoord.deadlines.proposal_timeline`), made when checked.
+    facts: dict[str, Any] | None = None
+
+    @field_validator("assistingUnitIds", mode="before")
+    @classmethod
+    def _units(cls, value: Any) -> Any:
+        return _list(value)
+
+    @field_validator(
+        "assignedOn", "repliedOn", "ratedOn", "secondRepliedOn", "secondRatedOn", mode="before"
+    )
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        return parse_date(value)
+
+    @field_validator("category", "secondCategory", mode="before")
+    @classmethod
+    def _category(cls, value: Any) -> Any:
+        return None if value is None else _choice(str(value), REPLY_CATEGORY_NAMES, "reply class")
+
+    @field_validator("satisfaction", "secondSatisfaction", mode="before")
+    @classmethod
+    def _satisfaction(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        return _choice(str(value), SATISFACTION_NAMES, "verdict")
+
+    @field_validator("complex", "supervised", mode="before")
+    @classmethod
+    def _yes(cls, value: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        return _choice(str(value), YES_NO, "yes/no") == "YES"
+
+    @model_validator(mode="after")
+    def _timeline(self) -> ProposalHandlingRow:
+        if self.leadUnitId in self.assistingUnitIds:
+            raise ValueError(
+                f"unit {self.leadUnitId} is the lead unit (主办); it cannot also assist"
+            )
+        replies, verdicts = [], []
+        for n, (on, category, text, verdict, rated) in enumerate(
+            (
+                (self.repliedOn, self.category, self.replyText, self.satisfaction, self.ratedOn),
+                (
+                    self.secondRepliedOn,
+                    self.secondCategory,
+                    self.secondReplyText,
+                    self.secondSatisfaction,
+                    self.secondRatedOn,
+                ),
+            ),
+            start=1,
+        ):
+            if on is None:
+                if category or verdict:
+                    raise ValueError(f"a reply class or verdict of round {n} needs its reply date")
+                continue
+            if category is None:
+                raise ValueError(f"the reply of round {n} needs its class (A/B/C)")
+            replies.append(ReplyStep(n, _at(on, 10), category, text))  # type: ignore[arg-type]
+            if verdict is not None:
+                when = _at(rated or on, 16)
+                verdicts.append(VerdictStep(n, when, verdict))  # type: ignore[arg-type]
+        assigned = _at(self.assignedOn, 9)
+        assert assigned is not None
+        try:
+            facts = proposal_timeline(
+                assigned, complex_=self.complex, replies=replies, verdicts=verdicts
+            )
+        except BadInput as error:
+            raise ValueError(str(error)) from None
+        if self.supervised:
+            facts["supervisedAt"] = assigned.isoformat()
+        self.facts = facts
+        return self

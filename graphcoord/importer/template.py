@@ -21,7 +21,11 @@ from graphcoord.importer.models import (
     GENDER_NAMES,
     GROUP_KIND_NAMES,
     POINT_ROLE_NAMES,
+    PROPOSAL_KIND_NAMES,
+    PROPOSAL_STATUS_NAMES,
+    REPLY_CATEGORY_NAMES,
     ROLE_NAMES,
+    SATISFACTION_NAMES,
     STATION_KIND_NAMES,
     STATUS_NAMES,
 )
@@ -43,6 +47,10 @@ _ALLOWED: dict[str, dict[str, str]] = {
     "联络站类型 station kind": STATION_KIND_NAMES,
     "收集点类型 collection point kind": COLLECTION_POINT_KIND_NAMES,
     "单位类型 unit kind": DEPARTMENT_KIND_NAMES,
+    "议案建议类别 proposal kind": PROPOSAL_KIND_NAMES,
+    "议案建议状态 proposal status": PROPOSAL_STATUS_NAMES,
+    "答复类别 reply class": REPLY_CATEGORY_NAMES,
+    "代表评价 verdict": SATISFACTION_NAMES,
 }
 
 

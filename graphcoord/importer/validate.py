@@ -29,12 +29,12 @@ from graphcoord.db import Database
 from graphcoord.importer.ahead import WriteAhead
 from graphcoord.importer.keys import SeenKeys
 from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
-from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, RosterRow
+from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, ProposalRow, RosterRow
 from graphcoord.importer.readers import Sheet
 from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import CREATED, Entry, Spool
 from graphcoord.importer.text import NATIONAL_ID
-from graphcoord.model import AreaKind, significant_length
+from graphcoord.model import AreaKind, ProposalStatus, congress_area, significant_length
 from graphcoord.queries.contacts import CheckedContacts
 from graphcoord.queries.groups import existing_conveners
 from graphcoord.queries.imports import (
@@ -42,21 +42,30 @@ from graphcoord.queries.imports import (
     activity_ids,
     area_kinds,
     chain_ids,
+    department_ids,
     deputy_facts,
     group_ids,
+    issue_ids,
+    proposal_ids,
     station_days,
     station_ids,
     stored_count,
     stored_state,
 )
 from graphcoord.rules import (
+    CONTRIBUTOR_RULE,
+    COSPONSOR_RULE,
+    MOTION_RULE,
     DeputyFacts,
+    SponsorFacts,
     Violation,
     activity_day_violations,
     area_violations,
     contact_violations,
     convener_violations,
+    cosponsor_violations,
     liaison_violations,
+    required_sponsors,
     station_violations,
 )
 
@@ -95,6 +104,12 @@ class Known:
         self.db_stations: dict[str, bool] = {}
         self.activities: set[str] = set()
         self.db_activities: dict[str, bool] = {}
+        self.issues: set[str] = set()
+        self.db_issues: dict[str, bool] = {}
+        self.proposals: set[str] = set()
+        self.db_proposals: dict[str, bool] = {}
+        self.departments: set[str] = set()
+        self.db_departments: dict[str, bool] = {}
 
     def missing(self, wanted: dict[str, set[str]]) -> dict[str, list[str]]:
         """The wanted keys of each target that neither the file nor earlier lookups know."""
@@ -134,6 +149,9 @@ class Known:
             ("chain", self.chains, self.db_chains),
             ("station", self.stations, self.db_stations),
             ("activity", self.activities, self.db_activities),
+            ("issue", self.issues, self.db_issues),
+            ("proposal", self.proposals, self.db_proposals),
+            ("department", self.departments, self.db_departments),
         )
 
     def area_kind(self, code: str) -> str | None:
@@ -542,6 +560,10 @@ class Validator:
             self.known.stations.add(str(model.key()[0]))
         elif spec.defines == "activity":
             self.known.activities.add(str(model.key()[0]))
+        elif spec.defines == "proposal":
+            self.known.proposals.add(str(model.key()[0]))
+        elif spec.name == "departments":
+            self.known.departments.add(str(model.key()[0]))
 
     # -- end of a sheet --------------------------------------------------------------------
     def _finish_sheet(self, sheet: Sheet, spec: KindSpec) -> None:
@@ -693,6 +715,70 @@ class Validator:
                 self._station_days.setdefault(f"{row['stationId']}|{row['date']}", row["id"])
         return kept
 
+    def rule_proposals(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
+        """The lead gives the proposal its level and congress; co-sponsors sit in the same
+        congress (``cosponsor-same-level``); contributors are not sponsors
+        (``contributor-not-sponsor``); a submitted motion has its sponsors
+        (``motion-needs-cosponsors``)."""
+        kept = []
+        for item in good:
+            model: ProposalRow = item.model
+            row = item.rows[0][1]
+            lead = self.known.deputy(model.leadId)
+            if lead is None:  # pragma: no cover - the reference check reported it
+                continue
+            problem = self._proposal_problem(model, lead)
+            if problem is not None:
+                field, value, reason = problem
+                column = self._names.get(field, spec.headers[field][0])
+                self._bad(sheet, spec, item.number, column, value, reason, ref=item.ref)
+                continue
+            row["congressLevel"] = lead.level
+            row["congressAreaCode"] = congress_area(lead.level, lead.elected_in)
+            kept.append(item)
+        return kept
+
+    def _proposal_problem(
+        self, model: ProposalRow, lead: DeputyFacts
+    ) -> tuple[str, str | None, str] | None:
+        if model.level is not None and model.level.value != lead.level:
+            return (
+                "level",
+                model.level.value,
+                f"rule {COSPONSOR_RULE}: a proposal goes to its lead's congress; "
+                f"{model.leadId} is a {lead.level} deputy, not {model.level.value}",
+            )
+        facts = SponsorFacts(model.leadId, lead.level, lead.elected_in)
+        others = []
+        for deputy_id in model.coSponsorIds:
+            found = self.known.deputy(deputy_id)
+            others.append(
+                SponsorFacts(
+                    deputy_id, found.level if found else None, found.elected_in if found else None
+                )
+            )
+        violations = cosponsor_violations(facts, others)
+        if violations:
+            first = violations[0]
+            return ("coSponsorIds", first.ids[0], f"rule {COSPONSOR_RULE}: {first.reason}")
+        sponsors = {model.leadId, *model.coSponsorIds}
+        overlap = sorted(sponsors & set(model.contributorIds))
+        if overlap:
+            return (
+                "contributorIds",
+                overlap[0],
+                f"rule {CONTRIBUTOR_RULE}: deputy {overlap[0]} sponsors the proposal already",
+            )
+        needed = required_sponsors(model.kind, lead.level)
+        if model.status == ProposalStatus.SUBMITTED.value and len(sponsors) < needed:
+            return (
+                "coSponsorIds",
+                str(len(sponsors)),
+                f"rule {MOTION_RULE}: a {lead.level} motion (议案) needs {needed} or more "
+                f"sponsors of its congress, the lead included; it has {len(sponsors)}",
+            )
+        return None
+
     def rule_chains(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
         kept = []
         for item in good:
@@ -776,6 +862,7 @@ _RULES: dict[str, Callable[[Validator, Sheet, KindSpec, list[_Pending]], list[_P
     "chains": Validator.rule_chains,
     "stations": Validator.rule_stations,
     "activities": Validator.rule_activities,
+    "proposals": Validator.rule_proposals,
 }
 
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -786,6 +873,10 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "areas": ("code",),
     "receptions": ("deputyId", "placeId"),
     "attendances": ("deputyId", "activityId"),
+    "sponsorships": ("deputyId", "proposalId"),
+    "addresses": ("proposalId", "issueId"),
+    "contributions": ("deputyId", "proposalId"),
+    "proposalHandlings": ("proposalId",),
 }
 
 
@@ -808,6 +899,9 @@ _LOOKUPS: dict[str, Callable[[Database, list[str]], Any]] = {
     "chain": chain_ids,
     "station": station_ids,
     "activity": activity_ids,
+    "issue": issue_ids,
+    "proposal": proposal_ids,
+    "department": department_ids,
 }
 
 #: Kinds whose rows name deputies: a file holding one of them keeps its deputies' facts.
@@ -818,4 +912,5 @@ DEPUTY_REFERENCING = (
     "stations",
     "collection-points",
     "attendance",
+    "proposals",
 )

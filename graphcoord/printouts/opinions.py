@@ -39,7 +39,14 @@ from graphcoord.model import (
 from graphcoord.printouts.qr import cjk_font_path
 from graphcoord.services.reports import AreaRate, Count, OpinionFigures, RateCounts, figures
 
-__all__ = ["ReportFiles", "chromium_path", "render_html", "write_report"]
+__all__ = [
+    "ReportFiles",
+    "chromium_path",
+    "print_pdf",
+    "render_html",
+    "use_cjk_font",
+    "write_report",
+]
 
 _RED, _GREY = "#b71c1c", "#90a4ae"
 CHROMIUM_ARGS = (
@@ -62,7 +69,7 @@ class ReportFiles:
     pdf_renderer: str | None
 
 
-def _use_cjk_font() -> bool:
+def use_cjk_font() -> bool:
     path = cjk_font_path()
     if path is None:
         return False
@@ -119,7 +126,7 @@ def charts(f: OpinionFigures) -> dict[str, str]:
     """The report's charts as base64 PNGs (empty when there is no issue)."""
     if f.total == 0:
         return {}
-    cjk = _use_cjk_font()
+    cjk = use_cjk_font()
     title = (lambda zh, en: zh) if cjk else (lambda zh, en: en)
     townships = f.by_township[:15]
     levels = [
@@ -178,7 +185,7 @@ def chromium_path() -> str | None:
     return None
 
 
-def _print_pdf(html: Path, pdf: Path) -> str | None:
+def print_pdf(html: Path, pdf: Path) -> str | None:
     """Print ``html`` to ``pdf`` with headless Chromium; the renderer's path, or ``None``."""
     browser = chromium_path()
     if browser is None:
@@ -246,5 +253,5 @@ def write_report(
     js.write_text(
         json.dumps(data, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8"
     )
-    renderer = _print_pdf(html, out / f"{stem}.pdf") if pdf else None
+    renderer = print_pdf(html, out / f"{stem}.pdf") if pdf else None
     return ReportFiles(html, js, out / f"{stem}.pdf" if renderer else None, renderer)

@@ -34,12 +34,15 @@ __all__ = [
     "clear_baseline_labels",
     "create_new",
     "create_run",
+    "department_ids",
     "deputy_facts",
     "fingerprint",
     "finish_run",
     "group_ids",
     "import_history",
     "import_run_page",
+    "issue_ids",
+    "proposal_ids",
     "station_days",
     "station_ids",
     "stored_count",
@@ -92,6 +95,20 @@ STATE_FIELDS: dict[str, tuple[str, ...]] = {
     "receptions": (),
     "attendances": (),
     "departments": ("name", "kind", "areaCode"),
+    "proposals": (
+        "title",
+        "kind",
+        "body",
+        "congressLevel",
+        "congressAreaCode",
+        "session",
+        "status",
+        "submittedOn",
+    ),
+    "sponsorships": ("role",),
+    "addresses": (),
+    "contributions": ("note",),
+    "proposalHandlings": ("digest",),
 }
 
 #: Node kinds: ``UNWIND $keys AS key … RETURN collect([key, [values]]) AS found``: one record per
@@ -162,6 +179,21 @@ MATCH (d:Department {id: key})
 OPTIONAL MATCH (d)-[:LOCATED_IN]->(a:Area)
 RETURN collect([key, [d.name, d.kind, a.code]]) AS found
 """,
+    # a status past SUBMITTED comes from the handling: the sheet's SUBMITTED is the same
+    "proposals": """
+UNWIND $keys AS key
+MATCH (p:Proposal {id: key})
+RETURN collect([key, [p.title, p.kind, p.body, p.congressLevel, p.congressAreaCode, p.session,
+                     CASE WHEN p.status IN ['DRAFT', 'SUBMITTED'] THEN p.status
+                          ELSE 'SUBMITTED' END,
+                     CASE WHEN p.submittedAt IS NULL THEN null
+                          ELSE toString(date(p.submittedAt)) END]]) AS found
+""",
+    "proposalHandlings": """
+UNWIND $keys AS key
+MATCH (p:Proposal {id: key})
+RETURN collect([key, [p.handlingDigest]]) AS found
+""",
 }
 
 #: Relationship kinds: ``UNWIND $pairs AS pair … RETURN collect([pair[0], pair[1], [values]])``.
@@ -197,6 +229,21 @@ UNWIND $pairs AS pair
 MATCH (:Deputy {id: pair[0]})-[:ATTENDED]->(:Activity {id: pair[1]})
 RETURN collect([pair[0], pair[1], []]) AS found
 """,
+    "sponsorships": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[s:SPONSORED]->(:Proposal {id: pair[1]})
+RETURN collect([pair[0], pair[1], [s.role]]) AS found
+""",
+    "addresses": """
+UNWIND $pairs AS pair
+MATCH (:Proposal {id: pair[0]})-[:ADDRESSES]->(:Issue {id: pair[1]})
+RETURN collect([pair[0], pair[1], []]) AS found
+""",
+    "contributions": """
+UNWIND $pairs AS pair
+MATCH (:Deputy {id: pair[0]})-[c:CONTRIBUTED_TO]->(:Proposal {id: pair[1]})
+RETURN collect([pair[0], pair[1], [c.note]]) AS found
+""",
 }
 
 #: How many rows of each kind are stored (Neo4j answers from its count store, in O(1)): when
@@ -219,6 +266,11 @@ STORED_COUNT: dict[str, LiteralString] = {
     "receptions": "MATCH ()-[r:RECEIVES_AT]->() RETURN count(r) AS n",
     "attendances": "MATCH ()-[r:ATTENDED]->() RETURN count(r) AS n",
     "departments": "MATCH (n:Department) RETURN count(n) AS n",
+    "proposals": "MATCH (n:Proposal) RETURN count(n) AS n",
+    "sponsorships": "MATCH ()-[r:SPONSORED]->() RETURN count(r) AS n",
+    "addresses": "MATCH ()-[r:ADDRESSES]->() RETURN count(r) AS n",
+    "contributions": "MATCH ()-[r:CONTRIBUTED_TO]->() RETURN count(r) AS n",
+    "proposalHandlings": "MATCH (n:Proposal) WHERE n.assignedAt IS NOT NULL RETURN count(n) AS n",
 }
 
 #: The key columns of each relationship kind, in ``pair`` order.
@@ -229,8 +281,14 @@ EDGE_KEYS: dict[str, tuple[str, str]] = {
     "chainWorkers": ("deputyId", "chainId"),
     "receptions": ("deputyId", "placeId"),
     "attendances": ("deputyId", "activityId"),
+    "sponsorships": ("deputyId", "proposalId"),
+    "addresses": ("proposalId", "issueId"),
+    "contributions": ("deputyId", "proposalId"),
 }
-NODE_KEYS: dict[str, str] = {kind: "id" for kind in NODE_STATE} | {"areas": "code"}
+NODE_KEYS: dict[str, str] = {kind: "id" for kind in NODE_STATE} | {
+    "areas": "code",
+    "proposalHandlings": "proposalId",
+}
 
 #: Rows the importer has just seen absent are CREATEd (cheaper than MERGE); every property the
 #: upserts of the write path set is set here too, so the graph is the same either way. A row
@@ -282,6 +340,24 @@ RETURN collect([key, a.id]) AS found
 ACTIVITY_IDS: LiteralString = """
 UNWIND $keys AS key
 MATCH (a:Activity {id: key})
+RETURN collect(key) AS found
+"""
+
+ISSUE_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (i:Issue {id: key})
+RETURN collect(key) AS found
+"""
+
+PROPOSAL_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (p:Proposal {id: key})
+RETURN collect(key) AS found
+"""
+
+DEPARTMENT_IDS: LiteralString = """
+UNWIND $keys AS key
+MATCH (d:Department {id: key})
 RETURN collect(key) AS found
 """
 
@@ -388,6 +464,18 @@ def group_ids(db: Database, ids: Sequence[str]) -> set[str]:
 
 def chain_ids(db: Database, ids: Sequence[str]) -> set[str]:
     return set(_collected(db, CHAIN_IDS, "keys", ids))
+
+
+def issue_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(_collected(db, ISSUE_IDS, "keys", ids))
+
+
+def proposal_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(_collected(db, PROPOSAL_IDS, "keys", ids))
+
+
+def department_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    return set(_collected(db, DEPARTMENT_IDS, "keys", ids))
 
 
 def station_ids(db: Database, ids: Sequence[str]) -> set[str]:

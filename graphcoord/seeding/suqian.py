@@ -20,6 +20,7 @@ from graphcoord.seeding.places import Places, load_places
 from graphcoord.seeding.suqian_groups import SUQIAN_COMPLIANCE_MISSES, build_groups
 from graphcoord.seeding.suqian_industry import build_industry
 from graphcoord.seeding.suqian_issues import build_issues
+from graphcoord.seeding.suqian_proposals import build_proposals
 
 __all__ = [
     "SUQIAN_CHANNEL_NAMES",
@@ -95,6 +96,8 @@ def build_suqian(seed: int = 2024) -> Dataset:
     data.update(_campaign(rng, deputies))
     data.update(build_issues(rng, places, data))
     data.update(_handling(seed, places, data))
+    for kind, rows in build_proposals(seed, places, data).items():
+        data[kind] = data.get(kind, []) + rows
     return data
 
 

@@ -3,8 +3,8 @@
 30 collaborative linkage groups (协同联动组), one per city-deputy team, each with a convener and
 an activity room, and 15 special supervision groups by theme. Every collaborative group meets
 at least once a quarter except the deliberate misses in :data:`SUQIAN_COMPLIANCE_MISSES`; all 30
-meet in the concentrated activity week, 16-20 December 2024 (the 3rd Monday-to-Sunday week of
-December).
+meet in the concentrated activity week, 16-20 December 2024 (the 3rd full week of December,
+:func:`graphcoord.rules.activity_week`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 from graphcoord.model import Dataset, GroupKind, Level
+from graphcoord.rules import activity_week
 from graphcoord.seeding.places import Places
 
 __all__ = [
@@ -32,8 +33,8 @@ SUQIAN_COMPLIANCE_MISSES: dict[str, tuple[int, ...]] = {
     "SQ-G19": (3,),
     "SQ-G26": (1, 3),
 }
-#: Monday to Friday of the 3rd full week of December 2024.
-CONCENTRATED_WEEK: tuple[dt.date, dt.date] = (dt.date(2024, 12, 16), dt.date(2024, 12, 20))
+#: Monday to Friday of the 3rd full week of December 2024 (16-20 December).
+CONCENTRATED_WEEK: tuple[dt.date, dt.date] = activity_week(YEAR)
 #: County code -> number of collaborative groups (30 in all).
 GROUPS_PER_COUNTY: dict[str, int] = {
     "321302000000": 5,
