@@ -301,7 +301,7 @@ def test_paraphrases_from_neighbouring_villages_find_each_other(
 TOPICS = """query($a: String!, $from: Date!, $to: Date!, $m: Int!) {
   hotTopics(areaCode: $a, from: $from, to: $to, minVillages: $m) {
     comparedIssues truncated
-    topics { totalCount nodes {
+    topics(first: 10) { totalCount nodes {
       id title keywords issueCount villageCount bestLevel bestLevelName
       villages { code name townshipName issueCount }
       townships { code name }

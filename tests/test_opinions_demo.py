@@ -17,7 +17,8 @@ from graphcoord.seeding.suqian_issues import ISSUE_COUNT
 from tests.conftest import bearer, data, graphql, run_cli
 
 TOPICS = """query($a: String!, $from: Date!, $to: Date!) {
-  hotTopics(areaCode: $a, from: $from, to: $to) { comparedIssues topics { totalCount nodes {
+  hotTopics(areaCode: $a, from: $from, to: $to) { comparedIssues
+    topics(first: 20) { totalCount nodes {
     id title keywords villageCount bestLevel villages { code } townships { code name }
     deputiesByLevel { level total deputies(first: 100) { deputy { id level } villageCodes } }
     cosponsors { deputy { id level } }

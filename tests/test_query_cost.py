@@ -96,6 +96,28 @@ def test_budgets_are_settings_per_role(settings: Settings, db: Database) -> None
     assert Settings.from_env({"GRAPHCOORD_MAX_COST_DEPUTY": "7"}).cost_budget("deputy") == 7
 
 
+@pytest.mark.parametrize(
+    ("size", "deputies"),
+    [("", 20), ("(first: 20)", 20), ("(first: 5)", 5)],
+    ids=["declared-default", "given-default", "given-smaller"],
+)
+def test_a_list_without_its_size_counts_the_size_it_defaults_to(
+    settings: Settings, db: Database, size: str, deputies: int
+) -> None:
+    write_dataset(db, small_city())
+    tight = settings.with_(max_cost=(("public", 1), ("deputy", 1), *settings.max_cost[2:]))
+    query = (
+        '{ hotTopics(areaCode: "320000000000", from: "2024-01-01", to: "2024-01-31") '
+        f"{{ topics(first: 1) {{ nodes {{ deputiesByLevel {{ deputies{size} "
+        "{ villageCodes deputy { id } } } } } } }"
+    )
+    with TestClient(create_app(tight, db)) as api:
+        body = graphql(api, query, headers=bearer(settings, "deputy", "T1"))
+    # hotTopics, topics, nodes, deputiesByLevel (five levels, documented): 1 + 1 + 1 + 1, then
+    # per level the list (5) and per deputy its three fields (5 x deputies x 3)
+    assert body["errors"][0]["extensions"]["cost"] == 4 + 5 + 15 * deputies
+
+
 def test_introspection_is_free_and_graphiql_s_query_passes(api: TestClient) -> None:
     from graphql import get_introspection_query
 

@@ -29,6 +29,7 @@ from graphql import (
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
     GraphQLList,
     GraphQLObjectType,
     GraphQLSchema,
@@ -71,6 +72,8 @@ LIST_SIZES: dict[tuple[str, str], int] = {
     ("Deputy", "liaisedBy"): 3,
     ("Deputy", "liaisonFor"): 20,
     ("Query", "campaigns"): 20,
+    # A topic's deputies come one list per level: there are five levels.
+    ("HotTopic", "deputiesByLevel"): 5,
 }
 #: How deep lists without a size argument may nest (``groups { group { members … } }`` is 2).
 MAX_UNPAGED_NESTING = 3
@@ -184,6 +187,8 @@ class _Walk:
         sized = next(
             (s for arg in _SIZE_ARGUMENTS if (s := self.size(node, arg)) is not None), None
         )
+        if sized is None:  # not given: the size the field itself defaults to, if it says
+            sized = _declared_default(definition)
         if named.name.endswith("Connection") and "edges" in named.fields:
             size = sized if sized is not None else min(self.page_default, self.page_max)
         elif is_list and parent.name.endswith("Connection") and name in ("edges", "nodes"):
@@ -202,6 +207,15 @@ class _Walk:
         return multiplier + self.selections(
             node.selection_set, named, multiplier * max(size, 1), nesting, fragments
         )
+
+
+def _declared_default(definition: GraphQLField) -> int | None:
+    """The default of a field's size argument (``deputies(first: Int = 20)``), if it has one."""
+    for name in _SIZE_ARGUMENTS:
+        argument = definition.args.get(name)
+        if argument is not None and isinstance(argument.default_value, int):
+            return argument.default_value
+    return None
 
 
 def query_cost(
