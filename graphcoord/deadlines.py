@@ -24,11 +24,23 @@ the working days it was late.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from graphcoord.errors import BadInput
-from graphcoord.model import HandlingStage, SupervisionColour, WorkKind
+from graphcoord.model import (
+    CHINA,
+    MAX_REOPENINGS,
+    PROPOSAL_COMPLEX_REPLY_MONTHS,
+    PROPOSAL_REHANDLING_MONTHS,
+    PROPOSAL_REPLY_MONTHS,
+    HandlingStage,
+    ProposalStatus,
+    Satisfaction,
+    SupervisionColour,
+    WorkKind,
+)
 from graphcoord.workdays import add_workdays, is_workday, workdays_between
 
 __all__ = [
@@ -38,10 +50,17 @@ __all__ = [
     "Clock",
     "Policy",
     "Progress",
+    "ReplyStep",
     "Supervision",
     "Thresholds",
+    "VerdictStep",
+    "add_months",
     "finished_late",
     "last_workday",
+    "proposal_reopens",
+    "proposal_reply_due",
+    "proposal_timeline",
+    "reply_supervision",
     "start_clock",
     "supervise",
     "thresholds",
@@ -196,3 +215,202 @@ def supervise(
         return Supervision(SupervisionColour.RED, stage, due, workdays_between(due, limits.as_of))
     colour = SupervisionColour.YELLOW if due <= limits.yellow_until else SupervisionColour.GREEN
     return Supervision(colour, stage, due, 0)
+
+
+# -- proposals: limits in calendar months -------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day when it has no
+    such day): a reply due "within 3 months of assignment" on 30 November is due 28 February.
+
+    >>> add_months(dt.date(2024, 11, 30), 3)
+    datetime.date(2025, 2, 28)
+    >>> add_months(dt.date(2024, 2, 29), 12)
+    datetime.date(2025, 2, 28)
+    """
+    if months < 0:
+        raise BadInput(f"a limit of {months} months is negative")
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def proposal_reply_due(assigned_on: dt.date, *, complex_: bool = False, round_: int = 1) -> dt.date:
+    """When the lead unit's reply to a proposal is due: 3 months after the assignment (6 for a
+    complex one); in a re-handling round, 1 month after the day it was sent back.
+
+    Calendar months, not working days: the law counts them so (交办之日起三个月内).
+    """
+    if round_ > 1:
+        return add_months(assigned_on, PROPOSAL_REHANDLING_MONTHS)
+    return add_months(
+        assigned_on, PROPOSAL_COMPLEX_REPLY_MONTHS if complex_ else PROPOSAL_REPLY_MONTHS
+    )
+
+
+def reply_supervision(due: dt.date, replied_on: dt.date | None, limits: Thresholds) -> Supervision:
+    """The colour of a proposal waiting for (or given) its reply, due on ``due``.
+
+    Waiting: RED when a working day has passed since ``due`` (with the working days overdue),
+    YELLOW when due by ``limits.yellow_until``, else GREEN. Replied: GREEN on time, else RED
+    with the working days it was late. Same thresholds as an issue's colour.
+    """
+    if replied_on is not None:
+        late = finished_late(due, replied_on)
+        colour = SupervisionColour.RED if late else SupervisionColour.GREEN
+        return Supervision(colour, HandlingStage.DONE, due, late)
+    if due < limits.red_before:
+        return Supervision(
+            SupervisionColour.RED, HandlingStage.REPLY, due, workdays_between(due, limits.as_of)
+        )
+    colour = SupervisionColour.YELLOW if due <= limits.yellow_until else SupervisionColour.GREEN
+    return Supervision(colour, HandlingStage.REPLY, due, 0)
+
+
+def proposal_reopens(round_: int, satisfaction: str) -> bool:
+    """Whether a verdict sends the proposal back for re-handling (重新办理): 不满意, and the
+    proposal has not been sent back :data:`~graphcoord.model.MAX_REOPENINGS` times yet."""
+    return satisfaction == Satisfaction.DISSATISFIED.value and round_ <= MAX_REOPENINGS
+
+
+@dataclass(frozen=True)
+class ReplyStep:
+    """The lead unit's reply of one round: when, its class (A/B/C) and text."""
+
+    round: int
+    at: dt.datetime
+    category: str
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class VerdictStep:
+    """The lead deputy's verdict on the reply of one round."""
+
+    round: int
+    at: dt.datetime
+    satisfaction: str
+    comment: str | None = None
+
+
+def _day(at: dt.datetime) -> dt.date:
+    return (at if at.tzinfo else at.replace(tzinfo=CHINA)).astimezone(CHINA).date()
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=CHINA)).astimezone(CHINA).isoformat()
+
+
+def proposal_timeline(
+    assigned_at: dt.datetime,
+    *,
+    complex_: bool = False,
+    replies: list[ReplyStep] | None = None,
+    verdicts: list[VerdictStep] | None = None,
+) -> dict[str, object]:
+    """The handling facts of a proposal assigned at ``assigned_at`` that received ``replies``
+    and ``verdicts`` (what an office's spreadsheet or a seed records), as the workflow would
+    have stored them step by step: due dates, the first reply's lateness (working days), the
+    round, the status, the latest reply and verdict. Times are ISO texts (China time).
+
+    Raises :class:`~graphcoord.errors.BadInput` for facts out of order: a reply before the
+    assignment or the re-handling, a verdict before its reply or without one, a round that
+    no 不满意 verdict opened, two replies or verdicts of one round.
+
+    >>> at = dt.datetime(2024, 2, 20, 9, tzinfo=CHINA)
+    >>> facts = proposal_timeline(at, replies=[ReplyStep(1, at.replace(month=5), "A")])
+    >>> facts["replyDue"], facts["replyLate"], facts["status"]
+    ('2024-05-20', 0, 'REPLIED')
+    """
+    replies, verdicts = replies or [], verdicts or []
+    by_round = {r.round: r for r in replies}
+    rated = {v.round: v for v in verdicts}
+    if len(by_round) != len(replies) or len(rated) != len(verdicts):
+        raise BadInput("one reply and one verdict per round of handling")
+    due = proposal_reply_due(_day(assigned_at), complex_=complex_)
+    facts: dict[str, object] = {
+        "assignedAt": _iso(assigned_at),
+        "complex": complex_,
+        "replyDue": due.isoformat(),
+        "round": 1,
+        "status": ProposalStatus.ASSIGNED.value,
+        "firstReplyAt": None,
+        "replyLate": None,
+        "repliedAt": None,
+        "replyCategory": None,
+        "replyText": None,
+        "satisfaction": None,
+        "ratedAt": None,
+        "ratedRound": None,
+        "ratingComment": None,
+        "reopenedAt": None,
+        "rehandlingDue": None,
+        "closedAt": None,
+    }
+    kept_replies: list[dict[str, object]] = []
+    kept_verdicts: list[dict[str, object]] = []
+    since, round_ = assigned_at, 1
+    while (reply := by_round.get(round_)) is not None:
+        if reply.at < since:
+            raise BadInput(f"the reply of round {round_} is dated before its round began")
+        late = finished_late(due, _day(reply.at))
+        if round_ == 1:
+            facts.update(firstReplyAt=_iso(reply.at), replyLate=late)
+        facts.update(
+            repliedAt=_iso(reply.at),
+            replyCategory=reply.category,
+            replyText=reply.text,
+            status=ProposalStatus.REPLIED.value,
+        )
+        kept_replies.append(
+            {
+                "round": round_,
+                "at": _iso(reply.at),
+                "category": reply.category,
+                "text": reply.text,
+                "late": late,
+            }
+        )
+        verdict = rated.get(round_)
+        if verdict is None:
+            break
+        if verdict.at < reply.at:
+            raise BadInput(f"the verdict of round {round_} is dated before the reply")
+        facts.update(
+            satisfaction=verdict.satisfaction,
+            ratedAt=_iso(verdict.at),
+            ratedRound=round_,
+            ratingComment=verdict.comment,
+        )
+        kept_verdicts.append(
+            {
+                "round": round_,
+                "at": _iso(verdict.at),
+                "satisfaction": verdict.satisfaction,
+                "comment": verdict.comment,
+            }
+        )
+        if not proposal_reopens(round_, verdict.satisfaction):
+            facts.update(status=ProposalStatus.CLOSED.value, closedAt=_iso(verdict.at))
+            break
+        round_ += 1
+        due = proposal_reply_due(_day(verdict.at), round_=round_)
+        since = verdict.at
+        facts.update(
+            round=round_,
+            status=ProposalStatus.REHANDLING.value,
+            reopenedAt=_iso(verdict.at),
+            rehandlingDue=due.isoformat(),
+        )
+    done = round_
+    if any(r > done for r in by_round) or any(v > done or v not in by_round for v in rated):
+        raise BadInput(
+            "a reply or verdict has no place: a verdict follows its round's reply, and a "
+            "second round needs a 不满意 verdict on the first"
+        )
+    facts.update(replies=kept_replies, verdicts=kept_verdicts)
+    return facts

@@ -29,7 +29,9 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 - ``issues``: id, title, body, category, channel, ticket?, status, createdAt, resolvedAt?,
   areaCode, chainId?, trackingCode?
 - ``trackers``: deputyId, issueId; ``escalations``: issueId, deputyId, at, reason
-- ``proposals``: id, title, congressLevel, session, status, handler?
+- ``proposals``: id, title, congressLevel, session, status, handler?, kind?, body?,
+  congressAreaCode?, submittedOn? (ISO date) — ``handler`` is the name of the lead handling
+  unit, for reading
 - ``sponsorships``: deputyId, proposalId, role (LEAD/CO); ``addresses``: proposalId, issueId
 - ``stationIssues``: issueId, stationId, activityId? (an issue received at a station, during
   one of its activity days)
@@ -37,6 +39,13 @@ Row kinds (``Dataset`` keys) and their keys; ``?`` marks optional keys:
 - ``handlings``: issueId and the handling facts of an issue (clock, claim, assignment, replies,
   outcome, verdict): see :mod:`graphcoord.queries.handling`
 - ``channelNames``: areaCode, channel, name (what a city calls a channel, e.g. 宿话说)
+- ``contributions``: deputyId, proposalId, note? (a deputy of another congress who
+  contributed to a proposal: the cross-level collaboration)
+- ``proposalHandlings``: proposalId, leadUnitId, assistingUnitIds and the handling facts of a
+  proposal (assignment, reply deadline, replies, verdicts, re-handling, supervision), as
+  :func:`graphcoord.deadlines.proposal_timeline` makes them
+- ``reviews``: activityId, proposalId, comment? (a group's review meeting of a draft, an
+  ``Activity`` of kind REVIEW held by the group)
 """
 
 from __future__ import annotations
@@ -49,9 +58,11 @@ from typing import Any
 __all__ = [
     "ACTIVITY_DAY",
     "ACTIVITY_DAY_LIMITS",
+    "ACTIVITY_WEEK_OF_DECEMBER",
     "ANSWERED_OUTCOMES",
     "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
+    "AWAITING_REPLY",
     "CATEGORIES",
     "CATEGORY_FLAG_CONFIDENCE",
     "CHANNEL_NAMES",
@@ -64,22 +75,38 @@ __all__ = [
     "DEPARTMENT_KIND_NAMES",
     "DEPUTY_KEYS",
     "EVENT_NAMES",
+    "HANDLER_ROLE_NAMES",
     "IDLE_MONTHS",
     "JOINT_MOTION_SPONSORS",
     "LEVEL_NAMES",
     "LEVEL_SHORT_NAMES",
     "MAX_DUTY_ROSTER",
+    "MAX_ORIGIN_ISSUES",
+    "MAX_PROPOSAL_HANDLERS",
     "MAX_REOPENINGS",
+    "MAX_REVIEWED_DRAFTS",
     "MAX_SCHEDULE_DAYS",
     "MAX_VOTER_COUNT",
     "OPEN_STATUSES",
     "OUTCOMES_WITH_REASON",
     "OUTCOME_NAMES",
+    "PROPOSAL_COMPLEX_REPLY_MONTHS",
+    "PROPOSAL_EVENT_NAMES",
+    "PROPOSAL_KIND_NAMES",
+    "PROPOSAL_LIMITS",
+    "PROPOSAL_OPEN_STATUSES",
+    "PROPOSAL_REHANDLING_MONTHS",
+    "PROPOSAL_REPLY_MONTHS",
+    "PROPOSAL_STATUS_NAMES",
+    "PROPOSAL_YELLOW_WITHIN",
     "PUBLIC_EVENTS",
+    "REPLY_CATEGORY_NAMES",
     "RESOLVED_OUTCOMES",
+    "REVIEW",
     "ROW_KINDS",
     "SATISFACTION_NAMES",
     "SATISFIED_VERDICTS",
+    "SPONSOR_ROLE_NAMES",
     "STAGE_NAMES",
     "STATION_KIND_NAMES",
     "STATUS_NAMES",
@@ -98,17 +125,24 @@ __all__ = [
     "DepartmentKind",
     "DeputyStatus",
     "GroupKind",
+    "HandlerRole",
     "HandlingEventKind",
     "HandlingStage",
     "IssueStatus",
     "Level",
     "ObservationRole",
     "Outcome",
+    "ProposalEventKind",
+    "ProposalKind",
+    "ProposalStatus",
+    "ReplyCategory",
     "Satisfaction",
+    "SponsorRole",
     "StationKind",
     "SupervisionColour",
     "WorkKind",
     "basis_for_level",
+    "congress_area",
     "is_area_code",
     "is_village_kind",
     "now_in_china",
@@ -378,6 +412,9 @@ ROW_KINDS: tuple[str, ...] = (
     "departments",
     "handlings",
     "channelNames",
+    "contributions",
+    "proposalHandlings",
+    "reviews",
 )
 
 Dataset = dict[str, list[dict[str, Any]]]
@@ -477,6 +514,8 @@ class DepartmentKind(StrEnum):
     CITY_BUREAU = "CITY_BUREAU"
     PUBLIC_SERVICE = "PUBLIC_SERVICE"
     OTHER = "OTHER"
+    PROVINCIAL_BUREAU = "PROVINCIAL_BUREAU"
+    NATIONAL_AUTHORITY = "NATIONAL_AUTHORITY"
 
 
 #: What clerks read for each kind of department.
@@ -486,6 +525,8 @@ DEPARTMENT_KIND_NAMES: dict[str, str] = {
     DepartmentKind.CITY_BUREAU: "市级职能部门",
     DepartmentKind.PUBLIC_SERVICE: "公共服务单位",
     DepartmentKind.OTHER: "其他单位",
+    DepartmentKind.PROVINCIAL_BUREAU: "省级部门",
+    DepartmentKind.NATIONAL_AUTHORITY: "中央和国家机关",
 }
 
 
@@ -636,3 +677,179 @@ class DeputyStatus(StrEnum):
 #: An idempotency key (``submitIssue(idempotencyKey:)``, the form's one-time submission key):
 #: 16-64 letters, digits, ``-`` or ``_`` (a UUID fits).
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+# -- proposals (议案建议): kinds, statuses, handling, replies, the activity week ------------------
+
+
+class ProposalKind(StrEnum):
+    """A motion (议案, to a congress session, within its powers; needs same-level co-sponsors)
+    or a suggestion (建议、批评和意见, sole or joint)."""
+
+    MOTION = "MOTION"
+    SUGGESTION = "SUGGESTION"
+
+
+#: What deputies and clerks read for each kind of proposal.
+PROPOSAL_KIND_NAMES: dict[str, str] = {
+    ProposalKind.MOTION: "议案",
+    ProposalKind.SUGGESTION: "建议",
+}
+
+
+class ProposalStatus(StrEnum):
+    """Where a proposal stands: drafted, submitted by its lead deputy, assigned to handling
+    units by the congress office, replied to by the lead unit, back for re-handling after a
+    不满意 verdict, or closed (rated, or finally replied)."""
+
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    ASSIGNED = "ASSIGNED"
+    REPLIED = "REPLIED"
+    REHANDLING = "REHANDLING"
+    CLOSED = "CLOSED"
+
+
+#: What deputies and clerks read for each status of a proposal.
+PROPOSAL_STATUS_NAMES: dict[str, str] = {
+    ProposalStatus.DRAFT: "草稿",
+    ProposalStatus.SUBMITTED: "已提交",
+    ProposalStatus.ASSIGNED: "已交办",
+    ProposalStatus.REPLIED: "已答复",
+    ProposalStatus.REHANDLING: "重新办理",
+    ProposalStatus.CLOSED: "办结",
+}
+#: Statuses in which a proposal waits for a reply of its lead unit.
+AWAITING_REPLY: tuple[str, ...] = (ProposalStatus.ASSIGNED.value, ProposalStatus.REHANDLING.value)
+#: Statuses of a submitted proposal not closed yet (supervision, reminders).
+PROPOSAL_OPEN_STATUSES: tuple[str, ...] = (
+    ProposalStatus.SUBMITTED.value,
+    ProposalStatus.ASSIGNED.value,
+    ProposalStatus.REPLIED.value,
+    ProposalStatus.REHANDLING.value,
+)
+
+
+class SponsorRole(StrEnum):
+    """A sponsor of a proposal: the lead (领衔) or a co-sponsor (联名)."""
+
+    LEAD = "LEAD"
+    CO = "CO"
+
+
+#: What deputies read for each sponsor role.
+SPONSOR_ROLE_NAMES: dict[str, str] = {SponsorRole.LEAD: "领衔", SponsorRole.CO: "联名"}
+
+
+class HandlerRole(StrEnum):
+    """A handling unit of a proposal: the lead unit (主办) or an assisting one (协办)."""
+
+    LEAD = "LEAD"
+    ASSIST = "ASSIST"
+
+
+#: What clerks read for each handler role.
+HANDLER_ROLE_NAMES: dict[str, str] = {HandlerRole.LEAD: "主办", HandlerRole.ASSIST: "协办"}
+
+
+class ReplyCategory(StrEnum):
+    """How the lead unit classes its reply (答复类别)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+#: What deputies and clerks read for each class of reply.
+REPLY_CATEGORY_NAMES: dict[str, str] = {
+    ReplyCategory.A: "A类（所提问题已经解决或基本解决）",
+    ReplyCategory.B: "B类（列入计划，逐步解决）",
+    ReplyCategory.C: "C类（因条件限制暂不能解决，留作参考）",
+}
+
+
+class ProposalEventKind(StrEnum):
+    """What an entry of a proposal's log records."""
+
+    DRAFTED = "DRAFTED"
+    COSIGNED = "COSIGNED"
+    COSIGN_WITHDRAWN = "COSIGN_WITHDRAWN"
+    CONTRIBUTOR_LINKED = "CONTRIBUTOR_LINKED"
+    REVIEWED = "REVIEWED"
+    SUBMITTED = "SUBMITTED"
+    ASSIGNED = "ASSIGNED"
+    REPLIED = "REPLIED"
+    RATED = "RATED"
+    REOPENED = "REOPENED"
+    SUPERVISED = "SUPERVISED"
+
+
+#: What deputies and clerks read for each entry of a proposal's log.
+PROPOSAL_EVENT_NAMES: dict[str, str] = {
+    ProposalEventKind.DRAFTED: "起草",
+    ProposalEventKind.COSIGNED: "联名",
+    ProposalEventKind.COSIGN_WITHDRAWN: "撤回联名",
+    ProposalEventKind.CONTRIBUTOR_LINKED: "跨层级协同",
+    ProposalEventKind.REVIEWED: "小组会议讨论",
+    ProposalEventKind.SUBMITTED: "提交",
+    ProposalEventKind.ASSIGNED: "交办",
+    ProposalEventKind.REPLIED: "答复",
+    ProposalEventKind.RATED: "代表评价",
+    ProposalEventKind.REOPENED: "重新办理",
+    ProposalEventKind.SUPERVISED: "重点督办",
+}
+
+#: Calendar months within which the lead unit replies, counted from the assignment (交办).
+PROPOSAL_REPLY_MONTHS = 3
+#: ... for complex proposals (涉及面广、办理难度大), at most.
+PROPOSAL_COMPLEX_REPLY_MONTHS = 6
+#: ... after a 不满意 verdict sent it back (再次答复, from the day of the verdict).
+PROPOSAL_REHANDLING_MONTHS = 1
+#: A proposal waiting for its reply turns yellow this many working days before the due date
+#: (months-long limits need a longer warning than the 2 days of a citizen's issue).
+PROPOSAL_YELLOW_WITHIN = 10
+#: (min, max) characters of a proposal's texts after trimming; a minimum of 0 is optional.
+PROPOSAL_LIMITS: dict[str, tuple[int, int]] = {
+    "title": (4, 80),
+    "body": (0, 8000),
+    "session": (2, 60),
+    "comment": (0, 1000),
+}
+#: Most citizens' issues a proposal carries up as its origin (evidence).
+MAX_ORIGIN_ISSUES = 50
+#: Most handling units of one proposal (one lead and assisting ones).
+MAX_PROPOSAL_HANDLERS = 10
+#: Most drafts one review meeting (小组会议) goes through.
+MAX_REVIEWED_DRAFTS = 100
+#: The ``kind`` of the ``Activity`` at which a group reviews its members' drafts.
+REVIEW = "REVIEW"
+#: The concentrated activity week (代表集中活动周) is this full week of December.
+ACTIVITY_WEEK_OF_DECEMBER = 3
+
+#: Digits of a deputy's ``electedIn`` code that name the congress the deputy sits in: a
+#: provincial deputy is elected by a city's congress (code of the city) into the province's
+#: congress, a city deputy by a county's congress into the city's, a county deputy in a
+#: township constituency into the county's, a township deputy into the township's. National
+#: deputies all sit in the NPC (``None``: one congress, whatever their delegation).
+_CONGRESS_DIGITS: dict[str, int | None] = {
+    "NATIONAL": None,
+    "PROVINCIAL": 2,
+    "CITY": 4,
+    "COUNTY": 6,
+    "TOWNSHIP": 9,
+}
+
+
+def congress_area(level: str, elected_in: str | None) -> str | None:
+    """The area code of the congress a deputy of ``level`` elected in ``elected_in`` sits in
+    (``None`` for the NPC, or when the election area is unknown).
+
+    >>> congress_area("COUNTY", "321302101000")  # a county deputy of a township constituency
+    '321302000000'
+    >>> congress_area("PROVINCIAL", "321300000000")  # elected by 宿迁's congress
+    '320000000000'
+    """
+    digits = _CONGRESS_DIGITS[level]
+    if digits is None or not elected_in:
+        return None
+    return elected_in[:digits].ljust(12, "0")

@@ -18,18 +18,24 @@ from typing import Any
 from graphcoord.errors import BadInput, RuleViolation
 from graphcoord.model import (
     ACTIVITY_DAY_LIMITS,
+    ACTIVITY_WEEK_OF_DECEMBER,
     AREA_KIND_BY_CODE_LENGTH,
     CATEGORIES,
     CATEGORY_FLAG_CONFIDENCE,
     DIRECTLY_ELECTED,
+    JOINT_MOTION_SPONSORS,
+    PROPOSAL_STATUS_NAMES,
     SUBMISSION_LIMITS,
     TRANSITIONS,
     VILLAGE_KINDS,
     AreaKind,
+    HandlerRole,
     IssueStatus,
     Level,
+    ProposalKind,
     StationKind,
     basis_for_level,
+    congress_area,
     is_area_code,
     significant_length,
 )
@@ -41,6 +47,8 @@ __all__ = [
     "CATEGORY_RULE",
     "CLAIM_RULE",
     "COMMENT_LIMIT",
+    "CONTRIBUTOR_RULE",
+    "COSPONSOR_RULE",
     "DUTY_ACTIVE_RULE",
     "DUTY_AREA_RULE",
     "DUTY_ONE_PLACE_RULE",
@@ -49,33 +57,47 @@ __all__ = [
     "HANDLING_TEXT_LIMIT",
     "LETTER_RULE",
     "MERGE_RULE",
+    "MOTION_RULE",
     "ONE_DAY_RULE",
     "PAST_DAY_RULE",
+    "PROPOSAL_HANDLING_RULE",
+    "PROPOSAL_RATING_RULE",
+    "PROPOSAL_STATUS_RULE",
     "RATING_RULE",
+    "REVIEW_RULE",
     "STATION_AREA_RULE",
     "STATION_ISSUE_RULE",
     "STATUS_RULE",
     "DeputyFacts",
     "DutyFacts",
+    "SponsorFacts",
     "Violation",
     "activity_day_problems",
     "activity_day_violations",
+    "activity_week",
     "area_violations",
     "best_placed_level",
     "category_flagged",
     "check_activity_day_ahead",
     "check_attendance_day",
     "check_claim",
+    "check_contributor",
+    "check_cosponsor",
     "check_escalation",
+    "check_handlers",
     "check_letter",
     "check_merge",
+    "check_motion_sponsors",
+    "check_proposal_status",
     "check_rating",
     "check_reply",
+    "check_reply_unit",
     "check_station_issue_area",
     "check_transition",
     "check_unfinished",
     "contact_violations",
     "convener_violations",
+    "cosponsor_violations",
     "duty_violations",
     "is_within",
     "level_violations",
@@ -84,6 +106,7 @@ __all__ = [
     "months_before",
     "raise_for",
     "require_area_code",
+    "required_sponsors",
     "station_violations",
     "submission_problems",
     "text_problem",
@@ -796,3 +819,179 @@ def text_problem(text: str | None, what: str, limit: int, *, required: bool) -> 
     if len(value) > limit:
         return f"{what} must be at most {limit} characters (got {len(value)})"
     return None
+
+
+# -- proposals (议案建议) ----------------------------------------------------------------------
+
+#: A motion (议案) is jointly sponsored by enough deputies of its congress: 30 for the NPC,
+#: 10 for a provincial, city or county congress, 5 for a township's (the lead counts).
+MOTION_RULE = "motion-needs-cosponsors"
+#: Co-sponsors sit in the same congress as the lead (same level, same congress area); a
+#: deputy of another level (or congress) is linked as a contributor instead.
+COSPONSOR_RULE = "cosponsor-same-level"
+#: A contributor is an ACTIVE deputy who is not a sponsor of the proposal.
+CONTRIBUTOR_RULE = "contributor-not-sponsor"
+#: Each step of the workflow needs its status (co-signing a draft, replying to an assigned
+#: proposal…).
+PROPOSAL_STATUS_RULE = "proposal-status"
+#: One lead unit (主办), assisting units (协办) other than it; the lead unit replies.
+PROPOSAL_HANDLING_RULE = "proposal-handling"
+#: The lead deputy rates a reply, once per round.
+PROPOSAL_RATING_RULE = "proposal-rating"
+#: A group reviews drafts of its members, on a day that has come.
+REVIEW_RULE = "proposal-review"
+
+
+@dataclass(frozen=True)
+class SponsorFacts:
+    """What the proposal rules need to know of a deputy."""
+
+    deputy_id: str
+    level: str | None
+    elected_in: str | None
+    status: str | None = "ACTIVE"
+
+    @property
+    def congress(self) -> str | None:
+        """The congress the deputy sits in (see :func:`graphcoord.model.congress_area`)."""
+        if self.level is None:
+            return None
+        return congress_area(self.level, self.elected_in)
+
+
+def activity_week(year: int) -> tuple[dt.date, dt.date]:
+    """Monday and Friday of the concentrated activity week (代表集中活动周): the third full
+    week of December (a week, Monday to Sunday, that lies wholly in December).
+
+    >>> activity_week(2024)
+    (datetime.date(2024, 12, 16), datetime.date(2024, 12, 20))
+    >>> activity_week(2025)  # 1 December 2025 is a Monday
+    (datetime.date(2025, 12, 15), datetime.date(2025, 12, 19))
+    """
+    if not 1 <= year <= 9999:
+        raise BadInput(f"year {year} is out of range")
+    first = dt.date(year, 12, 1)
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    start = monday + dt.timedelta(weeks=ACTIVITY_WEEK_OF_DECEMBER - 1)
+    return start, start + dt.timedelta(days=4)
+
+
+def required_sponsors(kind: str, level: str) -> int:
+    """How many deputies (the lead included) must sponsor a proposal of ``kind`` at ``level``:
+    :data:`~graphcoord.model.JOINT_MOTION_SPONSORS` for a motion, 1 for a suggestion."""
+    return JOINT_MOTION_SPONSORS[level] if kind == ProposalKind.MOTION.value else 1
+
+
+def check_motion_sponsors(proposal_id: str, kind: str, level: str, sponsors: int) -> None:
+    """Rule ``motion-needs-cosponsors``: a motion has at least the joint-motion number of
+    sponsors of its congress (the lead counts); a suggestion may be sole or joint."""
+    needed = required_sponsors(kind, level)
+    if sponsors < needed:
+        raise RuleViolation(
+            MOTION_RULE,
+            f"a {level} motion (议案) needs {needed} or more sponsors of its congress, the lead "
+            f"included; it has {sponsors} (submit it as a suggestion, 建议, or gather "
+            f"{needed - sponsors} more)",
+            [proposal_id],
+        )
+
+
+def cosponsor_violations(lead: SponsorFacts, cosponsors: Sequence[SponsorFacts]) -> list[Violation]:
+    """Rule ``cosponsor-same-level`` over the co-sponsors of a lead: each is an ACTIVE deputy
+    of the lead's level and congress (any national deputy may co-sign an NPC proposal)."""
+    violations: list[Violation] = []
+    for i, other in enumerate(cosponsors):
+        if other.deputy_id == lead.deputy_id:
+            continue
+        if other.level is None:
+            reason = f"deputy {other.deputy_id} does not exist"
+        elif other.status != "ACTIVE":
+            reason = f"deputy {other.deputy_id} is {other.status}; only ACTIVE deputies co-sign"
+        elif other.level != lead.level:
+            reason = (
+                f"deputy {other.deputy_id} is a {other.level} deputy; co-sponsors of a "
+                f"{lead.level} proposal are deputies of the same congress (link a deputy of "
+                "another level as a contributor)"
+            )
+        elif other.congress != lead.congress:
+            reason = (
+                f"deputy {other.deputy_id} sits in the congress of {other.congress}, not in "
+                f"that of {lead.congress}; link them as a contributor"
+            )
+        else:
+            continue
+        violations.append(Violation(i, COSPONSOR_RULE, (other.deputy_id,), reason, "coSponsorIds"))
+    return violations
+
+
+def check_cosponsor(lead: SponsorFacts, cosponsor: SponsorFacts, proposal_id: str) -> None:
+    """Rule ``cosponsor-same-level`` for one co-sponsor."""
+    found = cosponsor_violations(lead, [cosponsor])
+    if found:
+        raise RuleViolation(COSPONSOR_RULE, found[0].reason, [proposal_id, cosponsor.deputy_id])
+
+
+def check_contributor(contributor: SponsorFacts, sponsors: Iterable[str], proposal_id: str) -> None:
+    """Rule ``contributor-not-sponsor``: a contributor is an ACTIVE deputy who does not
+    sponsor the proposal (a same-congress deputy may co-sign instead)."""
+    if contributor.status != "ACTIVE":
+        raise RuleViolation(
+            CONTRIBUTOR_RULE,
+            f"deputy {contributor.deputy_id} is {contributor.status}; contributors are ACTIVE",
+            [proposal_id, contributor.deputy_id],
+        )
+    if contributor.deputy_id in set(sponsors):
+        raise RuleViolation(
+            CONTRIBUTOR_RULE,
+            f"deputy {contributor.deputy_id} sponsors the proposal already",
+            [proposal_id, contributor.deputy_id],
+        )
+
+
+def check_proposal_status(
+    proposal_id: str, status: str, allowed: Iterable[str], action: str
+) -> None:
+    """Rule ``proposal-status``: ``action`` needs the proposal in one of ``allowed``."""
+    allowed = tuple(allowed)
+    if status not in allowed:
+        wanted = "、".join(PROPOSAL_STATUS_NAMES[a] for a in allowed)
+        raise RuleViolation(
+            PROPOSAL_STATUS_RULE,
+            f"{action} needs a proposal that is {' or '.join(allowed)} ({wanted}); this one is "
+            f"{status} ({PROPOSAL_STATUS_NAMES.get(status, status)})",
+            [proposal_id],
+        )
+
+
+def check_handlers(proposal_id: str, lead: str, assisting: Sequence[str], limit: int) -> None:
+    """Rule ``proposal-handling``: one lead unit (主办) and distinct assisting units (协办),
+    none of them the lead, at most ``limit`` units in all."""
+    if lead in assisting:
+        raise RuleViolation(
+            PROPOSAL_HANDLING_RULE,
+            f"unit {lead} is the lead unit (主办); it cannot also assist (协办)",
+            [proposal_id, lead],
+        )
+    if len(set(assisting)) != len(assisting):
+        raise RuleViolation(
+            PROPOSAL_HANDLING_RULE, "an assisting unit is named twice", [proposal_id]
+        )
+    if 1 + len(assisting) > limit:
+        raise RuleViolation(
+            PROPOSAL_HANDLING_RULE,
+            f"at most {limit} handling units per proposal, not {1 + len(assisting)}",
+            [proposal_id],
+        )
+
+
+def check_reply_unit(proposal_id: str, department_id: str, handlers: Mapping[str, str]) -> None:
+    """Rule ``proposal-handling``: the lead unit (主办单位) replies to the deputy; assisting
+    units send their opinions to it (协办意见), not to the deputy."""
+    role = handlers.get(department_id)
+    if role != HandlerRole.LEAD.value:
+        what = "an assisting unit (协办)" if role else "not a handling unit of it"
+        raise RuleViolation(
+            PROPOSAL_HANDLING_RULE,
+            f"unit {department_id} is {what}; the lead unit (主办) replies to the deputy",
+            [proposal_id, department_id],
+        )

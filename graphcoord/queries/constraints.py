@@ -33,6 +33,7 @@ LABEL_KEYS: dict[str, str] = {
     "LetterCounter": "year",
     "RevokedToken": "id",
     "ImportLease": "id",
+    "ProposalEvent": "id",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -75,6 +76,8 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # The same idempotency key (a double click, a retry) never makes a second issue.
     "CREATE CONSTRAINT issue_submission_key IF NOT EXISTS "
     "FOR (n:Issue) REQUIRE n.submissionKey IS UNIQUE",
+    "CREATE CONSTRAINT proposal_event_id IF NOT EXISTS "
+    "FOR (n:ProposalEvent) REQUIRE n.id IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -99,6 +102,9 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
     # The dispatch outbox: issues stored but not yet handed to 12345.
     "CREATE INDEX issue_dispatch IF NOT EXISTS FOR (n:Issue) ON (n.dispatch)",
+    # proposals of a session, by status (queries/proposals.py, the session report)
+    "CREATE INDEX proposal_session IF NOT EXISTS FOR (n:Proposal) ON (n.session)",
+    "CREATE INDEX proposal_status IF NOT EXISTS FOR (n:Proposal) ON (n.status)",
 )
 
 

@@ -59,4 +59,7 @@ STATEMENTS: dict[str, LiteralString] = {
     "departments": departments.UPSERT_DEPARTMENTS,
     "handlings": handling.UPSERT_HANDLINGS,
     "channelNames": departments.UPSERT_CHANNEL_NAMES,
+    "contributions": proposals.UPSERT_CONTRIBUTIONS,
+    "proposalHandlings": proposals.UPSERT_PROPOSAL_HANDLINGS,
+    "reviews": proposals.UPSERT_REVIEWS,
 }

@@ -13,7 +13,15 @@ from typing import Any, Generic, TypeVar
 from strawberry.dataloader import DataLoader
 
 from graphcoord.db import Database
-from graphcoord.services import departments, directory, handling, issues, opinions, stations
+from graphcoord.services import (
+    departments,
+    directory,
+    handling,
+    issues,
+    opinions,
+    proposals,
+    stations,
+)
 from graphcoord.threads import blocking
 
 __all__ = ["Loaders"]
@@ -88,6 +96,8 @@ class Loaders:
     collection_point = _Lazy(stations.collection_points_by_id)
     issue_handling = _Lazy(handling.handlings)
     department = _Lazy(departments.departments_by_id)
+    proposal = _Lazy(proposals.proposals_by_id)
+    proposal_details = _Lazy(proposals.proposal_details, proposals.ProposalDetails)
 
     def __init__(self, db: Database) -> None:
         self.db = db

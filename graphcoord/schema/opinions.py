@@ -19,13 +19,16 @@ from strawberry.types import Info
 
 from graphcoord.errors import BadInput
 from graphcoord.model import LEVEL_NAMES
+from graphcoord.model import ProposalKind as ProposalKindEnum
 from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
 from graphcoord.schema.issues import Issue
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
 from graphcoord.schema.permissions import IsSignedIn, require_roles
+from graphcoord.schema.proposal_types import Proposal, pinned_now
 from graphcoord.schema.types import Area, Deputy, Level, area_from_code
-from graphcoord.services import opinions
+from graphcoord.services import issues as tracking
+from graphcoord.services import opinions, proposals
 
 __all__ = ["OpinionMutation", "OpinionQuery"]
 
@@ -233,8 +236,8 @@ class HotTopics:
 
 
 @strawberry.type(
-    description="What a joint proposal drafted from a hot topic needs (issue 23's proposal "
-    "workflow will store it as a Proposal addressing the origin issues)."
+    description="What a joint proposal drafted from a hot topic needs, and the draft Proposal "
+    "stored from it (addressing the topic's issues)."
 )
 class ProposalDraft:
     topic_id: strawberry.ID
@@ -247,6 +250,11 @@ class ProposalDraft:
     lead: TopicDeputy | None
     cosponsors: list[TopicDeputy]
     origin_issue_ids: list[strawberry.ID]
+    proposal: Proposal | None = strawberry.field(
+        default=None,
+        description="The stored draft: led by the calling deputy (an admin: by the suggested "
+        "lead); null for organizers (proposing is the deputies').",
+    )
 
     @strawberry.field(description="The topic's issues, which the proposal will address.")
     async def origin_issues(
@@ -358,17 +366,29 @@ class OpinionMutation:
 
     @strawberry.mutation(
         description="Draft a joint proposal from a hot topic (deputies, organizers, admins): "
-        "origin issues, villages, the level to act at, a lead and co-sponsors. Nothing is "
-        "stored yet."
+        "origin issues, villages, the level to act at, a lead and co-sponsors; for a deputy "
+        "(or an admin) it is stored as a draft Proposal (`proposal`)."
     )
-    async def draft_proposal_from_topic(self, info: Ctx, topic_id: strawberry.ID) -> ProposalDraft:
+    async def draft_proposal_from_topic(
+        self,
+        info: Ctx,
+        topic_id: strawberry.ID,
+        kind: ProposalKindEnum = ProposalKindEnum.SUGGESTION,
+        session: str | None = None,
+    ) -> ProposalDraft:
         require_roles(info, _DRAFTERS, "drafting a proposal")
-        draft = await info.context.run(
-            opinions.draft_proposal_from_topic,
+        principal = info.context.principal
+        draft, stored = await info.context.run(
+            proposals.draft_from_topic,
             info.context.db,
+            tracking.Actor(principal.role, principal.deputy_id),
             str(topic_id),
-            info.context.principal.role,
+            kind=kind,
+            session=session,
+            now=pinned_now(info),
         )
+        if stored is not None:
+            info.context.after_write()
         return ProposalDraft(
             topic_id=strawberry.ID(draft.topic_id),
             title=draft.title,
@@ -380,4 +400,5 @@ class OpinionMutation:
             lead=TopicDeputy.from_deputy(draft.lead) if draft.lead else None,
             cosponsors=[TopicDeputy.from_deputy(d) for d in draft.cosponsors],
             origin_issue_ids=[strawberry.ID(i) for i in draft.origin_issues],
+            proposal=Proposal.from_row(stored) if stored is not None else None,
         )

@@ -28,6 +28,7 @@ from graphcoord.schema.issues import IssueMutation, IssueQuery
 from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.opinions import OpinionMutation, OpinionQuery
 from graphcoord.schema.planning import PlanningMutation
+from graphcoord.schema.proposals import ProposalMutation, ProposalQuery
 from graphcoord.schema.stations import StationMutation, StationQuery
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
@@ -42,6 +43,7 @@ QUERY_PARTS: tuple[type, ...] = (
     StationQuery,
     AlarmQuery,
     HandlingQuery,
+    ProposalQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PlanningMutation,
@@ -50,6 +52,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     OpinionMutation,
     StationMutation,
     HandlingMutation,
+    ProposalMutation,
 )
 
 Query = merge_types("Query", QUERY_PARTS)
