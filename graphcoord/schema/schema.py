@@ -29,6 +29,7 @@ from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.opinions import OpinionMutation, OpinionQuery
 from graphcoord.schema.planning import PlanningMutation
 from graphcoord.schema.proposals import ProposalMutation, ProposalQuery
+from graphcoord.schema.records import RecordQuery
 from graphcoord.schema.stations import StationMutation, StationQuery
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
@@ -44,6 +45,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AlarmQuery,
     HandlingQuery,
     ProposalQuery,
+    RecordQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PlanningMutation,
