@@ -32,6 +32,7 @@ def _register() -> None:
         handling,
         importer,
         opinions,
+        records,
         seed,
         serve,
         stations,
@@ -47,6 +48,7 @@ def _register() -> None:
     opinions.register(app)
     stations.register(app)
     handling.register(app)
+    records.register(app)
 
 
 _register()

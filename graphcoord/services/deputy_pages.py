@@ -20,6 +20,7 @@ from graphcoord.errors import BadInput, NotFound, RuleViolation
 from graphcoord.model import DEPUTY_CODE, DeputyStatus, now_in_china
 from graphcoord.queries import deputy_codes as q
 from graphcoord.queries.deputy_codes import DeputyPageRow
+from graphcoord.rules import require_area_code
 from graphcoord.services import issues
 from graphcoord.services.directory import deputies_by_id, deputy_page
 from graphcoord.services.stations import today_in_china
@@ -71,6 +72,7 @@ def codes_for_area(
 ) -> list[DeputyCode]:
     """The active code of every deputy of the area (elected in it or covering a village in
     it), issuing one to those without: printing the sheet twice prints the same codes."""
+    require_area_code(area_code)
     total, rows = deputy_page(db, skip=0, limit=MAX_CODES, level=level, area_code=area_code)
     if total > MAX_CODES:
         raise BadInput(f"{total} deputies in {area_code}: at most {MAX_CODES} codes at a time")

@@ -19,6 +19,7 @@ from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound
 from graphcoord.model import RECORD_YEARS, REPORT_BACK, now_in_china
 from graphcoord.queries.records import RecordRow, record_rows
+from graphcoord.rules import require_area_code
 from graphcoord.services.directory import deputy_page
 from graphcoord.services.scoring import Score, load_table, score_of
 from graphcoord.services.supervision import limits_on
@@ -161,6 +162,7 @@ def ranked_records(
     one level, with record, score and rank by score; ordered by ``order``. A ranking per
     township and level is this with a township's code and a level."""
     require_record_reader(principal)
+    require_area_code(area_code)
     check_year(year)
     total, rows = deputy_page(db, skip=0, limit=MAX_RANKED, level=level, area_code=area_code)
     if total > MAX_RANKED:
