@@ -21,7 +21,7 @@ from graphcoord.auth import Principal
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput
-from graphcoord.model import LEVEL_NAMES, Level
+from graphcoord.model import LEVEL_SHORT_NAMES, Level
 
 __all__ = ["register"]
 
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 str(i.rank),
                 str(i.deputy.get("name")),
-                LEVEL_NAMES.get(str(i.deputy.get("level")), ""),
+                LEVEL_SHORT_NAMES.get(str(i.deputy.get("level")), ""),
                 f"{i.score.total:.1f}",
                 str(r.visits),
                 str(r.activity_days_on_duty),
