@@ -63,6 +63,7 @@ __all__ = [
     "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
     "AWAITING_REPLY",
+    "BALLOT_CODE",
     "CATEGORIES",
     "CATEGORY_FLAG_CONFIDENCE",
     "CHANNEL_NAMES",
@@ -73,6 +74,7 @@ __all__ = [
     "DEFAULT_ACTIVITY_DAY_OF_MONTH",
     "DEFAULT_ACTIVITY_TOPIC",
     "DEPARTMENT_KIND_NAMES",
+    "DEPUTY_CODE",
     "DEPUTY_KEYS",
     "EVENT_NAMES",
     "HANDLER_ROLE_NAMES",
@@ -80,6 +82,8 @@ __all__ = [
     "JOINT_MOTION_SPONSORS",
     "LEVEL_NAMES",
     "LEVEL_SHORT_NAMES",
+    "MAX_BALLOTS",
+    "MAX_BALLOT_COMMENT",
     "MAX_DUTY_ROSTER",
     "MAX_ORIGIN_ISSUES",
     "MAX_PROPOSAL_HANDLERS",
@@ -100,7 +104,10 @@ __all__ = [
     "PROPOSAL_STATUS_NAMES",
     "PROPOSAL_YELLOW_WITHIN",
     "PUBLIC_EVENTS",
+    "RECORD_YEARS",
     "REPLY_CATEGORY_NAMES",
+    "REPORT_BACK",
+    "REPORT_BACK_STATUS_NAMES",
     "RESOLVED_OUTCOMES",
     "REVIEW",
     "ROW_KINDS",
@@ -136,6 +143,7 @@ __all__ = [
     "ProposalKind",
     "ProposalStatus",
     "ReplyCategory",
+    "ReportBackStatus",
     "Satisfaction",
     "SponsorRole",
     "StationKind",
@@ -853,3 +861,33 @@ def congress_area(level: str, elected_in: str | None) -> str | None:
     if digits is None or not elected_in:
         return None
     return elected_in[:digits].ljust(12, "0")
+
+
+# -- records (履职档案), deputy codes, report-back meetings (述职评议) -----------------------------
+
+#: The ``kind`` of an ``Activity`` at which deputies report back to their voters (述职).
+REPORT_BACK = "REPORT_BACK"
+#: A deputy's public code (``/d/{code}``): random, unguessable, re-issued when a print leaks.
+DEPUTY_CODE = re.compile(r"^[A-Za-z0-9_-]{10,32}$")
+#: A one-time ballot code of a report-back meeting (``/e/{code}``).
+BALLOT_CODE = re.compile(r"^[A-Za-z0-9_-]{10,32}$")
+#: Most ballot codes printed for one meeting in one go, and in all.
+MAX_BALLOTS = 2000
+#: Most characters of a voter's comment on a ballot.
+MAX_BALLOT_COMMENT = 500
+#: Years a record may be asked for (the first congress terms graphcoord models, and a bound).
+RECORD_YEARS: tuple[int, int] = (2000, 2100)
+
+
+class ReportBackStatus(StrEnum):
+    """A report-back meeting takes ballots while OPEN; its results show once CLOSED."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+#: What organizers and voters read for each state of a report-back meeting.
+REPORT_BACK_STATUS_NAMES: dict[str, str] = {
+    ReportBackStatus.OPEN: "评议中",
+    ReportBackStatus.CLOSED: "已结束",
+}

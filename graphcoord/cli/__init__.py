@@ -33,6 +33,7 @@ def _register() -> None:
         importer,
         opinions,
         proposals,
+        records,
         seed,
         serve,
         stations,
@@ -49,6 +50,7 @@ def _register() -> None:
     stations.register(app)
     handling.register(app)
     proposals.register(app)
+    records.register(app)
 
 
 _register()

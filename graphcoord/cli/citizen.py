@@ -30,19 +30,38 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def qr(
-        area: str = typer.Option(..., help="Area code: a city, county, township or village."),
+        area: str | None = typer.Option(
+            None, help="Area code: a city, county, township or village (not with --ballots)."
+        ),
         out: Path = typer.Option(Path("qr"), help="Folder to write the codes to."),
         sheets: bool = typer.Option(True, help="Also write an A4 PDF sheet per township."),
         stations: bool = typer.Option(
             False, "--stations", help="Codes of the liaison stations' pages instead of villages'."
         ),
+        deputies: bool = typer.Option(
+            False, "--deputies", help="Codes of the deputies' own pages (/d/…) of AREA."
+        ),
+        ballots: str | None = typer.Option(
+            None, "--ballots", help="New one-time ballot codes of this report-back meeting."
+        ),
+        count: int = typer.Option(0, help="How many ballot codes (with --ballots)."),
     ) -> None:
         """Write a printable QR code (SVG + PNG, name underneath) for every village of AREA
-        (or, with --stations, every liaison station and point)."""
+        (or, with --stations, every liaison station and point; with --deputies, every deputy's
+        page; with --ballots MEETING --count N, N new ballots of a report-back meeting)."""
+        from graphcoord.cli.record_codes import ballot_codes, deputy_codes
         from graphcoord.printouts.qr import cjk_font_path, write_qr_codes
         from graphcoord.services.issues import villages_under
 
         settings = Settings.from_env()
+        if ballots is not None:
+            ballot_codes(settings, ballots, count, out)
+            return
+        if area is None:
+            raise BadInput("--area is needed (except with --ballots)")
+        if deputies:
+            deputy_codes(settings, area, out, sheets)
+            return
         if stations:
             _station_codes(settings, area, out, sheets)
             return

@@ -34,6 +34,8 @@ LABEL_KEYS: dict[str, str] = {
     "RevokedToken": "id",
     "ImportLease": "id",
     "ProposalEvent": "id",
+    "DeputyCode": "code",
+    "BallotCode": "hash",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -78,6 +80,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "FOR (n:Issue) REQUIRE n.submissionKey IS UNIQUE",
     "CREATE CONSTRAINT proposal_event_id IF NOT EXISTS "
     "FOR (n:ProposalEvent) REQUIRE n.id IS UNIQUE",
+    # A deputy's public code (/d/{code}) and a ballot code's hash (/e/{code}) are unique.
+    "CREATE CONSTRAINT deputy_code_code IF NOT EXISTS FOR (n:DeputyCode) REQUIRE n.code IS UNIQUE",
+    "CREATE CONSTRAINT ballot_code_hash IF NOT EXISTS FOR (n:BallotCode) REQUIRE n.hash IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (

@@ -125,12 +125,19 @@ CREATE (i)-[:RAISED_IN]->(v)
 CREATE (i)-[:HAD_STATUS]->(:StatusChange {id: $id + '#0', seq: 0, status: 'RECEIVED',
                                           at: $at, by: $by, byName: $byName})
 WITH i, v
+// An opinion sent from a deputy's own page (/d/{code}) is tracked by that deputy first.
+CALL (i) {
+  OPTIONAL MATCH (f:Deputy {id: $firstDeputy}) WHERE f.status = 'ACTIVE'
+  FOREACH (x IN CASE WHEN f IS NULL THEN [] ELSE [f] END |
+    MERGE (x)-[t:TRACKS]->(i) SET t.first = true, i.firstDeputy = x.id)
+  RETURN count(f) AS first
+}
 CALL (i, v) {
   OPTIONAL MATCH (d:Deputy)-[:CONTACTS]->(v) WHERE d.status = 'ACTIVE'
   FOREACH (x IN CASE WHEN d IS NULL THEN [] ELSE [d] END | MERGE (x)-[:TRACKS]->(i))
-  RETURN count(d) AS trackers
+  RETURN count(d) AS contacts
 }
-RETURN i.id AS id, v.name AS villageName, trackers
+RETURN i.id AS id, v.name AS villageName, COUNT { (:Deputy)-[:TRACKS]->(i) } AS trackers
 """
 )
 

@@ -20,6 +20,7 @@ from graphcoord.services import (
     issues,
     opinions,
     proposals,
+    records,
     stations,
 )
 from graphcoord.threads import blocking
@@ -98,6 +99,8 @@ class Loaders:
     department = _Lazy(departments.departments_by_id)
     proposal = _Lazy(proposals.proposals_by_id)
     proposal_details = _Lazy(proposals.proposal_details, proposals.ProposalDetails)
+    #: keys "<deputy id>|<year>" (services.records.records_by_keys)
+    deputy_record = _Lazy(records.records_by_keys)
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -17,6 +17,8 @@ from graphcoord.errors import Forbidden, Unauthenticated
 __all__ = [
     "CanManageGroups",
     "CanPlan",
+    "CanReadRecords",
+    "CanRunReportBacks",
     "CanRunStations",
     "CanSeePrivateDetails",
     "IsAdmin",
@@ -87,3 +89,18 @@ class IsAdmin(_RolePermission):
 
     roles = frozenset({"admin"})
     what = "administration"
+
+
+class CanReadRecords(_RolePermission):
+    """Every deputy's performance record and score, rankings: organizer, planner and admin
+    (a deputy reads their own through ``Deputy.record``)."""
+
+    roles = frozenset({"organizer", "planner", "admin"})
+    what = "reading deputies' records"
+
+
+class CanRunReportBacks(_RolePermission):
+    """Report-back meetings (述职评议): scheduling, ballots, closing, results: organizer, admin."""
+
+    roles = ORGANIZING
+    what = "running report-back meetings"

@@ -29,6 +29,8 @@ from graphcoord.schema.meta import MetaQuery
 from graphcoord.schema.opinions import OpinionMutation, OpinionQuery
 from graphcoord.schema.planning import PlanningMutation
 from graphcoord.schema.proposals import ProposalMutation, ProposalQuery
+from graphcoord.schema.records import RecordQuery
+from graphcoord.schema.report_backs import ReportBackMutation, ReportBackQuery
 from graphcoord.schema.stations import StationMutation, StationQuery
 
 __all__ = ["MUTATION_PARTS", "QUERY_PARTS", "build_schema", "schema"]
@@ -44,6 +46,8 @@ QUERY_PARTS: tuple[type, ...] = (
     AlarmQuery,
     HandlingQuery,
     ProposalQuery,
+    RecordQuery,
+    ReportBackQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     PlanningMutation,
@@ -53,6 +57,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     StationMutation,
     HandlingMutation,
     ProposalMutation,
+    ReportBackMutation,
 )
 
 Query = merge_types("Query", QUERY_PARTS)

@@ -23,7 +23,8 @@ from graphcoord.model import Level as LevelEnum
 from graphcoord.schema.context import Context
 from graphcoord.schema.execution import DIRECT_READ, NotPlain
 from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
-from graphcoord.schema.permissions import CanSeePrivateDetails
+from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn
+from graphcoord.schema.record_types import DeputyRecord, DeputyScore, load_record, load_score
 from graphcoord.services import analysis
 from graphcoord.services.directory import Area as AreaRow
 
@@ -302,6 +303,23 @@ class Deputy:
     @strawberry.field(description="Tracked issues not yet resolved or closed.")
     async def open_issue_count(self, info: Ctx) -> int:
         return int(await info.context.loaders.deputy_open_issues.load(str(self.id)))
+
+    @strawberry.field(
+        description="The performance record (履职档案) of a calendar year: organizers, "
+        "planners, admins, and the deputy themself.",
+        permission_classes=[IsSignedIn],
+    )
+    async def record(self, info: Ctx, year: int) -> DeputyRecord | None:
+        row = await load_record(info, str(self.id), year)
+        return DeputyRecord.from_row(row) if row is not None else None
+
+    @strawberry.field(
+        description="The assessment score (定量考核) of a year with its breakdown, by the "
+        "scoring table of the state folder: same readers as the record.",
+        permission_classes=[IsSignedIn],
+    )
+    async def score(self, info: Ctx, year: int) -> DeputyScore | None:
+        return await load_score(info, str(self.id), year)
 
 
 async def deputy_from_id(info: Ctx, deputy_id: str) -> Deputy | None:

@@ -246,9 +246,12 @@ def submit_issue(
     actor: Actor = CITIZEN,
     now: dt.datetime | None = None,
     idempotency_key: str | None = None,
+    first_deputy: str | None = None,
 ) -> SubmissionResult:
     """Check, store and route an opinion, then dispatch it as a 12345 ticket (see the module's
-    docstring for the order and why).
+    docstring for the order and why). ``first_deputy``: the ACTIVE deputy whose own page took
+    the opinion (``/d/{code}``) tracks it first (``TRACKS {first: true}``, the issue's
+    ``firstDeputy``), then every deputy covering the village as usual.
 
     Raises BadInput (with every problem, or a key reused for other texts) or NotFound (unknown
     village), before anything is written; once the issue is stored it returns its tracking
@@ -286,6 +289,7 @@ def submit_issue(
                     "byName": None,
                     "submissionKey": key,
                     "submissionHash": fingerprint,
+                    "firstDeputy": first_deputy,
                 },
             )
         except ConstraintError:  # the same key stored meanwhile, or a tracking-code collision

@@ -9,7 +9,9 @@ from starlette.routing import BaseRoute
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.services.tickets import TicketGateway, gateway_for
+from graphcoord.web.ballots import ballot_routes
 from graphcoord.web.bodylimit import BodyLimit
+from graphcoord.web.deputies import deputy_routes
 from graphcoord.web.headers import SecurityHeaders
 from graphcoord.web.ide import graphiql_page, static_mount
 from graphcoord.web.pages import web_routes as village_routes
@@ -21,6 +23,12 @@ __all__ = ["BodyLimit", "SecurityHeaders", "graphiql_page", "static_mount", "web
 def web_routes(
     db: Database, settings: Settings, gateway: TicketGateway | None = None
 ) -> list[BaseRoute]:
-    """Every public page: villages and tracking (``/v``, ``/t``), stations (``/s``)."""
+    """Every public page: villages and tracking (``/v``, ``/t``), stations (``/s``), deputies
+    (``/d``), report-back ballots (``/e``)."""
     gateway = gateway or gateway_for(db)
-    return [*village_routes(db, settings, gateway), *station_routes(db, settings, gateway)]
+    return [
+        *village_routes(db, settings, gateway),
+        *station_routes(db, settings, gateway),
+        *deputy_routes(db, settings, gateway),
+        *ballot_routes(db, settings, gateway),
+    ]
