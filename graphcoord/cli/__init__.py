@@ -9,6 +9,7 @@ from rich.console import Console
 from typer import _click
 
 from graphcoord.errors import GraphcoordError
+from graphcoord.i18n import gettext as _
 
 __all__ = ["app", "main"]
 
@@ -35,6 +36,7 @@ def _register() -> None:
         seed,
         serve,
         stations,
+        users,
     )
 
     app.add_typer(db.app, name="db")
@@ -47,6 +49,7 @@ def _register() -> None:
     opinions.register(app)
     stations.register(app)
     handling.register(app)
+    users.register(app)
 
 
 _register()
@@ -57,10 +60,11 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except GraphcoordError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        # What a clerk reads, in their language (GRAPHCOORD_LANG; Chinese by default).
+        err_console.print(f"[bold red]{_('error:')}[/] {error.translated()}", highlight=False)
         sys.exit(error.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
+        err_console.print(_("aborted"))
         sys.exit(130)
     except _click.ClickException as exc:  # usage errors: typer's own click, not the package
         exc.show()

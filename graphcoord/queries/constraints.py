@@ -31,6 +31,8 @@ LABEL_KEYS: dict[str, str] = {
     "ChannelName": "id",
     "Notification": "key",
     "LetterCounter": "year",
+    "User": "username",
+    "AuditEvent": "id",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -68,6 +70,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT notification_key IF NOT EXISTS FOR (n:Notification) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT letter_counter_year IF NOT EXISTS "
     "FOR (n:LetterCounter) REQUIRE n.year IS UNIQUE",
+    # console accounts and the audit trail (queries/users.py, queries/audit.py)
+    "CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE",
+    "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -90,6 +95,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX department_area IF NOT EXISTS FOR (n:Department) ON (n.areaCode)",
     "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
+    "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
 )
 
 

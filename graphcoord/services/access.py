@@ -1,0 +1,45 @@
+"""Who may do what: the role checks every surface applies before calling a workflow.
+
+GraphQL's permission classes (:mod:`graphcoord.schema.permissions`) and the office console
+both call :func:`require`, so a role is refused the same thing, with the same error, on both.
+"""
+
+from __future__ import annotations
+
+from graphcoord.auth import AUTHENTICATED, ORGANIZING, PLANNING, PRIVATE_READERS, Principal
+from graphcoord.errors import Forbidden, Unauthenticated
+
+__all__ = [
+    "ADMINS",
+    "AUTHENTICATED",
+    "ORGANIZING",
+    "PLANNING",
+    "PRIVATE_READERS",
+    "READERS",
+    "can",
+    "require",
+]
+
+#: Bulk imports, accounts and everything else.
+ADMINS = frozenset({"admin"})
+#: The coordination graph's reads: every signed-in role.
+READERS = AUTHENTICATED
+
+
+def can(principal: Principal, roles: frozenset[str]) -> bool:
+    """Whether ``principal`` holds one of ``roles`` (what a page may show)."""
+    return principal.role in roles
+
+
+def require(principal: Principal, roles: frozenset[str], what: str) -> None:
+    """Raise :class:`Unauthenticated` for the public, :class:`Forbidden` for a role not in
+    ``roles``; ``what`` names the refused action in the message."""
+    if principal.role == "public":
+        raise Unauthenticated("{what} needs a bearer token (Authorization: Bearer …)", what=what)
+    if principal.role not in roles:
+        raise Forbidden(
+            "{what} is for {allowed}; your role is {role}",
+            what=what,
+            allowed=" or ".join(sorted(roles)),
+            role=principal.role,
+        )
