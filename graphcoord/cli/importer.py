@@ -35,8 +35,9 @@ from graphcoord.services.imports import (
     ImportReport,
     Status,
     import_history,
+    record_import,
     run_import,
-    undo_run,
+    undo_import,
     write_template,
 )
 
@@ -216,6 +217,7 @@ def register(app: typer.Typer) -> None:
                     errors_path=errors,
                     progress=_RichProgress(progress),
                 )
+            record_import(db, report, None)
         finally:
             db.close()
         if as_json:
@@ -283,7 +285,7 @@ def register(app: typer.Typer) -> None:
         """Delete the rows an interrupted or failed import wrote ahead (the graph as before it)."""
         db = Database(Settings.from_env())
         try:
-            run, rows = undo_run(db, run_id, force=force)
+            run, rows = undo_import(db, run_id, force=force)
         finally:
             db.close()
         if as_json:

@@ -9,13 +9,24 @@ succeeded; surfaces never write the trail themselves, so both surfaces leave the
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
-from graphcoord.auth import Principal
 from graphcoord.db import Database
 from graphcoord.model import AuditAction, now_in_china
 from graphcoord.queries.audit import AuditRow, audit_page, record_event
 
-__all__ = ["AuditRow", "audit_page", "record"]
+__all__ = ["Acting", "AuditRow", "audit_page", "record"]
+
+
+class Acting(Protocol):
+    """Who acts: a :class:`~graphcoord.auth.Principal` or an issue's ``Actor``."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def who(self) -> str: ...
+
 
 #: Longest detail kept with an event.
 _DETAIL = 500
@@ -23,7 +34,7 @@ _DETAIL = 500
 
 def record(
     db: Database,
-    actor: Principal | None,
+    actor: Acting | None,
     action: AuditAction,
     target: str | None = None,
     detail: str | None = None,

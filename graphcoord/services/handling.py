@@ -34,6 +34,7 @@ from graphcoord.model import (
     MAX_REOPENINGS,
     OUTCOME_NAMES,
     PUBLIC_EVENTS,
+    AuditAction,
     HandlingEventKind,
     Outcome,
     Satisfaction,
@@ -55,6 +56,7 @@ from graphcoord.rules import (
     check_unfinished,
     text_problem,
 )
+from graphcoord.services import audit
 from graphcoord.services.clocks import china_day, clock_params, new_clock, timing
 from graphcoord.services.issues import TRACKING_CODE
 from graphcoord.services.policies import Policies, load_policies
@@ -95,6 +97,9 @@ class HandlingActor(Protocol):
 
     @property
     def key(self) -> str: ...
+
+    @property
+    def who(self) -> str: ...
 
 
 def handling_of(db: Database, issue_id: str) -> HandlingRecord:
@@ -168,6 +173,7 @@ def claim_issue(
     event = {"kind": HandlingEventKind.CLAIMED.value, "at": at, "by": actor.key, "byName": name}
     if not queries.claim(db, issue_id, actor.deputy_id, event, f"{name} 代表签收"):
         raise RuleViolation(CLAIM_RULE, "the issue was finished or claimed meanwhile", [issue_id])
+    audit.record(db, actor, AuditAction.ISSUE_CLAIMED, f"issue:{issue_id}")
     return handling_of(db, issue_id)
 
 
@@ -203,6 +209,7 @@ def assign_issue(
     }
     if not queries.assign(db, issue_id, department_id, event, f"交办{department.name}"):
         raise RuleViolation(HANDLING_RULE, "the issue was finished meanwhile", [issue_id])
+    audit.record(db, actor, AuditAction.ISSUE_ASSIGNED, f"issue:{issue_id}", department_id)
     return handling_of(db, issue_id)
 
 
@@ -275,6 +282,13 @@ def reply_issue(
         )
     if not done:
         raise RuleViolation(HANDLING_RULE, "the issue was finished meanwhile", [issue_id])
+    audit.record(
+        db,
+        actor,
+        AuditAction.ISSUE_REPLIED,
+        f"issue:{issue_id}",
+        outcome.value if outcome else None,
+    )
     return handling_of(db, issue_id)
 
 

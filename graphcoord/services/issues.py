@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 
 from neo4j.exceptions import ConstraintError
 
+from graphcoord.auth import Principal
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
 from graphcoord.model import (
     CHINA,
+    AuditAction,
     Channel,
     IssueStatus,
     Level,
@@ -46,6 +48,7 @@ from graphcoord.rules import (
     require_area_code,
     submission_problems,
 )
+from graphcoord.services import audit
 from graphcoord.services.clocks import record_resolved, start_issue_clock
 from graphcoord.services.opinions import suggest_new_issue
 from graphcoord.services.tickets import TicketGateway, TicketRequest
@@ -91,10 +94,23 @@ class Actor:
 
     role: str
     deputy_id: str | None = None
+    #: The console account acting (``None`` for a bearer token or the platform).
+    username: str | None = None
 
     @property
     def key(self) -> str:
         return f"deputy:{self.deputy_id}" if self.role == "deputy" else self.role
+
+    @property
+    def who(self) -> str:
+        """How the audit trail names the actor (as :attr:`graphcoord.auth.Principal.who`)."""
+        if self.username:
+            return f"user:{self.username}"
+        return f"token:{self.role}" + (f":{self.deputy_id}" if self.deputy_id else "")
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(principal.role, principal.deputy_id, principal.username)
 
 
 CITIZEN = Actor("citizen")
@@ -349,6 +365,9 @@ def update_status(
         _write_change(db, issue_id, current, to, actor, by_name, note, at, escalate_to=target)
         if to is IssueStatus.RESOLVED:  # the outcome RESOLVED, timed (services/clocks)
             record_resolved(db, issue_id, at, actor.key, by_name)
+    audit.record(
+        db, actor, AuditAction.ISSUE_STATUS, f"issue:{issue_id}", f"{current.value} -> {to.value}"
+    )
     return get_issue(db, issue_id)
 
 

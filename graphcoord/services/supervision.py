@@ -19,6 +19,7 @@ from graphcoord.deadlines import Progress, Supervision, Thresholds, supervise, t
 from graphcoord.errors import BadInput, Forbidden, NotFound
 from graphcoord.model import (
     STAGE_NAMES,
+    AuditAction,
     HandlingEventKind,
     HandlingStage,
     SupervisionColour,
@@ -36,6 +37,7 @@ from graphcoord.rules import (
     require_area_code,
     text_problem,
 )
+from graphcoord.services import audit
 from graphcoord.services.clocks import china_day
 from graphcoord.services.handling import MANAGERS, HandlingActor, handling_of
 from graphcoord.services.notifications import enqueue
@@ -241,6 +243,7 @@ def issue_letter(
     letters = [e for e in handling_of(db, issue_id).events if e.number == number]
     if not letters:  # pragma: no cover - written just above
         raise NotFound("supervision letter", number)
+    audit.record(db, actor, AuditAction.LETTER_ISSUED, f"issue:{issue_id}", number)
     return letters[0]
 
 
