@@ -18,6 +18,7 @@ from strawberry.asgi import GraphQL
 
 from graphcoord.auth import VerifiedTokens
 from graphcoord.config import Settings
+from graphcoord.console import console_routes
 from graphcoord.db import Database
 from graphcoord.errors import GraphcoordError, Unauthenticated
 from graphcoord.schema.context import Context
@@ -112,6 +113,7 @@ def create_app(
             Route("/health", health),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *web_routes(db, settings, gateway),
+            *console_routes(db, settings, gateway),
         ],
         lifespan=lifespan,
     )

@@ -52,6 +52,7 @@ __all__ = [
     "ANSWERED_OUTCOMES",
     "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
+    "AREA_KIND_NAMES",
     "CATEGORIES",
     "CATEGORY_FLAG_CONFIDENCE",
     "CHANNEL_NAMES",
@@ -664,3 +665,14 @@ class AuditAction(StrEnum):
     LETTER_ISSUED = "LETTER_ISSUED"
     IMPORTED = "IMPORTED"
     IMPORT_UNDONE = "IMPORT_UNDONE"
+
+
+#: What clerks read for each kind of area.
+AREA_KIND_NAMES: dict[str, str] = {
+    AreaKind.PROVINCE: "省",
+    AreaKind.CITY: "市",
+    AreaKind.COUNTY: "县（区）",
+    AreaKind.TOWNSHIP: "乡镇（街道）",
+    AreaKind.VILLAGE: "村",
+    AreaKind.COMMUNITY: "社区",
+}
