@@ -24,6 +24,7 @@ __all__ = [
     "LOCALES",
     "LOCALE_DIR",
     "N_",
+    "Lazy",
     "Term",
     "current_locale",
     "fill",
@@ -43,6 +44,23 @@ class Term(str):
     """A vocabulary word used as a value in a message; translated when the message is."""
 
     __slots__ = ()
+
+
+class Lazy:
+    """A message kept as its template and values, rendered when shown: English by
+    ``str()``, any locale by :func:`fill` (a value of another message)."""
+
+    __slots__ = ("params", "template")
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def N_(message: str) -> str:
@@ -90,5 +108,13 @@ def fill(template: str, params: Mapping[str, object], locale: str | None = None)
     text = gettext(template, locale)
     if not params:
         return text
-    values = {k: gettext(v, locale) if isinstance(v, Term) else v for k, v in params.items()}
+    values = {k: _value(v, locale) for k, v in params.items()}
     return text.format(**values)
+
+
+def _value(value: object, locale: str) -> object:
+    if isinstance(value, Term):
+        return gettext(value, locale)
+    if isinstance(value, Lazy):
+        return fill(value.template, value.params, locale)
+    return value

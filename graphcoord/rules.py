@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphcoord.errors import BadInput, RuleViolation
+from graphcoord.i18n import Lazy, Term, fill
 from graphcoord.model import (
     ACTIVITY_DAY_LIMITS,
     AREA_KIND_BY_CODE_LENGTH,
@@ -97,13 +98,36 @@ ESCALATION_RULE = "issue-escalation"
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: the row index in its batch, the rule's name, the ids, a reason."""
+    """One broken rule: the row index in its batch, the rule's name, the ids, a reason.
+
+    ``reason`` is English; ``message`` keeps its template and values, so that the importer
+    reports it in the clerk's language (:meth:`localized`).
+    """
 
     index: int
     rule: str
     ids: tuple[str, ...]
     reason: str
     column: str | None = None
+    message: Lazy | None = None
+
+    def localized(self, locale: str | None = None) -> str:
+        if self.message is None:
+            return self.reason
+        return fill(self.message.template, self.message.params, locale)
+
+
+def _violation(
+    index: int,
+    rule: str,
+    ids: tuple[str, ...],
+    template: str,
+    column: str | None = None,
+    /,
+    **params: object,
+) -> Violation:
+    message = Lazy(template, **params)
+    return Violation(index, rule, ids, str(message), column, message)
 
 
 @dataclass(frozen=True)
@@ -131,8 +155,19 @@ def raise_for(violations: Sequence[Violation]) -> None:
     same = [v for v in violations if v.rule == rule]
     ids = [i for v in same for i in v.ids]
     others = len(violations) - len(same)
-    more = f"; and {others} violation(s) of other rules" if others else ""
-    raise RuleViolation(rule, f"{same[0].reason} ({len(same)} row(s)){more}", dict.fromkeys(ids))
+    first = same[0].message or Lazy(same[0].reason)
+    if others:
+        raise RuleViolation(
+            rule,
+            "{reason} ({rows} row(s)); and {others} violation(s) of other rules",
+            dict.fromkeys(ids),
+            reason=first,
+            rows=len(same),
+            others=others,
+        )
+    raise RuleViolation(
+        rule, "{reason} ({rows} row(s))", dict.fromkeys(ids), reason=first, rows=len(same)
+    )
 
 
 def level_violations(rows: Iterable[Mapping[str, Any]], key: str = "level") -> list[Violation]:
@@ -220,44 +255,54 @@ def contact_violations(
         facts = deputies.get(deputy_id)
         if facts is None:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-references-deputy",
                     ids,
-                    f"deputy {deputy_id} does not exist",
+                    "deputy {deputy} does not exist",
                     "deputyId",
+                    deputy=deputy_id,
                 )
             )
             continue
         kind = area_kinds.get(code)
         if kind is None:
             violations.append(
-                Violation(
-                    i, "contact-references-area", ids, f"area {code} does not exist", "areaCode"
+                _violation(
+                    i,
+                    "contact-references-area",
+                    ids,
+                    "area {code} does not exist",
+                    "areaCode",
+                    code=code,
                 )
             )
             continue
         if kind not in VILLAGE_KINDS:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-is-a-village",
                     ids,
-                    f"area {code} is a {kind}, not a village or community",
+                    "area {code} is a {kind}, not a village or community",
                     "areaCode",
+                    code=code,
+                    kind=Term(kind),
                 )
             )
             continue
         expected = basis_for_level(facts.level).value
         if row.get("basis") != expected:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-basis-follows-level",
                     ids,
-                    f"a {facts.level} deputy's contact has basis {expected}, "
-                    f"not {row.get('basis')}",
+                    "a {level} deputy's contact has basis {expected}, not {basis}",
                     "basis",
+                    level=Term(facts.level),
+                    expected=Term(expected),
+                    basis=Term(str(row.get("basis"))),
                 )
             )
             continue
@@ -265,13 +310,17 @@ def contact_violations(
             facts.elected_in is None or not is_within(code, facts.elected_in)
         ):
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-inside-constituency",
                     ids,
-                    f"{facts.level} deputy {deputy_id} elected in {facts.elected_in} may only "
-                    f"contact villages inside it, not {code}",
+                    "{level} deputy {deputy} elected in {elected} may only contact villages "
+                    "inside it, not {code}",
                     "areaCode",
+                    level=Term(facts.level),
+                    deputy=deputy_id,
+                    elected=facts.elected_in,
+                    code=code,
                 )
             )
     return violations
@@ -287,24 +336,29 @@ def liaison_violations(
         missing = [d for d in (upper, lower) if d not in levels]
         if missing:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "liaison-references-deputy",
                     tuple(missing),
-                    f"deputy {missing[0]} does not exist",
+                    "deputy {deputy} does not exist",
                     "fromId",
+                    deputy=missing[0],
                 )
             )
             continue
         if Level(levels[upper]).rank >= Level(levels[lower]).rank:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "liaison-goes-downward",
                     (upper, lower),
-                    f"{levels[upper]} deputy {upper} cannot liaise for {levels[lower]} deputy "
-                    f"{lower}: liaison goes from a higher level to a lower one",
+                    "{upper_level} deputy {upper} cannot liaise for {lower_level} deputy "
+                    "{lower}: liaison goes from a higher level to a lower one",
                     "toId",
+                    upper_level=Term(levels[upper]),
+                    upper=upper,
+                    lower_level=Term(levels[lower]),
+                    lower=lower,
                 )
             )
     return violations
@@ -333,12 +387,14 @@ def convener_violations(
         if count != 1 and group in first_row:
             conveners = tuple(d for d, r in roles.items() if r == "CONVENER")
             violations.append(
-                Violation(
+                _violation(
                     first_row[group],
                     "group-has-one-convener",
                     (group, *conveners),
-                    f"group {group} would have {count} conveners; it needs exactly one",
+                    "group {group} would have {count} conveners; it needs exactly one",
                     "role",
+                    group=group,
+                    count=count,
                 )
             )
     return violations
@@ -348,7 +404,7 @@ def require_area_code(code: str) -> str:
     """``code`` itself, or :class:`BadInput` unless it is a 12-digit division code (checked
     before a code reaches Cypher)."""
     if not is_area_code(code):
-        raise BadInput(f"area code {code!r} is not a 12-digit statistical division code")
+        raise BadInput("area code {code!r} is not a 12-digit statistical division code", code=code)
     return code
 
 
@@ -358,8 +414,11 @@ def check_transition(current: IssueStatus, to: IssueStatus, issue_id: str) -> No
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none (final)"
         raise RuleViolation(
             STATUS_RULE,
-            f"{current.value} -> {to.value} is not allowed; from {current.value}: {allowed}",
+            "{current} -> {to} is not allowed; from {current}: {allowed}",
             [issue_id],
+            current=current.value,
+            to=to.value,
+            allowed=allowed,
         )
 
 

@@ -180,8 +180,8 @@ def test_coverage_drills_down_and_exports(as_role) -> None:  # type: ignore[no-u
     assert exported.content.startswith(b"\xef\xbb\xbf")
 
 
-def test_planner_applies_a_suggestion_and_the_trail_has_it(
-    as_role, suqian_db: Database  # type: ignore[no-untyped-def]
+def test_planner_applies_a_suggestion_and_the_trail_has_it(  # type: ignore[no-untyped-def]
+    as_role, suqian_db: Database
 ) -> None:
     client = as_role("planner")
     page = client.get(f"/console/suggestions?area={SHUYANG}")

@@ -26,10 +26,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphcoord.db import Database
+from graphcoord.i18n import Term, fill, gettext
 from graphcoord.importer.ahead import WriteAhead
 from graphcoord.importer.keys import SeenKeys
 from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
-from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, RosterRow
+from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, RosterRow, RowProblem
 from graphcoord.importer.readers import Sheet
 from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import CREATED, Entry, Spool
@@ -243,13 +244,16 @@ class Validator:
             refusal.append(
                 (
                     title,
-                    f"column {title} would hold national ID numbers, which graphcoord never "
-                    "stores: delete the column and import again",
+                    fill(
+                        "column {title} would hold national ID numbers, which graphcoord never "
+                        "stores: delete the column and import again",
+                        {"title": title},
+                    ),
                 )
             )
         if missing:
             wanted = "; ".join(f"{spec.headers[f][0]} ({spec.headers[f][-1]})" for f in missing)
-            refusal.append((None, f"missing required column(s): {wanted}"))
+            refusal.append((None, fill("missing required column(s): {wanted}", {"wanted": wanted})))
         if refusal:
             for column, reason in refusal:
                 self.sink.add(
@@ -305,7 +309,10 @@ class Validator:
                         number,
                         names.get(parsed.KEY[0]),
                         shown,
-                        f"duplicate key {shown}: already in row {first}",
+                        fill(
+                            "duplicate key {key}: already in row {row}",
+                            {"key": shown, "row": first},
+                        ),
                         ref=ref,
                     )
                     continue
@@ -330,8 +337,10 @@ class Validator:
                     number,
                     title,
                     cell,
-                    "looks like a national ID number (身份证号), which graphcoord never "
-                    "stores: remove it",
+                    gettext(
+                        "looks like a national ID number (身份证号), which graphcoord never "
+                        "stores: remove it"
+                    ),
                     ref=ref,
                 )
 
@@ -349,10 +358,13 @@ class Validator:
             column = self._names.get(field_name or "", field_name)
             value = values.get(field_name or "")
             message = str(item["msg"]).removeprefix("Value error, ")
-            if item["type"] == "missing":
-                message = f"{column} is required"
-            elif item["type"] == "int_parsing":
-                message = f"{value!r} is not a whole number"
+            problem = (item.get("ctx") or {}).get("error")
+            if isinstance(problem, RowProblem):
+                message = problem.localized()
+            elif item["type"] == "missing":
+                message = fill("{column} is required", {"column": column})
+            elif item["type"] in ("int_parsing", "int_from_float"):
+                message = fill("{value!r} is not a whole number", {"value": value})
             self._bad(sheet, spec, number, column, value, message, ref=ref)
 
     # -- a batch ---------------------------------------------------------------------------
@@ -470,7 +482,10 @@ class Validator:
                     item.number,
                     self._names.get(reference.field, reference.field),
                     value,
-                    f"unknown {reference.target} {value}: not in this file nor in the database",
+                    fill(
+                        "unknown {target} {value}: not in this file nor in the database",
+                        {"target": Term(reference.target), "value": value},
+                    ),
                     ref=item.ref,
                 )
                 ok = False
@@ -561,8 +576,10 @@ class Validator:
                 item.number,
                 self._names.get("parentCode", "parentCode"),
                 item.model.parentCode,
-                f"unknown parent area {item.model.parentCode}: not in this file nor in the "
-                "database",
+                fill(
+                    "unknown parent area {code}: not in this file nor in the database",
+                    {"code": item.model.parentCode},
+                ),
                 ref=item.ref,
             )
         self._deferred = []
@@ -589,7 +606,7 @@ class Validator:
                     item.number,
                     self._names.get("role", "role"),
                     item.model.role,
-                    violation.reason,
+                    violation.localized(),
                     ref=item.ref,
                 )
         self._memberships = []
@@ -606,7 +623,7 @@ class Validator:
             value = item.rows[0][1].get(violation.column or "") if item.rows else None
             if value is None and violation.column:
                 value = getattr(item.model, violation.column, None)
-            self._bad(sheet, spec, item.number, column, value, violation.reason, ref=item.ref)
+            self._bad(sheet, spec, item.number, column, value, violation.localized(), ref=item.ref)
         return [item for i, item in enumerate(good) if i not in bad]
 
     def rule_areas(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
@@ -629,7 +646,10 @@ class Validator:
                     item.number,
                     self._names.get("electedIn", spec.headers["electedIn"][0]),
                     None,
-                    f"a {model.level.value} deputy needs an original constituency (选区代码)",
+                    fill(
+                        "a {level} deputy needs an original constituency (选区代码)",
+                        {"level": Term(model.level.value)},
+                    ),
                     ref=item.ref,
                 )
                 continue
@@ -704,7 +724,10 @@ class Validator:
                     item.number,
                     self._names.get("clusterName", "clusterName"),
                     item.model.clusterName,
-                    f"cluster {item.model.clusterId} is named {known} in an earlier row",
+                    fill(
+                        "cluster {cluster} is named {name} in an earlier row",
+                        {"cluster": item.model.clusterId, "name": known},
+                    ),
                     ref=item.ref,
                 )
                 continue
