@@ -118,7 +118,7 @@ def test_wrong_password_and_lockout(settings: Settings, suqian_db: Database) -> 
         )
         assert refused.status_code == 401
         assert 'id="login-error"' in refused.text
-    total, events = audit.audit_page(suqian_db, skip=0, limit=20, target=f"user:{name}")
+    _total, events = audit.audit_page(suqian_db, skip=0, limit=20, target=f"user:{name}")
     assert "LOCKED_OUT" in {e.action for e in events}
     accounts.reset_password(suqian_db, name, PASSWORD)  # unlocks
 

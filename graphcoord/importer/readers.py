@@ -14,7 +14,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -52,6 +52,8 @@ class Sheet:
     header_row: int
     rows: Iterator[Row]
     total: int | None = None
+    #: Lines read as not-data: (row number, why, text) — notes, footnotes, blank rows.
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def detect_encoding(path: Path) -> str:
@@ -168,22 +170,19 @@ def _xlsx(path: Path, kind: str | None, display: str) -> Iterator[list[Sheet]]:
         chosen = [(k, ws) for k, ws in named if k is not None]
         if kind is not None:
             same = [ws for k, ws in chosen if k == kind]
-            chosen = [(kind, same[0] if same else book.worksheets[0])]
+            chosen = [(kind, ws) for ws in same] or [(kind, book.worksheets[0])]
         elif not chosen:
             titles = ", ".join(ws.title for ws in book.worksheets)
             raise BadInput(
                 f"{display}: no sheet is named after a kind ({titles}); name the sheets "
                 f"(代表, 区划, deputies…) or pass --kind"
             )
-        kinds = [k for k, _ in chosen]
-        duplicated = {k for k in kinds if kinds.count(k) > 1}
-        if duplicated:
-            raise BadInput(f"{display}: several sheets hold {', '.join(sorted(duplicated))}")
+        # Several sheets of one kind (a roster per county, say) are read one after the other.
         chosen.sort(key=lambda pair: KIND_ORDER.index(str(pair[0])))
         sheets = []
         for sheet_kind, ws in chosen:
             rows = ((n, list(r)) for n, r in enumerate(ws.iter_rows(values_only=True), start=1))
-            sheet = _sheet(str(sheet_kind), ws.title, rows, display)
+            sheet = _sheet(str(sheet_kind), ws.title, rows, display, _noting)
             max_row = getattr(ws, "max_row", None)
             sheet.total = max(max_row - sheet.header_row, 0) if max_row else None
             sheets.append(sheet)
@@ -197,7 +196,7 @@ def _sheet(
     name: str | None,
     rows: Iterator[tuple[int, list[Any]]],
     display: str,
-    data: Callable[[Iterator[tuple[int, list[Any]]]], Iterator[Row]] | None = None,
+    data: Callable[..., Any] | None = None,
 ) -> Sheet:
     """Find the header (the first row naming known columns) and wrap the rows after it
     (``data`` makes the data rows of what follows it; cell by cell by default)."""
@@ -213,6 +212,10 @@ def _sheet(
             first = (number, cells)
         hits = sum(1 for cell in cells if header_key(cell) in aliases)
         if hits >= 2 or (hits and len([c for c in cells if c]) == 1):
+            if data is _noting:
+                sheet = Sheet(kind, name, _split_combined(cells), number, iter(()))
+                sheet.rows = _splitting(sheet, _noting(sheet)(rows), cells)
+                return sheet
             return Sheet(kind, name, cells, number, data(rows))
         skipped.append((number, cells))
         if len(skipped) >= _HEADER_SCAN:
@@ -220,8 +223,38 @@ def _sheet(
     if first is None:
         return Sheet(kind, name, [], 1, iter(()))
     # No recognisable header: take the first row; the required-column check will explain.
-    rest = chain(((n, c, _suspect(c)) for n, c in skipped[1:]), data(rows))
+    plain = _data if data is _noting else data
+    rest = chain(((n, c, _suspect(c)) for n, c in skipped[1:]), plain(rows))
     return Sheet(kind, name, first[1], first[0], rest)
+
+
+#: How notes and footnotes below (or between) the data begin: 注：…, 填表说明, 制表人…
+NOTE = re.compile(
+    r"^\s*(注\s*[:：0-9一二三四五六七八九十、.]|填表说明|填报说明|说明\s*[:：]|备注\s*[:：]|制表|填表人|审核人|联系人\s*[:：])"
+)
+NOTE_REASON = "note"
+BLANK_REASON = "blank"
+
+
+def _noting(sheet: Sheet) -> Callable[[Iterator[tuple[int, list[Any]]]], Iterator[Row]]:
+    """The data rows of a worksheet, setting aside notes and blank rows between blocks."""
+
+    def rows(numbered: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
+        blanks: list[int] = []
+        for number, raw in numbered:
+            cells = _texts(raw)
+            filled = [c for c in cells if c]
+            if not filled:
+                blanks.append(number)
+                continue
+            if len(filled) <= 2 and NOTE.match(filled[0]):
+                sheet.skipped.append((number, NOTE_REASON, " ".join(filled)[:200]))
+                continue
+            sheet.skipped.extend((n, BLANK_REASON, "") for n in blanks)
+            blanks = []
+            yield number, cells, _suspect(cells)
+
+    return rows
 
 
 def _data(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
@@ -354,3 +387,43 @@ def _replace(line: str, folds: list[tuple[str, str]]) -> str:
     for full, half in folds:
         line = line.replace(full, half)
     return line
+
+
+#: Headers of a column holding the work unit and the title together (工作单位及职务).
+COMBINED_UNIT_TITLE = ("工作单位及职务", "单位及职务", "工作单位和职务", "工作单位职务", "单位职务")
+_TITLE_SPLIT = re.compile(r"[\s,，、/]+")
+
+
+def _split_combined(header: list[str]) -> list[str]:
+    """The header with a combined unit-and-title column read as two columns."""
+    out: list[str] = []
+    for title in header:
+        if title.replace(" ", "") in COMBINED_UNIT_TITLE:
+            out += ["工作单位", "职务"]
+        else:
+            out.append(title)
+    return out
+
+
+def split_unit_title(text: str) -> tuple[str, str]:
+    """``宿迁市某公司 董事长`` -> (unit, title): split at the last separator; a cell with none
+    is all unit."""
+    parts = [p for p in _TITLE_SPLIT.split(text.strip()) if p]
+    if len(parts) < 2:
+        return text.strip(), ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _splitting(sheet: Sheet, rows: Iterator[Row], header: list[str]) -> Iterator[Row]:
+    combined = [i for i, t in enumerate(header) if t.replace(" ", "") in COMBINED_UNIT_TITLE]
+    if not combined:
+        yield from rows
+        return
+    for number, cells, suspect in rows:
+        out: list[str] = []
+        for i, cell in enumerate(cells):
+            if i in combined:
+                out += list(split_unit_title(cell)) if cell else ["", ""]
+            else:
+                out.append(cell)
+        yield number, out, suspect
