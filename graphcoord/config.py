@@ -16,17 +16,47 @@ from pathlib import Path
 
 from graphcoord.errors import BadInput
 
-__all__ = ["PROJECT_ROOT", "Settings", "read_or_create_secret"]
+__all__ = [
+    "MIN_SECRET_BYTES",
+    "PROJECT_ROOT",
+    "ROLE_NAMES",
+    "Settings",
+    "read_or_create_secret",
+    "secure_state_dir",
+]
 
 #: The checkout holding the package, ``neo4j-server/`` and ``seeds/`` (editable installs).
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+#: A JWT signing secret shorter than this (in UTF-8 bytes) is refused: HS256 keys of fewer than
+#: 256 bits can be brute-forced from one token (RFC 7518, 3.2).
+MIN_SECRET_BYTES = 32
+#: The roles whose query-cost budget is a setting (``GRAPHCOORD_MAX_COST_<ROLE>``).
+ROLE_NAMES = ("public", "deputy", "planner", "organizer", "admin")
+
+
+def secure_state_dir(path: Path) -> Path:
+    """Create the state folder with mode 0700, or check the existing one: it holds the Neo4j
+    store, the generated password and the JWT secret. A folder of ours that others may read is
+    narrowed to 0700; one owned by another user is refused (:class:`BadInput`)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_mode & 0o077:
+        if info.st_uid != os.getuid():
+            raise BadInput(
+                f"the state folder {path} belongs to another user and others may read it; "
+                "use a folder of your own (GRAPHCOORD_STATE_DIR)"
+            )
+        path.chmod(0o700)
+    return path
+
+
 def read_or_create_secret(path: Path, nbytes: int = 24) -> str:
     """Return the secret stored at ``path``, creating it (mode 0600) on first use."""
+    secure_state_dir(path.parent)
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(nbytes)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -49,6 +79,16 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     if raw not in choices:
         raise BadInput(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
     return raw
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise BadInput(f"{name} must be a number, got {raw!r}") from None
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -107,6 +147,39 @@ class Settings:
     #: The day the workflows take as today (scheduling ahead, attendance, alarms); ``None``:
     #: today in China. Pinned for tests, demos and replaying a past day.
     today: dt.date | None = None
+    #: Body limits, in bytes, enforced while the body streams in (chunked bodies too).
+    max_graphql_body: int = 1 << 20
+    max_form_body: int = 64 << 10
+    max_upload: int = 200 << 20
+    #: Query-cost budgets per role (``GRAPHCOORD_MAX_COST_<ROLE>``), see docs/hardening.md.
+    max_cost: tuple[tuple[str, int], ...] = (
+        ("public", 1_000),
+        ("deputy", 10_000),
+        ("planner", 100_000),
+        ("organizer", 100_000),
+        ("admin", 200_000),
+    )
+    #: Requests per minute of one bearer token (signed-in roles).
+    token_rate_limit_per_minute: int = 600
+    #: Public submissions per village per hour, whatever the address.
+    village_rate_limit_per_hour: int = 60
+    #: Addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` is believed.
+    trusted_proxies: tuple[str, ...] = ()
+    #: The longest lifetime a bearer token may have (``token create --ttl``), in seconds.
+    token_max_ttl: int = 30 * 86400
+    #: Seconds a token's revocation state is kept before it is read again.
+    revocation_refresh: float = 2.0
+    #: Seconds between two passes of the dispatch retry loop of ``serve`` (0: no loop).
+    dispatch_retry_seconds: float = 60.0
+    #: GraphiQL in a browser at ``/graphql``, and introspection (both off in production).
+    graphiql: bool = True
+    introspection: bool = True
+    #: Seconds an import's lease lasts without a heartbeat before another import may take it.
+    import_lease_seconds: float = 60.0
+
+    def cost_budget(self, role: str) -> int:
+        """The query-cost budget of ``role``."""
+        return dict(self.max_cost).get(role, dict(self.max_cost)["public"])
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -146,6 +219,36 @@ class Settings:
             ),
             access_log=_bool(env, "GRAPHCOORD_ACCESS_LOG", defaults.access_log),
             today=_date(env, "GRAPHCOORD_TODAY"),
+            max_graphql_body=_int(env, "GRAPHCOORD_MAX_BODY", defaults.max_graphql_body),
+            max_form_body=_int(env, "GRAPHCOORD_MAX_FORM", defaults.max_form_body),
+            max_upload=_int(env, "GRAPHCOORD_MAX_UPLOAD", defaults.max_upload),
+            max_cost=tuple(
+                (role, _int(env, f"GRAPHCOORD_MAX_COST_{role.upper()}", budget))
+                for role, budget in defaults.max_cost
+            ),
+            token_rate_limit_per_minute=_int(
+                env, "GRAPHCOORD_TOKEN_RATE_LIMIT", defaults.token_rate_limit_per_minute
+            ),
+            village_rate_limit_per_hour=_int(
+                env, "GRAPHCOORD_VILLAGE_RATE_LIMIT", defaults.village_rate_limit_per_hour
+            ),
+            trusted_proxies=tuple(
+                part.strip()
+                for part in env.get("GRAPHCOORD_TRUSTED_PROXIES", "").split(",")
+                if part.strip()
+            ),
+            token_max_ttl=_int(env, "GRAPHCOORD_TOKEN_MAX_TTL", defaults.token_max_ttl),
+            revocation_refresh=_float(
+                env, "GRAPHCOORD_REVOCATION_REFRESH", defaults.revocation_refresh
+            ),
+            dispatch_retry_seconds=_float(
+                env, "GRAPHCOORD_DISPATCH_RETRY", defaults.dispatch_retry_seconds
+            ),
+            graphiql=_bool(env, "GRAPHCOORD_GRAPHIQL", defaults.graphiql),
+            introspection=_bool(env, "GRAPHCOORD_INTROSPECTION", defaults.introspection),
+            import_lease_seconds=_float(
+                env, "GRAPHCOORD_IMPORT_LEASE", defaults.import_lease_seconds
+            ),
         )
 
     def with_(self, **changes: object) -> Settings:
@@ -172,7 +275,17 @@ class Settings:
 
     @property
     def signing_secret(self) -> str:
-        """The JWT signing secret: ``GRAPHCOORD_JWT_SECRET``, else a generated local one."""
-        if self.jwt_secret is not None:
-            return self.jwt_secret
-        return read_or_create_secret(self.state_dir / "jwt-secret", nbytes=32)
+        """The JWT signing secret: ``GRAPHCOORD_JWT_SECRET``, else a generated local one.
+
+        A secret shorter than :data:`MIN_SECRET_BYTES` is refused (:class:`BadInput`), so a
+        server never starts, nor a token is signed, with a key that can be guessed.
+        """
+        if self.jwt_secret is None:
+            return read_or_create_secret(self.state_dir / "jwt-secret", nbytes=32)
+        if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise BadInput(
+                f"GRAPHCOORD_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long "
+                f"(it has {len(self.jwt_secret.encode())}); e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return self.jwt_secret

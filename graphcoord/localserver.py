@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphcoord.config import Settings
+from graphcoord.config import Settings, secure_state_dir
 from graphcoord.errors import DatabaseUnavailable, GraphcoordError
 
 __all__ = [
@@ -157,14 +157,23 @@ class LocalNeo4j:
 
     # -- process -------------------------------------------------------------------------
     def pid(self) -> int | None:
-        """The pid of the running server of this state folder, or ``None``."""
+        """The pid of the running server of this state folder, or ``None``: a pid file whose
+        process is gone, or is another program (the pid was reused), names no server."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        if not _alive(pid):
+        if not _alive(pid) or not self._is_ours(pid):
             return None
         return pid
+
+    def _is_ours(self, pid: int) -> bool:
+        """Whether ``pid`` runs the launcher with this state folder's configuration."""
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # no /proc (not Linux): trust the pid file as before
+            return not Path("/proc").is_dir()
+        return MAIN_CLASS.encode() in command and str(self.conf_file).encode() in command
 
     def write_conf(self) -> None:
         self.import_dir.mkdir(parents=True, exist_ok=True)
@@ -199,7 +208,7 @@ class LocalNeo4j:
             )
         if not self.is_built():
             self.build()
-        self.state.mkdir(parents=True, exist_ok=True)
+        secure_state_dir(self.state)  # 0700: the store, the password and the secret live here
         self.write_conf()
         password = self.settings.password
         classpath = f"{self.target / 'classes'}{os.pathsep}{self.target / 'lib'}/*"
@@ -305,7 +314,7 @@ class LocalNeo4j:
                 driver.execute_query("RETURN 1", database_=self.settings.neo4j_database)
             return True
         except (ServiceUnavailable, OSError, AuthError, Neo4jError):
-            # AuthError too: the launcher sets the password right after Bolt opens.
+            # AuthError too: on a restart with a new password, Bolt opens before it is set.
             return False
 
 

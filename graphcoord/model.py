@@ -88,6 +88,7 @@ __all__ = [
     "STAGE_NAMES",
     "STATION_KIND_NAMES",
     "STATUS_NAMES",
+    "SUBMISSION_KEY",
     "SUBMISSION_LIMITS",
     "SUPERVISION_THEMES",
     "THEME_ALIASES",
@@ -102,6 +103,7 @@ __all__ = [
     "CollectionPointKind",
     "Dataset",
     "DepartmentKind",
+    "DeputyStatus",
     "GroupKind",
     "HandlingEventKind",
     "HandlingStage",
@@ -676,3 +678,15 @@ AREA_KIND_NAMES: dict[str, str] = {
     AreaKind.VILLAGE: "村",
     AreaKind.COMMUNITY: "社区",
 }
+
+
+class DeputyStatus(StrEnum):
+    """Whether a deputy still serves: a deputy who LEFT covers nothing and signs in no more."""
+
+    ACTIVE = "ACTIVE"
+    LEFT = "LEFT"
+
+
+#: An idempotency key (``submitIssue(idempotencyKey:)``, the form's one-time submission key):
+#: 16-64 letters, digits, ``-`` or ``_`` (a UUID fits).
+SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -16,8 +16,8 @@ from graphcoord.localserver import LocalNeo4j
 from tests.conftest import EXTERNAL_SERVER, bearer
 
 
-def test_health_ok_with_database_info(client: TestClient) -> None:
-    response = client.get("/health")
+def test_health_ok_with_database_info(client: TestClient, settings: Settings) -> None:
+    response = client.get("/health", headers=bearer(settings, "admin"))
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -110,7 +110,7 @@ def test_database_down_gives_503_then_recovers(
     assert client.get("/health").status_code == 200
     server.stop()
     try:
-        down = client.get("/health")
+        down = client.get("/health", headers=bearer(settings, "admin"))
         assert down.status_code == 503
         assert "not available" in down.json()["error"]
         graphql = client.post("/graphql", json={"query": query}, headers=bearer(settings, role))

@@ -112,7 +112,8 @@ def test_citizen_goes_from_village_page_to_tracked_issue(
             f"{base}/graphql",
             json={
                 "query": "mutation($id: ID!) { updateIssueStatus(issueId: $id, "
-                'status: IN_PROGRESS, note: "已联系镇村两级，本周内维修") { status } }',
+                'status: IN_PROGRESS, note: "内部：村支书电话已核实", '
+                'publicNote: "已联系镇村两级，本周内维修") { status } }',
                 "variables": {"id": issue_id},
             },
             headers=bearer(app_settings, "deputy", "T1"),
@@ -124,8 +125,9 @@ def test_citizen_goes_from_village_page_to_tracked_issue(
         expect(page.locator("#status")).to_have_text("办理中")
         history = page.locator("#history li")
         expect(history).to_have_count(3)
-        expect(history.nth(2)).to_contain_text("唐一 代表")
         expect(history.nth(2)).to_contain_text("已联系镇村两级，本周内维修")
+        assert "唐一" not in page.locator("#history").inner_text()  # no names, no staff notes
+        assert "村支书电话" not in page.content()
         page.screenshot(path=str(ARTIFACTS / "4-tracking-in-progress.png"), full_page=True)
 
         page.goto(f"{base}/v/999999999999")

@@ -56,7 +56,7 @@ def test_public_submit_and_track(
         graphql(
             api,
             """query($c: String!) { issueByTrackingCode(trackingCode: $c) {
-                 status ticket villageName trackerCount trackerLevels history { status by } } }""",
+                 status ticket villageName trackerCount trackerLevels history { status at note } } }""",
             {"c": submitted["trackingCode"]},
         )
     )["issueByTrackingCode"]

@@ -214,6 +214,7 @@ def register(app: typer.Typer) -> None:
                     allow_partial=allow_partial,
                     dry_run=dry_run,
                     batch_size=batch_size or settings.import_batch_size,
+                    lease_seconds=settings.import_lease_seconds,
                     errors_path=errors,
                     progress=_RichProgress(progress),
                 )

@@ -7,7 +7,8 @@ transaction (:mod:`graphcoord.queries.import_undo`). If the file turns out bad, 
 deleted again; if the import is killed, the next run of the same file settles it (keeps it when
 that run succeeds, deletes it when it is rejected), so a re-run still ends with exactly a clean
 run's graph; or :func:`undo_run` (``graphcoord import undo RUN``) deletes it when the file will
-not be imported again as it was.
+not be imported again as it was. An undo deletes only what the run made: it refuses, naming
+them, when others have linked to its nodes since (:func:`foreign_links`).
 
 Only files of one kind are written ahead (their references all point into the database, never
 to rows of the same file still waiting in the spool), and only new rows (an update has no
@@ -21,27 +22,38 @@ leaves alone comes back to be reported or classified by the validator as usual.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from graphcoord.db import Database
-from graphcoord.errors import BadInput, NotFound
+from graphcoord.errors import BadInput, NotFound, RuleViolation
+from graphcoord.importer.lease import describe, live_holder
 from graphcoord.importer.report import ImportReport, Status
 from graphcoord.importer.spool import CREATED, Entry
 from graphcoord.model import significant_length
+from graphcoord.queries import import_undo
+from graphcoord.queries.batch import chunks
 from graphcoord.queries.contacts import CheckedContacts, create_contacts_checked
-from graphcoord.queries.import_undo import (
-    AHEAD_KINDS,
-    create_ahead,
-    mark_undone,
-    run_states,
-    undo,
-)
+from graphcoord.queries.import_lease import release
+from graphcoord.queries.import_undo import AHEAD_KINDS, create_ahead, mark_undone, run_states
 from graphcoord.queries.imports import stored_state, upsert_validated
 
-__all__ = ["PARALLEL_WRITES", "WriteAhead", "Writers", "undo_run"]
+__all__ = [
+    "PARALLEL_WRITES",
+    "UNDO_FOREIGN_RULE",
+    "ForeignLink",
+    "WriteAhead",
+    "Writers",
+    "foreign_links",
+    "undo_run",
+    "undo_runs",
+]
+
+#: An undo never deletes a node that others have linked to since the import.
+UNDO_FOREIGN_RULE = "import-undo-foreign"
 
 #: Write transactions in flight at once (Neo4j runs them on separate cores).
 PARALLEL_WRITES = 2
@@ -208,6 +220,63 @@ def _create(db: Database, run: str, kind: str, rows: list[dict[str, Any]]) -> in
     return len(rows)
 
 
+@dataclass(frozen=True)
+class ForeignLink:
+    """A node an undo would delete that has links the import did not make."""
+
+    kind: str
+    key: str
+    types: tuple[str, ...]
+
+
+def foreign_links(db: Database, runs: Sequence[str], limit: int = 20) -> list[ForeignLink]:
+    """Nodes the runs wrote ahead that others have linked to since (at most ``limit``): any
+    link of an area but its ``PART_OF`` among the run's areas, any link of a deputy but its
+    ``ELECTED_IN``."""
+    keys = import_undo.run_keys(db, runs)
+    areas = keys.get("areas", [])
+    own: dict[str, int] = {}
+    for batch in chunks(areas, 20000):
+        for parent, count in import_undo.run_children(db, batch).items():
+            own[parent] = own.get(parent, 0) + count
+    found: list[ForeignLink] = []
+    for batch in chunks(areas, 20000):
+        for code, children, types in import_undo.area_links(db, batch):
+            if children > own.get(code, 0):
+                types.append("PART_OF")
+            if types:
+                found.append(ForeignLink("area", code, tuple(sorted(types))))
+    for batch in chunks(keys.get("deputies", []), 20000):
+        found += [
+            ForeignLink("deputy", key, tuple(sorted(types)))
+            for key, types in import_undo.deputy_links(db, batch)
+        ]
+    return found[:limit]
+
+
+def undo_runs(db: Database, runs: Sequence[str]) -> int:
+    """Delete what ``runs`` wrote ahead; how many rows. Raises :class:`RuleViolation` (rule
+    :data:`UNDO_FOREIGN_RULE`), deleting nothing, when a node it would delete has links the
+    runs did not make (they would go with it)."""
+    links = foreign_links(db, runs)
+    if links:
+        shown = "; ".join(f"{link.kind} {link.key} ({', '.join(link.types)})" for link in links)
+        raise RuleViolation(
+            UNDO_FOREIGN_RULE,
+            "nodes it would delete have relationships the import did not create, which would "
+            f"be lost with them: {shown}. Remove those relationships first, or keep the import",
+            [link.key for link in links],
+        )
+    rows = import_undo.undo(db, runs)
+    if import_undo.undo_records(db, runs):
+        raise RuleViolation(
+            UNDO_FOREIGN_RULE,
+            "rows it would delete were linked to by others meanwhile; the rest was deleted "
+            "(run it again to see which)",
+        )
+    return rows
+
+
 def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
     """Delete what an import run wrote ahead and mark it UNDONE; its id and how many rows went.
 
@@ -233,12 +302,19 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
             "what it wrote may be part of what they loaded, and undoing it would delete that "
             "too; only the latest import can be undone"
         )
+    holder = live_holder(db)
+    if holder is not None and holder.run == run:
+        raise BadInput(
+            f"import run {run} is running ({describe(holder)}): undoing a live import would "
+            "delete rows it is writing; wait for it to end"
+        )
     if status == Status.RUNNING and not force:
         raise BadInput(
             f"import run {run} ({state['file']}) is still marked RUNNING: if its process is "
             "gone (killed, machine restarted), undo it with --force; undoing a live import "
             "would delete rows it is writing"
         )
-    rows = undo(db, [run])
+    rows = undo_runs(db, [run])
+    release(db, run)  # the lease of a killed run, if it still names it
     mark_undone(db, run)
     return run, rows

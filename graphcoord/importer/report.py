@@ -6,6 +6,10 @@ in memory, so a file with a million bad rows cannot exhaust memory. Rows are fou
 (a batch's references and rules are checked after later rows were parsed, a sheet's forward
 references at its end), so at the end both are put in row order, sheet by sheet: the error file
 when it holds at most :data:`SORTED_FILE_ROWS` problems (past that it stays in the order found).
+
+The error file is opened by clerks in a spreadsheet, and a cell that starts with ``=``, ``+``,
+``-``, ``@`` (or a tab or carriage return) would run as a formula there (CSV injection): such
+cells are written with a leading ``'`` (:func:`spreadsheet_safe`), which shows the text as typed.
 """
 
 from __future__ import annotations
@@ -27,12 +31,19 @@ __all__ = [
     "KindCounts",
     "SkippedLine",
     "Status",
+    "spreadsheet_safe",
 ]
 
 KEPT_BAD_ROWS = 1000
 #: Problems an error file may hold to be rewritten in row order at the end (~85 MB to sort).
 SORTED_FILE_ROWS = 100_000
 ERROR_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text, never runs it as a formula (OWASP's rule)."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 class Status:
@@ -167,7 +178,7 @@ class BadRowSink:
         if len(self.report.bad_rows) < KEPT_BAD_ROWS:
             self.report.bad_rows.append(bad)
         if self._writer is not None:
-            self._writer.writerow(bad.as_list())
+            self._writer.writerow([spreadsheet_safe(cell) for cell in bad.as_list()])
 
     def close(self) -> None:
         """Close the error file; put it (if small enough) and the kept rows in row order."""

@@ -7,6 +7,11 @@ not even a run record. New rows of a one-kind file are written ahead while valid
 (:mod:`graphcoord.importer.ahead`) and undone if the file is rejected; the rest is written
 after validation in batches, in a deterministic order, skipping rows already stored as they
 are: so a re-run changes nothing and a re-run after a crash finishes the job.
+
+One import writes at a time per database: a run takes the import lease
+(:mod:`graphcoord.importer.lease`) before its run record and holds it, with a heartbeat, to the
+end; a second import is refused naming the first. Holding the lease, it may settle or undo
+what earlier runs of the same file left RUNNING: their processes are gone.
 """
 
 from __future__ import annotations
@@ -22,15 +27,17 @@ from typing import Any, Protocol
 
 from graphcoord import collector
 from graphcoord.db import Database
+from graphcoord.errors import RuleViolation
 from graphcoord.i18n import N_, gettext
-from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers
+from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers, undo_runs
+from graphcoord.importer.lease import ImportLease
 from graphcoord.importer.readers import open_sheets
 from graphcoord.importer.report import BadRowSink, ImportReport, SkippedLine, Status
 from graphcoord.importer.spool import CREATED, Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.queries.batch import write_rows
 from graphcoord.queries.groups import existing_conveners
-from graphcoord.queries.import_undo import settle, undo, unsettled_runs
+from graphcoord.queries.import_undo import settle, unsettled_runs
 from graphcoord.queries.imports import (
     CREATE_NEW,
     UPSERT_VALIDATED,
@@ -102,6 +109,7 @@ def run_import(
     errors_path: Path | None = None,
     display_name: str | None = None,
     progress: ProgressSink | None = None,
+    lease_seconds: float = 60.0,
 ) -> ImportReport:
     """Import the roster file at ``path``; return what happened (never half-written)."""
     progress = _Collecting(progress or _Silent(), collector.Periodic())
@@ -116,10 +124,14 @@ def run_import(
         )
         sink = BadRowSink(report, errors_path)
         try:
-            with open_sheets(path, kind, encoding, display=display) as sheets:
+            with (
+                contextlib.ExitStack() as held,
+                open_sheets(path, kind, encoding, display=display) as sheets,
+            ):
                 report.kinds = [sheet.kind for sheet in sheets]
                 if not dry_run:
                     report.run_id = str(uuid.uuid4())
+                    held.enter_context(ImportLease(db, report.run_id, display, lease_seconds))
                     create_run(
                         db,
                         report.run_id,
@@ -188,7 +200,13 @@ def _import(
             started = time.monotonic()
             _write(db, report, spool, validator.late_bad, batch_size, progress, write)
             if rejected and runs:
-                undo(db, runs)
+                try:
+                    undo_runs(db, runs)
+                except RuleViolation as kept:  # rows others linked to meanwhile stay
+                    report.warnings.append(
+                        f"rows written ahead were kept: {kept}; "
+                        "`graphcoord import undo` deletes them once those links are gone"
+                    )
             elif runs:
                 settle(db, runs)
             report.write_seconds = time.monotonic() - started

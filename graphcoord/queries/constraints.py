@@ -33,6 +33,8 @@ LABEL_KEYS: dict[str, str] = {
     "LetterCounter": "year",
     "User": "username",
     "AuditEvent": "id",
+    "RevokedToken": "id",
+    "ImportLease": "id",
 }
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -73,6 +75,11 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     # console accounts and the audit trail (queries/users.py, queries/audit.py)
     "CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE",
     "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT revoked_token_id IF NOT EXISTS FOR (n:RevokedToken) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT import_lease_id IF NOT EXISTS FOR (n:ImportLease) REQUIRE n.id IS UNIQUE",
+    # The same idempotency key (a double click, a retry) never makes a second issue.
+    "CREATE CONSTRAINT issue_submission_key IF NOT EXISTS "
+    "FOR (n:Issue) REQUIRE n.submissionKey IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -96,6 +103,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
     "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+    # The dispatch outbox: issues stored but not yet handed to 12345.
+    "CREATE INDEX issue_dispatch IF NOT EXISTS FOR (n:Issue) ON (n.dispatch)",
 )
 
 

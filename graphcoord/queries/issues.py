@@ -2,8 +2,11 @@
 
 An issue is ``RAISED_IN`` a village, ``TRACKS``-ed by deputies, ``ESCALATED_TO`` deputies, and
 keeps its status history as a chain of nodes, ``(:Issue)-[:HAD_STATUS]->(:StatusChange {id,
-seq, status, from, at, by, byName, note})`` with ``id`` ``<issue id>#<seq>``. Seeded and
-imported issues have no history nodes. The workflow around these statements (who may change
+seq, status, from, at, by, byName, note, publicNote})`` with ``id`` ``<issue id>#<seq>``: ``note``
+is the staff's (private), ``publicNote`` what the citizen may read. Seeded and imported issues
+have no history nodes. A submitted issue carries ``submissionKey`` (unique: its idempotency
+key) and ``dispatch = 'PENDING'`` until it leaves RECEIVED (the dispatch outbox, claimed by
+``dispatchClaimedAt`` while one process talks to 12345). The workflow around these statements (who may change
 what, the status machine, routing, dispatch) is :mod:`graphcoord.services.issues`.
 """
 
@@ -23,25 +26,33 @@ __all__ = [
     "UPSERT_ISSUES",
     "UPSERT_TRACKERS",
     "DeputyBrief",
+    "DispatchClaim",
     "IssueDetails",
     "IssueFacts",
     "IssueRow",
     "NewIssue",
+    "PendingDispatch",
     "PublicIssueRecord",
+    "PublicStep",
     "StatusStep",
+    "StoredSubmission",
     "VillagePageRecord",
     "VillageRef",
     "area_exists",
     "change_status",
+    "claim_dispatch",
     "create_issue",
     "deputy_brief",
     "deputy_queue",
     "get_issue",
+    "issue_by_submission_key",
     "issue_facts",
     "issue_page",
     "issues_details",
     "native",
+    "pending_dispatch",
     "public_issue",
+    "release_dispatch",
     "village_page",
     "villages_under",
 ]
@@ -107,7 +118,9 @@ MATCH (v:Area {code: $villageCode}) WHERE v.kind IN """
     + """
 CREATE (i:Issue {id: $id, title: $title, body: $body, category: $category, channel: $channel,
                  status: 'RECEIVED', createdAt: $at, areaCode: v.code,
-                 trackingCode: $trackingCode, contact: $contact})
+                 trackingCode: $trackingCode, contact: $contact,
+                 submissionKey: $submissionKey, submissionHash: $submissionHash,
+                 dispatch: 'PENDING'})
 CREATE (i)-[:RAISED_IN]->(v)
 CREATE (i)-[:HAD_STATUS]->(:StatusChange {id: $id + '#0', seq: 0, status: 'RECEIVED',
                                           at: $at, by: $by, byName: $byName})
@@ -128,7 +141,7 @@ OPTIONAL MATCH (me:Deputy {id: $deputyId})
 RETURN i.status AS status, i.title AS title, i.body AS body, i.category AS category,
        i.areaCode AS areaCode, v.name AS areaName,
        me IS NOT NULL AND exists { (me)-[:TRACKS]->(i) } AS tracks,
-       me.level AS myLevel, me.name AS myName,
+       me.level AS myLevel, me.name AS myName, me.status AS myStatus,
        [(me)<-[:LIAISON_FOR]-(up:Deputy) WHERE up.status = 'ACTIVE' | up.id] AS liaisons
 """
 
@@ -142,14 +155,16 @@ MATCH (i:Issue {id: $id}) WHERE i.status = $from
 SET i.status = $to, i.updatedAt = $at,
     i.ticket = coalesce($ticket, i.ticket),
     i.resolvedAt = CASE WHEN $to = 'RESOLVED' THEN $at ELSE i.resolvedAt END,
-    i.closedAt = CASE WHEN $to = 'CLOSED' THEN $at ELSE i.closedAt END
+    i.closedAt = CASE WHEN $to = 'CLOSED' THEN $at ELSE i.closedAt END,
+    i.dispatch = null, i.dispatchClaimedAt = null, i.pendingTicket = null
 WITH i
 CALL (i) {
   OPTIONAL MATCH (i)-[:HAD_STATUS]->(s:StatusChange)
   RETURN coalesce(max(s.seq), -1) + 1 AS seq
 }
 CREATE (i)-[:HAD_STATUS]->(:StatusChange {id: i.id + '#' + toString(seq), seq: seq,
-        status: $to, from: $from, at: $at, by: $by, byName: $byName, note: $note})
+        status: $to, from: $from, at: $at, by: $by, byName: $byName, note: $note,
+        publicNote: $publicNote})
 WITH i
 OPTIONAL MATCH (t:Deputy {id: $escalateTo})
 FOREACH (x IN CASE WHEN t IS NULL THEN [] ELSE [t] END |
@@ -206,7 +221,7 @@ MATCH (i:Issue {id: id})
 CALL (i) {
   OPTIONAL MATCH (i)-[:HAD_STATUS]->(s:StatusChange)
   WITH s ORDER BY s.seq
-  RETURN collect(s {.seq, .status, .from, .at, .by, .byName, .note}) AS history
+  RETURN collect(s {.seq, .status, .from, .at, .by, .byName, .note, .publicNote}) AS history
 }
 CALL (i) {
   OPTIONAL MATCH (d:Deputy)-[:TRACKS]->(i)
@@ -231,7 +246,7 @@ OPTIONAL MATCH (v)-[:PART_OF]->(t:Area)
 CALL (i) {
   OPTIONAL MATCH (i)-[:HAD_STATUS]->(s:StatusChange)
   WITH s ORDER BY s.seq
-  RETURN collect(s {.status, .at, .by, .byName, .note}) AS history
+  RETURN collect(s {.status, .at, .publicNote}) AS history
 }
 CALL (i) {
   OPTIONAL MATCH (d:Deputy)-[:TRACKS]->(i)
@@ -242,6 +257,37 @@ RETURN own.id AS id, own.trackingCode AS trackingCode, own.title AS title, own.b
        own.createdAt AS createdAt, i.resolvedAt AS resolvedAt, v.code AS villageCode,
        v.name AS villageName, t.name AS townshipName, history, trackers, levels,
        m.at AS mergedAt
+"""
+
+ISSUE_BY_SUBMISSION_KEY: LiteralString = """
+MATCH (i:Issue {submissionKey: $key})
+RETURN i.id AS id, i.trackingCode AS trackingCode, i.ticket AS ticket, i.status AS status,
+       i.submissionHash AS submissionHash, COUNT { (:Deputy)-[:TRACKS]->(i) } AS trackers
+"""
+
+# Whoever sets dispatchClaimedAt talks to 12345 for the issue; a claim older than $stale is
+# a dead process's and may be taken over.
+CLAIM_DISPATCH: LiteralString = """
+MATCH (i:Issue {id: $id})
+WHERE i.status = 'RECEIVED' AND (i.dispatchClaimedAt IS NULL OR i.dispatchClaimedAt < $stale)
+SET i.dispatchClaimedAt = $now
+RETURN i.id AS id, i.pendingTicket AS pendingTicket
+"""
+
+RELEASE_DISPATCH: LiteralString = """
+MATCH (i:Issue {id: $id}) WHERE i.status = 'RECEIVED'
+SET i.dispatchClaimedAt = null, i.dispatchAttempts = coalesce(i.dispatchAttempts, 0) + 1,
+    i.dispatchError = $error, i.pendingTicket = coalesce($ticket, i.pendingTicket)
+"""
+
+PENDING_DISPATCH: LiteralString = """
+MATCH (i:Issue {dispatch: 'PENDING'})
+WHERE i.status = 'RECEIVED' AND i.createdAt < $before
+  AND (i.dispatchClaimedAt IS NULL OR i.dispatchClaimedAt < $stale)
+OPTIONAL MATCH (i)-[:RAISED_IN]->(v:Area)
+WITH i, v ORDER BY i.createdAt LIMIT $limit
+RETURN i.id AS id, i.title AS title, i.body AS body, i.category AS category,
+       i.areaCode AS areaCode, v.name AS areaName
 """
 
 AREA_EXISTS: LiteralString = "MATCH (a:Area {code: $code}) RETURN a.code AS code"
@@ -269,7 +315,7 @@ def native(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class StatusStep:
-    """One entry of an issue's status history."""
+    """One entry of an issue's status history (the staff's view)."""
 
     status: str
     at: dt.datetime | None
@@ -277,6 +323,7 @@ class StatusStep:
     by_name: str | None = None
     note: str | None = None
     from_status: str | None = None
+    public_note: str | None = None
 
     @classmethod
     def from_map(cls, row: Mapping[str, Any]) -> StatusStep:
@@ -287,7 +334,21 @@ class StatusStep:
             by_name=row.get("byName"),
             note=row.get("note"),
             from_status=row.get("from"),
+            public_note=row.get("publicNote"),
         )
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """One entry of an issue's history as the public sees it: status, time, public note."""
+
+    status: str
+    at: dt.datetime | None
+    note: str | None = None
+
+    @classmethod
+    def from_map(cls, row: Mapping[str, Any]) -> PublicStep:
+        return cls(status=row["status"], at=native(row.get("at")), note=row.get("publicNote"))
 
 
 @dataclass(frozen=True)
@@ -350,6 +411,7 @@ class IssueFacts:
     my_level: str | None
     my_name: str | None
     liaisons: list[str]
+    my_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -384,12 +446,36 @@ class PublicIssueRecord:
     village_code: str | None
     village_name: str | None
     township_name: str | None
-    history: list[StatusStep]
+    history: list[PublicStep]
     trackers: int
     levels: list[str]
     #: Set when the issue was merged into another: status, ticket, history and trackers are
     #: then the other issue's (:mod:`graphcoord.queries.opinions`).
     merged_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredSubmission:
+    """The issue an idempotency key already made."""
+
+    id: str
+    tracking_code: str
+    ticket: str | None
+    status: str
+    submission_hash: str | None
+    trackers: int
+
+
+@dataclass(frozen=True)
+class PendingDispatch:
+    """An issue of the dispatch outbox: what the 12345 ticket needs."""
+
+    id: str
+    title: str
+    body: str | None
+    category: str | None
+    area_code: str | None
+    area_name: str | None
 
 
 @dataclass(frozen=True)
@@ -449,6 +535,7 @@ def issue_facts(db: Database, issue_id: str, deputy_id: str | None) -> IssueFact
         my_level=r["myLevel"],
         my_name=r["myName"],
         liaisons=list(r["liaisons"]),
+        my_status=r["myStatus"],
     )
 
 
@@ -537,11 +624,54 @@ def public_issue(db: Database, tracking_code: str) -> PublicIssueRecord | None:
         village_code=r["villageCode"],
         village_name=r["villageName"],
         township_name=r["townshipName"],
-        history=[StatusStep.from_map(s) for s in r["history"]],
+        history=[PublicStep.from_map(s) for s in r["history"]],
         trackers=int(r["trackers"]),
         levels=list(r["levels"]),
         merged_at=native(r["mergedAt"]),
     )
+
+
+def issue_by_submission_key(db: Database, key: str) -> StoredSubmission | None:
+    records = db.execute(ISSUE_BY_SUBMISSION_KEY, {"key": key})
+    if not records:
+        return None
+    r = records[0]
+    return StoredSubmission(
+        r["id"], r["trackingCode"], r["ticket"], r["status"], r["submissionHash"], r["trackers"]
+    )
+
+
+@dataclass(frozen=True)
+class DispatchClaim:
+    """A claim on an issue's dispatch; ``pending_ticket`` is a ticket 12345 already gave it
+    whose DISPATCHED was never recorded (record it, do not ask for another)."""
+
+    pending_ticket: str | None
+
+
+def claim_dispatch(
+    db: Database, issue_id: str, now: dt.datetime, stale: dt.datetime
+) -> DispatchClaim | None:
+    """Claim a RECEIVED issue for dispatch; ``None`` when another claim is fresh (or the
+    issue left RECEIVED)."""
+    records = db.write(CLAIM_DISPATCH, {"id": issue_id, "now": now, "stale": stale})
+    return DispatchClaim(records[0]["pendingTicket"]) if records else None
+
+
+def release_dispatch(db: Database, issue_id: str, error: str, ticket: str | None = None) -> None:
+    """Give a claim back after a failed dispatch, counting the attempt (and keeping the ticket
+    12345 gave, if it gave one)."""
+    db.write(RELEASE_DISPATCH, {"id": issue_id, "error": error[:500], "ticket": ticket})
+
+
+def pending_dispatch(
+    db: Database, before: dt.datetime, stale: dt.datetime, limit: int
+) -> list[PendingDispatch]:
+    """Outbox issues created before ``before`` and not claimed since ``stale``, oldest first."""
+    return [
+        PendingDispatch(r["id"], r["title"], r["body"], r["category"], r["areaCode"], r["areaName"])
+        for r in db.execute(PENDING_DISPATCH, {"before": before, "stale": stale, "limit": limit})
+    ]
 
 
 def area_exists(db: Database, code: str) -> bool:

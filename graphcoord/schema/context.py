@@ -14,6 +14,7 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import Unauthenticated
 from graphcoord.schema.loaders import Loaders
+from graphcoord.services.ratelimit import client_key
 from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
 
@@ -35,6 +36,9 @@ class Context:
     auth_error: Unauthenticated | None = None
     #: The application's 12345 gateway (see :attr:`gateway`).
     ticket_gateway: TicketGateway | None = None
+    #: Set when execution began (variables coerced): before that, errors are request errors
+    #: (HTTP 400 under ``application/graphql-response+json``).
+    execution_started: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,6 +52,16 @@ class Context:
     def after_write(self) -> None:
         """Forget what the loaders cached: a mutation changed the graph."""
         self.loaders = Loaders(self.db)
+
+    @property
+    def client_key(self) -> str:
+        """Who is calling, for rate limits: the peer, or the client a trusted proxy names."""
+        request = self.request
+        return client_key(
+            request.client.host if request is not None and request.client else None,
+            request.headers if request is not None else {},
+            self.settings.trusted_proxies,
+        )
 
     @property
     def role(self) -> str:

@@ -11,11 +11,19 @@ text that failed to parse is never kept, so it fails again with the same error a
 Strawberry's ``ValidationCache`` keys an ``lru_cache`` by the document, whose hash walks every
 node of it on every request; the same text gives the same document object here, so validation
 results are keyed by its identity (the entry keeps the document, so its id is not reused).
+
+A text longer than :data:`MAX_CACHED_TEXT` is parsed and validated but never kept: a parsed
+document holds its source text, and comments cost no tokens, so a few large texts (``{
+__typename } #`` and megabytes of comment) would otherwise stay in memory. The request body
+limit (``web/bodylimit.py``) bounds what one request may send at all.
+
+The query-cost rule (:mod:`graphcoord.schema.cost`) is chosen per request for the caller's
+role; its rule class is part of the validation key, so results stay cached per role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
@@ -23,11 +31,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from graphcoord.caching import BoundedCache
+from graphcoord.schema.cost import variables_cost_error
 
-__all__ = ["Documents"]
+__all__ = ["MAX_CACHED_TEXT", "Documents"]
 
 #: Documents (and validation results) kept; the least recently used goes first.
 MAXSIZE = 256
+#: The longest query text whose document is kept (characters): 256 of them hold at most ~4 MB.
+MAX_CACHED_TEXT = 16_384
 
 _ParseKey = tuple[str, Any]
 _ValidateKey = tuple[int, GraphQLSchema, tuple[type[ASTValidationRule], ...]]
@@ -58,25 +69,43 @@ class Documents(SchemaExtension):
     :func:`graphcoord.schema.schema.limit_rules`), since they are part of the validation key.
     """
 
-    def __init__(self, rules: Sequence[type[ASTValidationRule]], max_tokens: int) -> None:
+    def __init__(
+        self,
+        rules: Sequence[type[ASTValidationRule]],
+        max_tokens: int,
+        role_rules: Mapping[str, type[ASTValidationRule]] | None = None,
+        page: tuple[int, int] = (50, 500),
+    ) -> None:
         super().__init__()
         self.rules = tuple(rules)
         self.max_tokens = max_tokens
+        self.role_rules = role_rules or {}
+        self.page = page
+        self.cost_rule: type[ASTValidationRule] | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = self.max_tokens
-        context.validation_rules = context.validation_rules + self.rules
+        rules = self.rules
+        if self.role_rules:
+            principal = getattr(context.context, "principal", None)
+            role = getattr(principal, "role", "public")
+            self.cost_rule = self.role_rules.get(role) or self.role_rules.get("public")
+            if self.cost_rule is not None:
+                rules = (*rules, self.cost_rule)
+        context.validation_rules = context.validation_rules + rules
         yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        key = (context.query or "", tuple(sorted(context.parse_options.items())))
-        document = cache.documents.get(key)
+        text = context.query or ""
+        keep = 0 < len(text) <= MAX_CACHED_TEXT
+        key = (text, tuple(sorted(context.parse_options.items())))
+        document = cache.documents.get(key) if keep else None
         if document is not None:
             context.graphql_document = document
         yield
-        if document is None and context.graphql_document is not None and context.query:
+        if keep and document is None and context.graphql_document is not None:
             cache.documents.put(key, context.graphql_document)
 
     def on_validate(self) -> Iterator[None]:
@@ -92,6 +121,19 @@ class Documents(SchemaExtension):
             errors = found[1]
         else:
             errors = validate_document(schema, document, context.validation_rules)
-            cache.validated.put(key, (document, errors))
+            if len(context.query or "") <= MAX_CACHED_TEXT:
+                cache.validated.put(key, (document, errors))
+        if not errors and self.cost_rule is not None and context.variables:
+            # Sizes given as variables: the budget is checked with the values sent.
+            refused = variables_cost_error(
+                self.cost_rule,
+                schema,
+                document,
+                context.operation_name,
+                context.variables,
+                self.page,
+            )
+            if refused is not None:
+                errors = [refused]
         context.pre_execution_errors = errors
         yield

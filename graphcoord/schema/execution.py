@@ -259,6 +259,10 @@ class PlainExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core builds the execution context once the variables are coerced: from here
+        # on errors are execution errors (the answer has ``data``), not request errors.
+        if hasattr(self.context_value, "execution_started"):
+            self.context_value.execution_started = True
         middleware = self.middleware_manager
         # A schema extension with a ``resolve`` hook must see every field.
         wrapped = middleware is not None and bool(middleware.middlewares)

@@ -31,7 +31,7 @@ from graphcoord.schema.permissions import IsSignedIn, require_roles
 from graphcoord.services import departments as departments_service
 from graphcoord.services import handling, notifications, rates, supervision
 from graphcoord.services import issues as tracking
-from graphcoord.services.ratelimit import limiter_for
+from graphcoord.services.ratelimit import limits_for
 
 __all__ = ["HandlingMutation", "HandlingQuery"]
 
@@ -448,9 +448,7 @@ class HandlingMutation:
     ) -> RatingResult:
         context = info.context
         if not (context.principal.authenticated and context.auth_error is None):
-            request = context.request
-            client = request.client.host if request is not None and request.client else "?"
-            limiter_for(context.settings).hit(client)
+            limits_for(context.settings).submissions.hit(context.client_key)
         result = await context.run(
             handling.rate_issue, context.db, tracking_code, satisfaction, comment
         )

@@ -181,6 +181,7 @@ class ImportMutation:
             data,
             name,
             batch_size=info.context.settings.import_batch_size,
+            lease_seconds=info.context.settings.import_lease_seconds,
             kind=kind,
             dry_run=dry_run,
             allow_partial=allow_partial,

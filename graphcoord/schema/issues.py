@@ -1,7 +1,8 @@
 """Citizens' issues in GraphQL: submit (public), track by code (public), queues, status, report.
 
 ``submitIssue`` and ``issueByTrackingCode`` are the only public fields; the public view has no
-contact and no deputy ids. Everything else needs a signed-in role; ``Issue.contact`` needs
+contact, no deputy ids or names and no staff notes: each history entry is a status, its time
+and the public note. Everything else needs a signed-in role; ``Issue.contact`` needs
 organizer or admin; ``updateIssueStatus`` is for a deputy who tracks the issue, organizers and
 admins (:mod:`graphcoord.services.issues` decides, for every surface alike).
 """
@@ -25,7 +26,7 @@ from graphcoord.schema.permissions import CanSeePrivateDetails, IsSignedIn, requ
 from graphcoord.schema.types import Area, Deputy, area_from_code, deputies_from_ids, deputy_from_id
 from graphcoord.services import issues as tracking
 from graphcoord.services import opinions, reports
-from graphcoord.services.ratelimit import limiter_for
+from graphcoord.services.ratelimit import limits_for
 
 __all__ = ["IssueMutation", "IssueQuery"]
 
@@ -46,7 +47,8 @@ class StatusChange:
     at: dt.datetime | None
     by: str = strawberry.field(description="citizen, 12345, organizer, admin or deputy:<id>.")
     by_name: str | None
-    note: str | None
+    note: str | None = strawberry.field(description="The staff's note (never shown publicly).")
+    public_note: str | None = strawberry.field(description="What the citizen reads.")
 
     @classmethod
     def from_step(cls, step: tracking.StatusStep) -> StatusChange:
@@ -57,7 +59,19 @@ class StatusChange:
             by=step.by,
             by_name=step.by_name,
             note=step.note,
+            public_note=step.public_note,
         )
+
+
+@strawberry.type(description="One entry of an issue's history as the public sees it.")
+class PublicStatusChange:
+    status: IssueStatusEnum
+    at: dt.datetime | None
+    note: str | None = strawberry.field(description="The public note of this change.")
+
+    @classmethod
+    def from_step(cls, step: tracking.PublicStep) -> PublicStatusChange:
+        return cls(status=IssueStatusEnum(step.status), at=step.at, note=step.note)
 
 
 @strawberry.type(description="Where an issue was escalated, when and why.")
@@ -232,7 +246,7 @@ class PublicIssue(PublicHandlingFields):
     township_name: str | None
     tracker_count: int
     tracker_levels: list[str]
-    history: list[StatusChange]
+    history: list[PublicStatusChange]
     merged_at: dt.datetime | None = strawberry.field(
         default=None,
         description="Set when an organizer merged this issue into another on the same matter: "
@@ -255,7 +269,7 @@ class PublicIssue(PublicHandlingFields):
             township_name=view.township_name,
             tracker_count=view.trackers,
             tracker_levels=view.levels,
-            history=[StatusChange.from_step(step) for step in view.history],
+            history=[PublicStatusChange.from_step(step) for step in view.history],
             merged_at=view.merged_at,
         )
 
@@ -490,22 +504,36 @@ class IssueMutation:
         category: str,
         contact: str | None = None,
         channel: ChannelEnum = ChannelEnum.QR,
+        idempotency_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A key of the client's choosing (16-64 letters, digits, - or _; a "
+                "UUID): the same key with the same texts returns the same issue and tracking "
+                "code, so a retried or doubled request never makes a second issue."
+            ),
+        ] = None,
     ) -> SubmitResult:
         context = info.context
         actor = tracking.CITIZEN
+        submission = tracking.Submission.clean(
+            village_code, title, body, category, contact, channel
+        )
         if context.principal.authenticated and context.auth_error is None:
             actor = tracking.Actor.of(context.principal)
         else:
             if channel is not ChannelEnum.QR:
                 raise Forbidden("the public submits through the QR channel only")
-            request = context.request
-            client = request.client.host if request is not None and request.client else "?"
-            limiter_for(context.settings).hit(client)
-        submission = tracking.Submission.clean(
-            village_code, title, body, category, contact, channel
-        )
+            limits = limits_for(context.settings)
+            limits.submissions.hit(context.client_key)
+            if not submission.problems():
+                limits.villages.hit(submission.village_code)
         result = await context.run(
-            tracking.submit_issue, context.db, context.gateway, submission, actor=actor
+            tracking.submit_issue,
+            context.db,
+            context.gateway,
+            submission,
+            actor=actor,
+            idempotency_key=idempotency_key,
         )
         return SubmitResult(
             issue_id=strawberry.ID(result.issue_id),
@@ -526,8 +554,14 @@ class IssueMutation:
         info: Ctx,
         issue_id: strawberry.ID,
         status: IssueStatusEnum,
-        note: str | None = None,
+        note: Annotated[
+            str | None, strawberry.argument(description="The staff's note (private).")
+        ] = None,
         escalate_to: strawberry.ID | None = None,
+        public_note: Annotated[
+            str | None,
+            strawberry.argument(description="What the citizen reads on the tracking page."),
+        ] = None,
     ) -> Issue:
         require_roles(
             info, frozenset({"deputy", "organizer", "admin"}), "changing an issue's status"
@@ -543,5 +577,6 @@ class IssueMutation:
             actor,
             note=note,
             escalate_to=str(escalate_to) if escalate_to is not None else None,
+            public_note=public_note,
         )
         return Issue.from_row(row)

@@ -10,12 +10,14 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from graphcoord.config import Settings
 from graphcoord.schema.alarms import AlarmQuery
 from graphcoord.schema.analysis import AnalysisQuery
+from graphcoord.schema.cost import cost_rules
 from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
 from graphcoord.schema.errors import ErrorCodes
@@ -72,24 +74,33 @@ def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
     and the validation cache is keyed by the rule classes: limiters made per request meant
     every request was validated again (1.3 ms of a 1.7 ms ``{ __typename }``).
     """
-    return [
+    rules = [
         *QueryDepthLimiter(max_depth=settings.query_max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.query_max_aliases).validation_rules,
     ]
+    if not settings.introspection:  # GRAPHCOORD_INTROSPECTION=0: no __schema, no __type
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with its limits (depth, aliases, tokens) taken from settings."""
+    """The schema with its limits (depth, aliases, tokens, cost per role) from settings."""
     settings = settings or Settings()
     rules = limit_rules(settings)
+    per_role = cost_rules(settings)
     return GraphcoordSchema(
         query=Query,
         mutation=Mutation,
         execution_context_class=PlainExecutionContext,
         extensions=[
             ErrorCodes,
-            # The token, depth and alias limits; each text parsed and validated once.
-            lambda: Documents(rules, settings.query_max_tokens),
+            # The token, depth, alias and cost limits; each text parsed and validated once.
+            lambda: Documents(
+                rules,
+                settings.query_max_tokens,
+                per_role,
+                (settings.page_default, settings.page_max),
+            ),
         ],
     )
 

@@ -1,10 +1,24 @@
 """Citizens' opinions from submission to closing: routing, 12345 tickets, status changes.
 
-A submission creates an ``Issue`` ``RAISED_IN`` its village, a ``TRACKS`` edge from every
-ACTIVE deputy who ``CONTACTS`` the village (all five levels) and the first status change; the
-ticket gateway then issues a 12345 number and the issue becomes DISPATCHED. If the gateway
-fails, the issue stays RECEIVED (the failure is logged): nothing a citizen sent is lost, and
-an organizer can dispatch it later (``updateIssueStatus(…, DISPATCHED)``).
+A submission (:func:`submit_issue`) goes in this order, so that nothing a citizen sends is
+lost or doubled:
+
+1. **checked**: the texts (:meth:`Submission.problems`) and the idempotency key;
+2. **replayed**: a key seen before returns the issue it made (same tracking code), nothing new
+   is written; the key is unique in the database, so two requests racing with one key make one
+   issue;
+3. **stored**: one transaction creates the ``Issue`` ``RAISED_IN`` its village, a ``TRACKS``
+   edge from every ACTIVE deputy who ``CONTACTS`` the village (all five levels), the first
+   status change, and puts the issue in the dispatch outbox (``dispatch = 'PENDING'``). From
+   here on the citizen gets the tracking code whatever happens;
+4. **dispatched**: the issue is claimed, the 12345 gateway gives a ticket number and takes the
+   ticket, and the issue becomes DISPATCHED (:func:`dispatch_issue`). Any failure here is
+   logged and leaves the issue RECEIVED in the outbox; :func:`dispatch_pending` (the retry
+   loop of ``graphcoord serve``, and ``graphcoord dispatch retry``) dispatches it later. A
+   claim keeps two processes from asking 12345 twice for one issue.
+
+Hooks that other workflows add to a submission belong after step 3 and, like step 4, must not
+make the submission fail once the issue is stored.
 
 Who may do what: a deputy changes only the issues they track; organizers and admins change
 any; only organizers, admins and the 12345 platform dispatch. The status machine (rule
@@ -17,6 +31,7 @@ pages, the CLI) calls these functions, so they decide alike.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import secrets
@@ -31,8 +46,10 @@ from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
 from graphcoord.model import (
     CHINA,
+    SUBMISSION_KEY,
     AuditAction,
     Channel,
+    DeputyStatus,
     IssueStatus,
     Level,
     is_area_code,
@@ -40,7 +57,7 @@ from graphcoord.model import (
     significant_length,
 )
 from graphcoord.queries import issues as queries
-from graphcoord.queries.issues import IssueDetails, IssueRow, StatusStep, VillageRef
+from graphcoord.queries.issues import IssueDetails, IssueRow, PublicStep, StatusStep, VillageRef
 from graphcoord.rules import (
     STATUS_RULE,
     check_escalation,
@@ -55,12 +72,15 @@ from graphcoord.services.tickets import TicketGateway, TicketRequest
 
 __all__ = [
     "CITIZEN",
+    "DISPATCH_CLAIM",
     "HOTLINE",
     "TRACKING_CODE",
     "Actor",
+    "DispatchPass",
     "IssueDetails",
     "IssueRow",
     "PublicIssue",
+    "PublicStep",
     "StatusStep",
     "Submission",
     "SubmissionResult",
@@ -68,6 +88,7 @@ __all__ = [
     "VillageRef",
     "deputy_queue",
     "dispatch_issue",
+    "dispatch_pending",
     "get_issue",
     "issue_details",
     "issue_page",
@@ -86,6 +107,10 @@ TRACKING_CODE = re.compile(r"^SHS-[0-9A-Z]{8,12}$")
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANAGERS = frozenset({"organizer", "admin"})
+#: How long a process may take to dispatch an issue it claimed before another may take over.
+DISPATCH_CLAIM = dt.timedelta(minutes=5)
+#: Issues younger than this are left to the request that stored them (retry loop).
+DISPATCH_GRACE = dt.timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -158,6 +183,11 @@ class Submission:
             self.village_code, self.title, self.body, self.category, self.contact
         )
 
+    def fingerprint(self) -> str:
+        """What an idempotency key stands for: the same key must come with the same texts."""
+        parts = (self.village_code, self.title, self.body, self.category, self.contact or "")
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
 
 @dataclass(frozen=True)
 class SubmissionResult:
@@ -169,8 +199,18 @@ class SubmissionResult:
 
 
 @dataclass(frozen=True)
+class DispatchPass:
+    """What one pass of :func:`dispatch_pending` did."""
+
+    found: int
+    dispatched: int
+    failed: int
+
+
+@dataclass(frozen=True)
 class PublicIssue:
-    """What anyone holding the tracking code may see: no contact, no deputy ids."""
+    """What anyone holding the tracking code may see: no contact, no deputy ids or names, no
+    staff notes (each history entry is a status, its time and the public note)."""
 
     tracking_code: str
     title: str
@@ -185,7 +225,7 @@ class PublicIssue:
     township_name: str | None
     trackers: int
     levels: list[str]
-    history: list[StatusStep] = field(default_factory=list)
+    history: list[PublicStep] = field(default_factory=list)
     #: When an organizer merged this issue into another on the same matter: status, ticket,
     #: history and trackers are then the other's (its text, place and code are never shown).
     merged_at: dt.datetime | None = None
@@ -221,15 +261,26 @@ def submit_issue(
     *,
     actor: Actor = CITIZEN,
     now: dt.datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> SubmissionResult:
-    """Validate, store and route an opinion, then dispatch it as a 12345 ticket.
+    """Check, store and route an opinion, then dispatch it as a 12345 ticket (see the module's
+    docstring for the order and why).
 
-    Raises BadInput (with every problem) or NotFound (unknown village). The issue is committed
-    before the gateway is called, so a gateway failure loses nothing.
+    Raises BadInput (with every problem, or a key reused for other texts) or NotFound (unknown
+    village), before anything is written; once the issue is stored it returns its tracking
+    code, dispatched or not.
     """
     problems = submission.problems()
     if problems:
         raise BadInput("；".join(problems.values()))
+    key = idempotency_key.strip() if idempotency_key is not None else None
+    if key is not None and not SUBMISSION_KEY.match(key):
+        raise BadInput("idempotencyKey must be 16-64 letters, digits, '-' or '_' (e.g. a UUID)")
+    fingerprint = submission.fingerprint()
+    if key is not None:
+        replay = _replayed(db, key, fingerprint)
+        if replay is not None:
+            return replay
     at = now or now_in_china()
     issue_id = f"I-{at.astimezone(CHINA):%Y%m%d}-{uuid.uuid4().hex[:10]}"
     for _attempt in range(5):
@@ -249,17 +300,22 @@ def submit_issue(
                     "at": at,
                     "by": actor.key,
                     "byName": None,
+                    "submissionKey": key,
+                    "submissionHash": fingerprint,
                 },
             )
-        except ConstraintError:  # a tracking-code collision: draw again
+        except ConstraintError:  # the same key stored meanwhile, or a tracking-code collision
+            replay = _replayed(db, key, fingerprint) if key is not None else None
+            if replay is not None:
+                return replay
             continue
         break
     else:  # pragma: no cover - 5 collisions in a 10^15 space
         raise RuleViolation("issue-tracking-code", "could not draw a unique tracking code")
     if created is None:
         raise NotFound("village", submission.village_code)
-    start_issue_clock(db, issue_id, at)  # due dates of the policy in force (services/clocks)
-    suggest_new_issue(db, issue_id)  # the text model's category, kept on the issue (never raises)
+    # Stored: from here on nothing may keep the tracking code from the citizen.
+    _after_stored(db, issue_id, at)
     request = TicketRequest(
         issue_id=issue_id,
         title=submission.title,
@@ -268,13 +324,45 @@ def submit_issue(
         area_code=submission.village_code,
         area_name=created.village_name,
     )
-    ticket = dispatch_issue(db, gateway, request, IssueStatus.RECEIVED, at)
+    try:
+        ticket = dispatch_issue(db, gateway, request, IssueStatus.RECEIVED, at)
+    except Exception:  # logged with the reason in dispatch_issue; the outbox retries it
+        ticket = None
     return SubmissionResult(
         issue_id=issue_id,
         tracking_code=code,
         ticket=ticket,
         status=(IssueStatus.DISPATCHED if ticket else IssueStatus.RECEIVED).value,
         trackers=created.trackers,
+    )
+
+
+def _after_stored(db: Database, issue_id: str, at: dt.datetime) -> None:
+    """What follows a stored submission and must never keep its tracking code from the citizen:
+    the handling clock (due dates of the policy in force, :mod:`graphcoord.services.clocks`) and
+    the text model's suggested category (:mod:`graphcoord.services.opinions`). A failure is
+    logged; the issue stands."""
+    try:
+        start_issue_clock(db, issue_id, at)
+    except Exception:
+        log.warning("no handling clock for issue %s", issue_id, exc_info=True)
+    suggest_new_issue(db, issue_id)  # never raises
+
+
+def _replayed(db: Database, key: str, fingerprint: str) -> SubmissionResult | None:
+    """The result of the submission ``key`` made before, or ``None``; a key that came with
+    other texts is refused (it is not the same submission)."""
+    stored = queries.issue_by_submission_key(db, key)
+    if stored is None:
+        return None
+    if stored.submission_hash != fingerprint:
+        raise BadInput("idempotencyKey was already used for a different submission")
+    return SubmissionResult(
+        issue_id=stored.id,
+        tracking_code=stored.tracking_code,
+        ticket=stored.ticket,
+        status=stored.status,
+        trackers=stored.trackers,
     )
 
 
@@ -288,31 +376,105 @@ def dispatch_issue(
     actor: Actor = HOTLINE,
     note: str | None = None,
 ) -> str | None:
-    """Get a 12345 number, dispatch, record DISPATCHED; ``None`` if the gateway failed."""
+    """Claim the issue, get a 12345 number, dispatch, record DISPATCHED; the ticket, or
+    ``None`` if another process holds the claim or the gateway failed (logged; the claim is
+    given back so the retry loop can try again). Raises if recording DISPATCHED fails."""
     at = at or now_in_china()
+    claimed_at = now_in_china()
+    gateway_name = getattr(gateway, "name", type(gateway).__name__)
+    claim = queries.claim_dispatch(db, request.issue_id, claimed_at, claimed_at - DISPATCH_CLAIM)
+    if claim is None:
+        log.info("issue %s is being dispatched by another process", request.issue_id)
+        return None
+    if claim.pending_ticket is not None:  # 12345 took it before; record that, ask no more
+        ticket, dispatched_at = claim.pending_ticket, at
+    else:
+        try:
+            number = gateway.issue_number(at)
+            dispatch = gateway.dispatch(number, request, at)
+        except Exception as error:  # the platform is down or refused: the issue waits
+            log.warning(
+                "12345 gateway %s did not take issue %s; it stays RECEIVED and will be retried",
+                gateway_name,
+                request.issue_id,
+                exc_info=True,
+            )
+            _release(db, request.issue_id, f"{type(error).__name__}: {error}")
+            return None
+        ticket, dispatched_at = dispatch.ticket, dispatch.dispatched_at
+    public = f"12345平台受理并派单（工单号 {ticket}）"
     try:
-        ticket = gateway.issue_number(at)
-        dispatch = gateway.dispatch(ticket, request, at)
-    except Exception:  # the platform is down or refused: the issue waits as RECEIVED
-        log.warning(
-            "12345 gateway %s did not take issue %s; it stays RECEIVED",
-            getattr(gateway, "name", type(gateway).__name__),
+        _write_change(
+            db,
             request.issue_id,
+            current,
+            IssueStatus.DISPATCHED,
+            actor,
+            None,
+            note or public,
+            dispatched_at,
+            ticket=ticket,
+            public_note=public,
+        )
+    except Exception as error:
+        log.error(
+            "issue %s got 12345 ticket %s from %s but DISPATCHED was not recorded; "
+            "it stays RECEIVED and the retry records that ticket",
+            request.issue_id,
+            ticket,
+            gateway_name,
             exc_info=True,
         )
-        return None
-    _write_change(
-        db,
-        request.issue_id,
-        current,
-        IssueStatus.DISPATCHED,
-        actor,
-        None,
-        note or f"12345平台受理并派单（工单号 {dispatch.ticket}）",
-        dispatch.dispatched_at,
-        ticket=dispatch.ticket,
-    )
-    return dispatch.ticket
+        _release(db, request.issue_id, f"{type(error).__name__}: {error}", ticket)
+        raise
+    return ticket
+
+
+def _release(db: Database, issue_id: str, error: str, ticket: str | None = None) -> None:
+    try:
+        queries.release_dispatch(db, issue_id, error, ticket)
+    except Exception:
+        log.warning("dispatch claim of issue %s not released (it expires by itself)", issue_id)
+
+
+def dispatch_pending(
+    db: Database,
+    gateway: TicketGateway,
+    *,
+    now: dt.datetime | None = None,
+    grace: dt.timedelta = DISPATCH_GRACE,
+    limit: int = 100,
+) -> DispatchPass:
+    """Dispatch the issues left in the outbox (stored, never dispatched: the gateway or the
+    database failed, or the process stopped), oldest first, at most ``limit`` of them."""
+    now = now or now_in_china()
+    found = queries.pending_dispatch(db, now - grace, now - DISPATCH_CLAIM, limit)
+    dispatched = failed = 0
+    for issue in found:
+        request = TicketRequest(
+            issue_id=issue.id,
+            title=issue.title,
+            body=issue.body or "",
+            category=issue.category or "其他",
+            area_code=issue.area_code or "",
+            area_name=issue.area_name or "",
+        )
+        try:
+            ticket = dispatch_issue(db, gateway, request, IssueStatus.RECEIVED)
+        except Exception:
+            ticket = None
+        if ticket is None:
+            failed += 1
+        else:
+            dispatched += 1
+    if found:
+        log.info(
+            "dispatch retry: %d issue(s) waiting, %d dispatched, %d still waiting",
+            len(found),
+            dispatched,
+            failed,
+        )
+    return DispatchPass(found=len(found), dispatched=dispatched, failed=failed)
 
 
 def update_status(
@@ -325,15 +487,24 @@ def update_status(
     note: str | None = None,
     escalate_to: str | None = None,
     now: dt.datetime | None = None,
+    public_note: str | None = None,
 ) -> IssueRow:
-    """Move an issue along the status machine; refuse what the machine or the role forbids."""
+    """Move an issue along the status machine; refuse what the machine or the role forbids.
+
+    ``note`` is the staff's (private); ``public_note`` is what the citizen reads.
+    """
     note = (note or "").strip() or None
+    public_note = (public_note or "").strip() or None
     if note is not None and len(note) > 500:
         raise BadInput("note must be at most 500 characters")
+    if public_note is not None and len(public_note) > 500:
+        raise BadInput("publicNote must be at most 500 characters")
     facts = queries.issue_facts(db, issue_id, actor.deputy_id)
     if facts is None:
         raise NotFound("issue", issue_id)
     if actor.role == "deputy":
+        if facts.my_status == DeputyStatus.LEFT.value:
+            raise Forbidden(f"deputy {actor.deputy_id} has left (status LEFT)")
         if not facts.tracks:
             raise Forbidden(f"deputy {actor.deputy_id} does not track issue {issue_id}")
     elif actor.role not in _MANAGERS:
@@ -362,7 +533,18 @@ def update_status(
         elif escalate_to is not None:
             raise BadInput("escalateTo is only meaningful with status ESCALATED")
         by_name = facts.my_name if actor.role == "deputy" else None
-        _write_change(db, issue_id, current, to, actor, by_name, note, at, escalate_to=target)
+        _write_change(
+            db,
+            issue_id,
+            current,
+            to,
+            actor,
+            by_name,
+            note,
+            at,
+            escalate_to=target,
+            public_note=public_note,
+        )
         if to is IssueStatus.RESOLVED:  # the outcome RESOLVED, timed (services/clocks)
             record_resolved(db, issue_id, at, actor.key, by_name)
     audit.record(
@@ -409,6 +591,7 @@ def _write_change(
     *,
     ticket: str | None = None,
     escalate_to: str | None = None,
+    public_note: str | None = None,
 ) -> None:
     changed = queries.change_status(
         db,
@@ -420,6 +603,7 @@ def _write_change(
             "by": actor.key,
             "byName": by_name,
             "note": note,
+            "publicNote": public_note,
             "ticket": ticket,
             "escalateTo": escalate_to,
         },
@@ -489,9 +673,9 @@ def public_issue(db: Database, tracking_code: str) -> PublicIssue:
         raise NotFound("tracking code", tracking_code)
     history = found.history
     if not history:  # seeded or imported issues: synthesise what is known
-        history = [StatusStep(IssueStatus.RECEIVED.value, found.created_at, "citizen")]
+        history = [PublicStep(IssueStatus.RECEIVED.value, found.created_at)]
         if found.status != IssueStatus.RECEIVED.value:
-            history.append(StatusStep(found.status, found.resolved_at, "12345"))
+            history.append(PublicStep(found.status, found.resolved_at))
     return PublicIssue(
         tracking_code=found.tracking_code,
         title=found.title,

@@ -1,17 +1,22 @@
 """The public pages of the citizen channel: a village's page and form, and the tracking page.
 
 ``GET /v/{code}`` shows the village, its covering deputies by level (name and work unit, never a
-phone) and the form; ``POST /v/{code}`` is rate limited per client address, checks the CSRF
-token, validates (clear Chinese messages, the form re-shown with its values) and calls the
-same :func:`~graphcoord.services.issues.submit_issue` as GraphQL, then redirects to
-``/t/{trackingCode}``. The tracking page shows the handling (department, replies, outcome) and,
-once the issue is finished, the citizen's rating form (``POST /t/{code}/rate``, CSRF-checked and
-rate limited like the form; 不满意 reopens the issue once). Jinja2 autoescapes every value.
+phone) and the form; ``POST /v/{code}`` is rate limited per client address and per village,
+checks the CSRF token, validates (clear Chinese messages, the form re-shown with its values)
+and calls the same :func:`~graphcoord.services.issues.submit_issue` as GraphQL, then redirects
+to ``/t/{trackingCode}``. The form carries a one-time submission key (the idempotency key), so a
+double click or a resent form returns the first issue instead of making a second; when the
+database is down the answer (503) shows the form again with what was typed and the same key.
+The tracking page shows each change's status, time and public note only, the handling
+(department, replies, outcome) and, once the issue is finished, the citizen's rating form
+(``POST /t/{code}/rate``, CSRF-checked and rate limited like the form; 不满意 reopens the issue
+once). Jinja2 autoescapes every value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,27 +37,23 @@ from graphcoord.model import (
     OUTCOME_NAMES,
     SATISFACTION_NAMES,
     STATUS_NAMES,
+    SUBMISSION_KEY,
     SUBMISSION_LIMITS,
     Channel,
     Satisfaction,
 )
 from graphcoord.services import handling
 from graphcoord.services import issues as tracking
-from graphcoord.services.ratelimit import RateLimited, limiter_for
+from graphcoord.services.ratelimit import RateLimited, client_key, limits_for
 from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
 from graphcoord.web import csrf
 
 __all__ = ["web_routes"]
 
-_BY_NAMES = {
-    "citizen": "群众提交",
-    "12345": "12345热线平台",
-    "organizer": "人大工作人员",
-    "admin": "人大工作人员",
-}
 _FORM_FIELDS = ("title", "category", "body", "contact")
-_MAX_FORM_BYTES = 32_000
+#: The hidden field of the one-time submission key.
+KEY_FIELD = "submission_key"
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -63,12 +64,6 @@ def _when(value: dt.datetime | None) -> str:
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
-def _by(step: tracking.StatusStep) -> str:
-    if step.by.startswith("deputy:"):
-        return f"{step.by_name} 代表" if step.by_name else "人大代表"
-    return _BY_NAMES.get(step.by, step.by)
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -77,7 +72,6 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = _when
-    env.filters["by"] = _by
     env.globals.update(
         level_names=LEVEL_NAMES,
         level_short=LEVEL_SHORT_NAMES,
@@ -99,7 +93,7 @@ class _Pages:
         self.settings = settings
         self.gateway = gateway
         self.env = _environment()
-        self.limiter = limiter_for(settings)
+        self.limits = limits_for(settings)
         self.secure_cookie = settings.public_base_url.startswith("https://")
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -122,6 +116,14 @@ class _Pages:
         response.headers.update(headers or {})
         return response
 
+    def client(self, request: Request) -> str:
+        """Who is calling, for rate limits: the peer, or the client a trusted proxy names."""
+        return client_key(
+            request.client.host if request.client else None,
+            request.headers,
+            self.settings.trusted_proxies,
+        )
+
     def not_found(self, what: str) -> HTMLResponse:
         return self.message(
             404,
@@ -130,9 +132,19 @@ class _Pages:
         )
 
     def unavailable(self) -> HTMLResponse:
-        return self.message(
-            503, "系统繁忙", "系统暂时无法处理，请稍后再试。您尚未提交的内容不会被保存。"
+        return self.message(503, "系统繁忙", "系统暂时无法处理，请稍后再试。")
+
+    def unavailable_form(
+        self, code: str, values: dict[str, str], token: str, key: str
+    ) -> HTMLResponse:
+        """The 503 answer to a submission: the form again, with what was typed and the same
+        submission key, so sending it again later neither loses nor doubles it."""
+        response = self.render(
+            "retry.html", 503, code=code, values=values, csrf=token, submission_key=key
         )
+        response.headers["Retry-After"] = "30"
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     async def village_form(
         self,
@@ -142,6 +154,7 @@ class _Pages:
         values: dict[str, str] | None = None,
         errors: dict[str, str] | None = None,
         status: int = 200,
+        key: str | None = None,
     ) -> Response:
         try:
             village = await blocking(tracking.village_page, self.db, code)
@@ -160,6 +173,7 @@ class _Pages:
             values=values or dict.fromkeys(_FORM_FIELDS, ""),
             errors=errors or {},
             csrf=token,
+            submission_key=key or uuid.uuid4().hex,
         )
         response.set_cookie(
             csrf.COOKIE,
@@ -178,22 +192,16 @@ class _Pages:
 
     async def submit(self, request: Request) -> Response:
         code = request.path_params["code"]
-        client = request.client.host if request.client else "unknown"
         try:
-            self.limiter.hit(client)
+            self.limits.submissions.hit(self.client(request))
         except RateLimited as limited:
-            return self.message(
-                429,
-                "提交过于频繁",
-                f"同一网络每分钟最多提交{limited.limit}条意见，请{limited.retry_after}秒后再试。"
-                "此前已成功提交的意见不受影响。",
-                back=f"/v/{code}",
-                headers={"Retry-After": str(limited.retry_after)},
-            )
-        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
-            return self.message(413, "内容过长", "提交的内容过长，请精简后再提交。", f"/v/{code}")
+            return self.rate_limited(code, limited)
+        # The body is bounded while it streams in (web/bodylimit.py): 413 past 64 KiB.
         form = await request.form()
         values = {name: str(form.get(name) or "") for name in _FORM_FIELDS}
+        key = str(form.get(KEY_FIELD) or "").strip()
+        if not SUBMISSION_KEY.match(key):
+            key = uuid.uuid4().hex
         if not csrf.double_submit_ok(
             self.settings.signing_secret,
             request.cookies.get(csrf.COOKIE),
@@ -217,17 +225,40 @@ class _Pages:
         problems = submission.problems()
         if problems:
             return await self.village_form(
-                request, code, values=values, errors=problems, status=400
+                request, code, values=values, errors=problems, status=400, key=key
             )
         try:
-            result = await blocking(tracking.submit_issue, self.db, self.gateway, submission)
+            self.limits.villages.hit(submission.village_code)
+        except RateLimited as limited:
+            return self.rate_limited(code, limited)
+        try:
+            result = await blocking(
+                tracking.submit_issue, self.db, self.gateway, submission, idempotency_key=key
+            )
         except NotFound:
             return self.not_found(f"代码为 {code} 的村（社区）")
-        except BadInput as error:  # pragma: no cover - problems() caught it above
+        except BadInput as error:  # a key reused for other texts (problems() caught the rest)
             return self.message(400, "提交未成功", str(error), back=f"/v/{code}")
         except DatabaseUnavailable:
-            return self.unavailable()
+            token = str(form.get(csrf.FIELD) or "")
+            return self.unavailable_form(code, values, token, key)
         return RedirectResponse(f"/t/{result.tracking_code}?new=1", status_code=303)
+
+    def rate_limited(self, code: str, limited: RateLimited) -> HTMLResponse:
+        if limited.scope == "village":
+            text = (
+                f"本村（社区）每小时最多接收{limited.limit}条网上意见，"
+                f"请{limited.retry_after}秒后再试，或拨打12345热线反映。"
+            )
+        else:
+            text = f"同一网络每分钟最多提交{limited.limit}条意见，请{limited.retry_after}秒后再试。"
+        return self.message(
+            429,
+            "提交过于频繁",
+            text + "此前已成功提交的意见不受影响。",
+            back=f"/v/{code}",
+            headers={"Retry-After": str(limited.retry_after)},
+        )
 
     async def tracking_page(
         self, request: Request, *, rating_error: str | None = None, status: int = 200
@@ -272,9 +303,8 @@ class _Pages:
     async def rate(self, request: Request) -> Response:
         """The citizen's verdict from the tracking page (CSRF-checked, rate limited)."""
         code = request.path_params["code"]
-        client = request.client.host if request.client else "unknown"
         try:
-            self.limiter.hit(client)
+            self.limits.submissions.hit(self.client(request))
         except RateLimited as limited:
             return self.message(
                 429,
@@ -283,8 +313,6 @@ class _Pages:
                 back=f"/t/{code}",
                 headers={"Retry-After": str(limited.retry_after)},
             )
-        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
-            return self.message(413, "内容过长", "提交的内容过长，请精简后再提交。", f"/t/{code}")
         form = await request.form()
         if not csrf.double_submit_ok(
             self.settings.signing_secret,

@@ -29,7 +29,7 @@ from graphcoord.services.station_pages import station_public_page
 from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.threads import blocking
 from graphcoord.web import csrf
-from graphcoord.web.pages import _MAX_FORM_BYTES, _Pages
+from graphcoord.web.pages import _Pages
 
 __all__ = ["station_routes"]
 
@@ -99,9 +99,8 @@ class _StationPages(_Pages):
     async def submit_at_station(self, request: Request) -> Response:
         station_id = request.path_params["station"]
         back = f"/s/{station_id}"
-        client = request.client.host if request.client else "unknown"
         try:
-            self.limiter.hit(client)
+            self.limits.submissions.hit(self.client(request))
         except RateLimited as limited:
             return self.message(
                 429,
@@ -111,8 +110,6 @@ class _StationPages(_Pages):
                 back=back,
                 headers={"Retry-After": str(limited.retry_after)},
             )
-        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
-            return self.message(413, "内容过长", "提交的内容过长，请精简后再提交。", back)
         form = await request.form()
         values = {name: str(form.get(name) or "") for name in _FORM_FIELDS}
         if not csrf.double_submit_ok(

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -24,6 +25,9 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * <p>It also keeps a change feed of the default database ({@link ChangeFeed}, read with
  * {@code CALL graphcoord.changes($since)}), so that graphcoord's caches see every committed
  * write, including those that do not go through graphcoord.
+ * <p>On the first start (no system database yet) the server is started once with Bolt off, the
+ * password is set, and it is started again with Bolt: no client ever meets the default
+ * {@code neo4j/neo4j} user, which anyone on the machine could otherwise log in as and take.
  */
 public final class Main {
     private static final String PASSWORD_ENV = "GRAPHCOORD_NEO4J_PASSWORD";
@@ -47,6 +51,19 @@ public final class Main {
             System.exit(2);
         }
 
+        if (!Files.isDirectory(home.resolve("data").resolve("databases").resolve("system"))) {
+            DatabaseManagementService setup = new DatabaseManagementServiceBuilder(home)
+                    .loadPropertiesFromFile(conf)
+                    .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                    .setConfig(BoltConnector.enabled, false)
+                    .build();
+            try {
+                setPassword(setup.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+            } finally {
+                setup.shutdown();
+            }
+            System.out.println("graphcoord-neo4j: password set before Bolt opened");
+        }
         DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
                 .loadPropertiesFromFile(conf)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
@@ -64,6 +81,7 @@ public final class Main {
             stopped.countDown();
         }, "graphcoord-neo4j-shutdown"));
 
+        // A restart with another password: Bolt is open, set it at once.
         setPassword(service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
         System.out.println("graphcoord-neo4j: READY");
         System.out.flush();
