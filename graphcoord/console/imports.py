@@ -24,8 +24,6 @@ from graphcoord.threads import blocking
 
 __all__ = ["ImportPages"]
 
-#: Largest roster accepted through the console (the CLI takes any size).
-MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 _SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 #: Bad rows shown on the page (all of them are in the downloadable file).
 SHOWN_BAD_ROWS = 200
@@ -78,12 +76,9 @@ class ImportPages:
         )
 
     async def check(self, request: Request, signed: Signed) -> Response:
-        """The upload's dry run: nothing is written."""
-        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
-            raise BadInput(
-                "the file is larger than {size} MB; import it with graphcoord import",
-                size=MAX_UPLOAD_BYTES // (1024 * 1024),
-            )
+        """The upload's dry run: nothing is written. The body is bounded while it streams in
+        (``GRAPHCOORD_MAX_UPLOAD``, :mod:`graphcoord.web.bodylimit`); the form parser spools
+        the file to disk, and it is copied from there, never held in memory whole."""
         form = await request.form()
         upload = form.get("file")
         name = str(getattr(upload, "filename", "") or "")
@@ -93,14 +88,17 @@ class ImportPages:
             raise BadInput(
                 "{name}: unsupported file type (use .xlsx, .csv or .tsv)", name=PurePath(name).name
             )
-        data = await upload.read()
-        await upload.close()
         kind = str(form.get("kind") or "") or None
-        token = await blocking(self.store.save, data, name)
+        try:
+            token = await blocking(self.store.save, upload.file, name)
+        finally:
+            await upload.close()
+        saved = self.store.load(token)
+        assert saved is not None  # just saved
         report = await blocking(
-            imports.import_bytes,
+            imports.import_file,
             self.pages.db,
-            data,
+            saved[0],
             name,
             batch_size=self.pages.settings.import_batch_size,
             dry_run=True,
@@ -136,7 +134,7 @@ class ImportPages:
         loaded = await blocking(self.store.load, token)
         if loaded is None:
             raise NotFound("uploaded file", token)
-        data, name = loaded
+        path, name = loaded
         kind = str(form.get("kind") or "") or None
         allow_partial = form.get("allow_partial") == "1"
         job, sink = self.jobs.start(token, name)
@@ -144,9 +142,9 @@ class ImportPages:
 
         def work() -> None:
             try:
-                job.report = imports.import_bytes(
+                job.report = imports.import_file(
                     db,
-                    data,
+                    path,
                     name,
                     batch_size=settings.import_batch_size,
                     kind=kind,

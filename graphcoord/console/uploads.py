@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from graphcoord.caching import BoundedCache
 from graphcoord.services.imports import ImportReport
@@ -33,26 +34,33 @@ class UploadStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def save(self, data: bytes, name: str) -> str:
+    def save(self, source: BinaryIO, name: str) -> str:
+        """Copy ``source`` (the upload, spooled by the form parser) into a new folder; its
+        file keeps the upload's suffix, which tells the importer its format."""
         self._sweep()
         token = secrets.token_urlsafe(16)
         place = self.folder / token
         place.mkdir(parents=True, mode=0o700)
-        (place / "name").write_text(PurePath(name).name or "upload.csv", encoding="utf-8")
-        (place / "data").write_bytes(data)
+        shown = PurePath(name).name or "upload.csv"
+        (place / "name").write_text(shown, encoding="utf-8")
+        with (place / f"upload{PurePath(shown).suffix.lower()}").open("wb") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
         return token
 
     def _place(self, token: str) -> Path | None:
         if not _TOKEN.match(token):
             return None
         place = self.folder / token
-        return place if (place / "data").exists() else None
+        return place if (place / "name").exists() else None
 
-    def load(self, token: str) -> tuple[bytes, str] | None:
+    def load(self, token: str) -> tuple[Path, str] | None:
+        """The saved file of ``token`` and the name it was uploaded under."""
         place = self._place(token)
         if place is None:
             return None
-        return (place / "data").read_bytes(), (place / "name").read_text(encoding="utf-8")
+        name = (place / "name").read_text(encoding="utf-8")
+        path = place / f"upload{PurePath(name).suffix.lower()}"
+        return (path, name) if path.exists() else None
 
     def errors_path(self, token: str) -> Path | None:
         place = self._place(token)

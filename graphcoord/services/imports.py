@@ -36,6 +36,7 @@ __all__ = [
     "Status",
     "file_hash",
     "import_bytes",
+    "import_file",
     "import_history",
     "import_run_page",
     "record_import",
@@ -63,14 +64,37 @@ def import_bytes(
     with tempfile.TemporaryDirectory(prefix="graphcoord-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        report = run_import(
+        return import_file(
             db,
             path,
-            display_name=PurePath(name).name or path.name,
+            name,
             batch_size=batch_size,
+            actor=actor,
             errors_path=errors_path,
             **options,
         )
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    name: str,
+    *,
+    batch_size: int,
+    actor: audit.Acting | None = None,
+    errors_path: Path | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Import a file saved on disk (``path``'s suffix tells its format) under the name it was
+    uploaded as; a run that writes is put in the audit trail with ``actor``."""
+    report = run_import(
+        db,
+        path,
+        display_name=PurePath(name).name or path.name,
+        batch_size=batch_size,
+        errors_path=errors_path,
+        **options,
+    )
     record_import(db, report, actor)
     return report
 

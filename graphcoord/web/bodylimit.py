@@ -1,9 +1,10 @@
 """Request bodies bounded while they stream in: an ASGI middleware counting bytes.
 
-Every route has a limit (:func:`body_limit`): GraphQL JSON 1 MiB, the public form 64 KiB, roster
-uploads (GraphQL multipart) ``GRAPHCOORD_MAX_UPLOAD``. A ``Content-Length`` above the limit is
-refused before a byte is read; a body without one (chunked) is counted as it arrives and refused
-as soon as it passes the limit, so no handler ever holds, parses or spools more than the limit.
+Every route has a limit (:func:`body_limit`): GraphQL JSON 1 MiB, the public form and the
+console's forms 64 KiB, roster uploads (GraphQL multipart, the console's upload)
+``GRAPHCOORD_MAX_UPLOAD``. A ``Content-Length`` above the limit is refused before a byte is
+read; a body without one (chunked) is counted as it arrives and refused as soon as it passes
+the limit, so no handler ever holds, parses or spools more than the limit.
 The refusal is HTTP 413: a GraphQL error with ``extensions.code = "PAYLOAD_TOO_LARGE"`` on
 ``/graphql``, a Chinese page elsewhere.
 """
@@ -19,9 +20,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphcoord.config import Settings
 
-__all__ = ["BodyLimit", "BodyTooLarge", "body_limit"]
+__all__ = ["UPLOAD_PATHS", "BodyLimit", "BodyTooLarge", "body_limit"]
 
 GRAPHQL_PATH = "/graphql"
+#: The routes that take a roster file (multipart): GraphQL's ``importRoster`` and the console's
+#: upload (docs/console.md).
+UPLOAD_PATHS = frozenset({GRAPHQL_PATH, "/console/imports/check"})
 
 
 class BodyTooLarge(Exception):
@@ -34,9 +38,9 @@ class BodyTooLarge(Exception):
 
 def body_limit(settings: Settings, path: str, content_type: str) -> int:
     """The most bytes a request to ``path`` with ``content_type`` may carry."""
+    if path in UPLOAD_PATHS and content_type.startswith("multipart/form-data"):
+        return settings.max_upload
     if path == GRAPHQL_PATH:
-        if content_type.startswith("multipart/form-data"):
-            return settings.max_upload
         return settings.max_graphql_body
     return settings.max_form_body
 
