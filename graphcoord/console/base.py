@@ -42,6 +42,7 @@ from graphcoord.rules import require_area_code
 from graphcoord.services import access, accounts, drilldown
 from graphcoord.services.tickets import TicketGateway
 from graphcoord.threads import blocking
+from graphcoord.web import csrf
 
 __all__ = ["ConsolePages", "Handler", "Signed", "csv_response"]
 
@@ -189,7 +190,9 @@ class ConsolePages:
         account = await blocking(accounts.session_account, self.db, session.username, session.epoch)
         if account is None:
             return None
-        return Signed(account, session, self.sessions.csrf_token(session))
+        return Signed(
+            account, session, csrf.session_token(self.settings.signing_secret, session.sid)
+        )
 
     def page(
         self, roles: frozenset[str], handler: Handler, *, what: str = "this page"
@@ -235,4 +238,4 @@ class ConsolePages:
         if token is None:
             form = await request.form()
             token = str(form.get("csrf") or "")
-        return self.sessions.csrf_ok(signed.session, token)
+        return csrf.session_token_ok(self.settings.signing_secret, signed.session.sid, token)

@@ -1,7 +1,7 @@
 """Signing in and out of the console (``/console/login``, ``/console/logout``).
 
-The login form is CSRF-protected too (a signed pre-session cookie holds the nonce its token is
-made from). Every refusal reads the same (wrong name, wrong password, locked, disabled), and
+The login form is CSRF-protected too, as the public form is: a signed double-submit token
+(:mod:`graphcoord.web.csrf`, the same cookie). Every refusal reads the same (wrong name, wrong password, locked, disabled), and
 the account is locked after repeated failures (:mod:`graphcoord.services.accounts`).
 """
 
@@ -18,11 +18,9 @@ from graphcoord.i18n import gettext as _
 from graphcoord.model import AuditAction
 from graphcoord.services import accounts, audit
 from graphcoord.threads import blocking
+from graphcoord.web import csrf
 
 __all__ = ["LoginPages"]
-
-PRE_SESSION = "gc_console_login"
-_MAX_FORM_BYTES = 8_000
 
 
 def _next(value: str | None) -> str:
@@ -38,22 +36,24 @@ class LoginPages:
         self.pages = pages
 
     def _form(self, request: Request, *, error: str | None = None, status: int = 200) -> Response:
-        sessions = self.pages.sessions
-        pre = sessions.loads(request.cookies.get(PRE_SESSION)) or sessions.new("", 0)
+        secret = self.pages.settings.signing_secret
+        token = request.cookies.get(csrf.COOKIE)
+        if not csrf.token_is_valid(secret, token, max_age=csrf.MAX_AGE // 2):
+            token = csrf.issue_token(secret)
         response = self.pages.render(
             "login.html",
             None,
             status,
-            csrf=sessions.csrf_token(pre),
+            csrf=token,
             next=_next(request.query_params.get("next")),
             error=error,
             username=request.query_params.get("username", ""),
         )
         response.set_cookie(
-            PRE_SESSION,
-            sessions.dumps(pre),
-            max_age=sessions.idle_seconds,
-            path="/console",
+            csrf.COOKIE,
+            str(token),
+            max_age=csrf.MAX_AGE,
+            path="/",
             httponly=True,
             samesite="strict",
             secure=self.pages.secure_cookie,
@@ -66,12 +66,12 @@ class LoginPages:
         return self._form(request)
 
     async def login(self, request: Request) -> Response:
-        if int(request.headers.get("content-length") or 0) > _MAX_FORM_BYTES:
-            return self._form(request, error=_("The form is too large."), status=413)
         form = await request.form()
         sessions = self.pages.sessions
-        pre = sessions.loads(request.cookies.get(PRE_SESSION))
-        if pre is None or not sessions.csrf_ok(pre, str(form.get("csrf") or "")):
+        secret = self.pages.settings.signing_secret
+        if not csrf.double_submit_ok(
+            secret, request.cookies.get(csrf.COOKIE), str(form.get(csrf.FIELD) or "")
+        ):
             return self._form(
                 request, error=_("The page has expired; please sign in again."), status=403
             )
@@ -84,7 +84,6 @@ class LoginPages:
         session = sessions.new(account.username, account.session_epoch)
         response = RedirectResponse(_next(str(form.get("next") or "")), status_code=303)
         self.pages.set_session(response, session)
-        response.delete_cookie(PRE_SESSION, path="/console")
         return response
 
     async def logout(self, request: Request, signed: Signed) -> Response:

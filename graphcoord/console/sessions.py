@@ -10,14 +10,12 @@ Why not starlette's ``SessionMiddleware``: it would put a cookie on every route 
 application (the public pages too) and trusts whatever the cookie says until it expires. Here
 the account is read on every request, and a session whose account was disabled or whose
 password was reset (the epoch moved on) ends at once. The CSRF token of the console's forms
-is an HMAC of the session id (:meth:`Sessions.csrf_token`), so every POST is bound to the
-session that rendered its form.
+is bound to the session's random id (:func:`graphcoord.web.csrf.session_token`), so every
+POST is bound to the session that rendered its form.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import time
 from dataclasses import dataclass
@@ -47,7 +45,6 @@ class Sessions:
     def __init__(self, secret: str, *, idle_minutes: int = SESSION_IDLE_MINUTES) -> None:
         self.idle_seconds = idle_minutes * 60
         self._serializer = URLSafeTimedSerializer(secret, salt="graphcoord-console-session")
-        self._csrf_key = hashlib.sha256(("graphcoord-console-csrf:" + secret).encode()).digest()
 
     def new(self, username: str, epoch: int) -> Session:
         return Session(username, epoch, secrets.token_urlsafe(18), int(time.time()))
@@ -68,9 +65,3 @@ class Sessions:
         if time.time() - int(issued) > ABSOLUTE_HOURS * 3600:
             return None
         return Session(str(username), int(epoch), str(sid), int(issued))
-
-    def csrf_token(self, session: Session) -> str:
-        return hmac.new(self._csrf_key, session.sid.encode(), hashlib.sha256).hexdigest()
-
-    def csrf_ok(self, session: Session, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(self.csrf_token(session), str(token))
