@@ -42,9 +42,15 @@ class UserRow:
     session_epoch: int
     created_at: dt.datetime | None
     last_login_at: dt.datetime | None
+    #: For a deputy's account read by :func:`get_user`: whether the deputy still exists, and
+    #: their status (``None`` when not read).
+    deputy_exists: bool | None = None
+    deputy_status: str | None = None
 
     @classmethod
-    def from_record(cls, u: dict[str, Any]) -> UserRow:
+    def from_record(
+        cls, u: dict[str, Any], deputy_exists: bool | None = None, deputy_status: str | None = None
+    ) -> UserRow:
         return cls(
             username=u["username"],
             role=u["role"],
@@ -57,6 +63,8 @@ class UserRow:
             session_epoch=int(u.get("sessionEpoch") or 0),
             created_at=native(u.get("createdAt")),
             last_login_at=native(u.get("lastLoginAt")),
+            deputy_exists=deputy_exists,
+            deputy_status=deputy_status,
         )
 
 
@@ -71,7 +79,8 @@ RETURN properties(u) AS u
 
 GET_USER: LiteralString = """
 MATCH (u:User {username: $username})
-RETURN properties(u) AS u
+OPTIONAL MATCH (d:Deputy {id: u.deputyId})
+RETURN properties(u) AS u, d IS NOT NULL AS deputyExists, d.status AS deputyStatus
 """
 
 USER_PAGE: LiteralString = """
@@ -139,7 +148,12 @@ def create_user(
 
 
 def get_user(db: Database, username: str) -> UserRow | None:
-    return _one(db.execute(GET_USER, {"username": username}))
+    """The account, with its deputy's existence and status (one round trip)."""
+    records = db.execute(GET_USER, {"username": username})
+    if not records:
+        return None
+    record = records[0]
+    return UserRow.from_record(record["u"], bool(record["deputyExists"]), record["deputyStatus"])
 
 
 def user_page(db: Database, *, skip: int, limit: int) -> tuple[int, list[UserRow]]:

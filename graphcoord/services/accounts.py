@@ -25,6 +25,7 @@ from graphcoord.model import (
     MIN_PASSWORD_LENGTH,
     USERNAME_PATTERN,
     AuditAction,
+    DeputyStatus,
     now_in_china,
 )
 from graphcoord.queries import users as queries
@@ -198,9 +199,15 @@ def authenticate(
         _verify(_DUMMY_HASH, password)
         raise Unauthenticated(_REFUSED)
     who = Principal(role=row.role, deputy_id=row.deputy_id, username=row.username)
-    if row.disabled or (row.locked_until is not None and row.locked_until > now):
+    if (
+        row.disabled
+        or (row.locked_until is not None and row.locked_until > now)
+        or not _deputy_serves(row)
+    ):
         _verify(row.password_hash, password)
-        audit.record(db, who, AuditAction.LOGIN_FAILED, f"user:{username}", "disabled or locked")
+        audit.record(
+            db, who, AuditAction.LOGIN_FAILED, f"user:{username}", "disabled, locked or left"
+        )
         raise Unauthenticated(_REFUSED)
     if not _verify(row.password_hash, password):
         failed = queries.login_failed(
@@ -229,6 +236,14 @@ def session_account(db: Database, username: str, epoch: int) -> Account | None:
     """The account a session cookie names, if it may still act: it exists, is enabled, and
     its password was not reset (nor the account disabled) since the session began."""
     row = queries.get_user(db, username)
-    if row is None or row.disabled or row.session_epoch != epoch:
+    if row is None or row.disabled or row.session_epoch != epoch or not _deputy_serves(row):
         return None
     return Account.from_row(row)
+
+
+def _deputy_serves(row: UserRow) -> bool:
+    """A deputy's account acts only while the deputy exists and has not LEFT (as a deputy's
+    bearer token, :mod:`graphcoord.services.tokens`); other roles have no deputy."""
+    if row.role != "deputy":
+        return True
+    return bool(row.deputy_exists) and row.deputy_status != DeputyStatus.LEFT.value
