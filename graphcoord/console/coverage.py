@@ -59,7 +59,7 @@ class CoveragePages:
             found=found,
             report=report,
             kind_names=AREA_KIND_NAMES,
-            chart=json.dumps(chart, ensure_ascii=False),
+            chart=chart,
         )
 
     def _coverage_csv(self, found: drilldown.Drilldown) -> Response:
