@@ -198,8 +198,9 @@ def _sheet(
     display: str,
     data: Callable[..., Any] | None = None,
 ) -> Sheet:
-    """Find the header (the first row naming known columns) and wrap the rows after it
-    (``data`` makes the data rows of what follows it; cell by cell by default)."""
+    """Find the header (the first row naming known columns, with the row below or above it
+    when the two are one header of merged cells) and wrap the rows after it (``data`` makes
+    the data rows of what follows it; cell by cell by default)."""
     data = data or _data
     aliases = {header_key(a) for names in KINDS[kind].headers.values() for a in names}
     first: tuple[int, list[str]] | None = None
@@ -212,11 +213,22 @@ def _sheet(
             first = (number, cells)
         hits = sum(1 for cell in cells if header_key(cell) in aliases)
         if hits >= 2 or (hits and len([c for c in cells if c]) == 1):
+            header, header_row = cells, number
+            above = skipped[-1] if skipped else None
+            if above is not None and above[0] == number - 1:
+                header = _merged_header(above[1], header, aliases) or header
+            below = next(rows, None)
+            if below is not None and below[0] == number + 1:
+                merged = _merged_header(header, [cell_text(v) for v in below[1]], aliases)
+                if merged is not None:
+                    header, header_row, below = merged, below[0], None
             if data is _noting:
-                sheet = Sheet(kind, name, _split_combined(cells), number, iter(()))
-                sheet.rows = _splitting(sheet, _noting(sheet)(rows), cells)
+                sheet = Sheet(kind, name, _split_combined(header), header_row, iter(()))
+                following = rows if below is None else chain([below], rows)
+                sheet.rows = _splitting(sheet, _noting(sheet)(following), header)
                 return sheet
-            return Sheet(kind, name, cells, number, data(rows))
+            pushed = [] if below is None else list(_data(iter([below])))
+            return Sheet(kind, name, header, header_row, chain(pushed, data(rows)))
         skipped.append((number, cells))
         if len(skipped) >= _HEADER_SCAN:
             break
@@ -226,6 +238,35 @@ def _sheet(
     plain = _data if data is _noting else data
     rest = chain(((n, c, _suspect(c)) for n, c in skipped[1:]), plain(rows))
     return Sheet(kind, name, first[1], first[0], rest)
+
+
+def _merged_header(top: list[str], sub: list[str], aliases: set[str]) -> list[str] | None:
+    """One header read from two rows, ``top`` over ``sub``, when they are one header whose
+    cells are merged (``None`` when they are not).
+
+    A cell merged down over both rows (代表编号) holds its text in ``top`` only, a cell merged
+    across over several columns (工作单位及职务 over 工作单位 | 职务, 联系方式 over 手机) in its
+    first column only, with the columns' own titles in ``sub``: a column takes the title of
+    ``sub`` when it has one (unless only ``top``'s is known), else ``top``'s. The two rows are
+    one header when together they name more known columns than either alone, and no unknown
+    text sits under a known title (that would be a data row below its header).
+    """
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    sub = sub + [""] * (width - len(sub))
+
+    def known(title: str) -> bool:
+        return header_key(title) in aliases or title.replace(" ", "") in COMBINED_UNIT_TITLE
+
+    merged: list[str] = []
+    for upper, lower in zip(top, sub, strict=True):
+        if lower and known(upper) and not known(lower):
+            return None
+        merged.append(lower if lower and (known(lower) or not known(upper)) else upper)
+    counted = sum(1 for title in merged if known(title))
+    if counted <= max(sum(1 for t in top if known(t)), sum(1 for t in sub if known(t))):
+        return None
+    return merged
 
 
 #: How notes and footnotes below (or between) the data begin: 注：…, 填表说明, 制表人…

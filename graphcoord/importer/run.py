@@ -184,14 +184,15 @@ def _import(
                 keep_deputies=keep_deputies,
                 ahead=ahead,
             )
-            for index, sheet in enumerate(sheets):
-                where = f"validating {sheet.kind}"
-                progress.phase(where, sheet.total)
-                validator.sheet(index, sheet, progress.advance)
-                report.skipped.extend(
-                    SkippedLine(sheet.name, row, gettext(_SKIP_REASONS[why]), text)
-                    for row, why, text in sheet.skipped
-                )
+            with contextlib.closing(validator):
+                for index, sheet in enumerate(sheets):
+                    where = f"validating {sheet.kind}"
+                    progress.phase(where, sheet.total)
+                    validator.sheet(index, sheet, progress.advance)
+                    report.skipped.extend(
+                        SkippedLine(sheet.name, row, gettext(_SKIP_REASONS[why]), text)
+                        for row, why, text in sheet.skipped
+                    )
             if ahead is not None:
                 ahead.drain()
             report.validate_seconds = time.monotonic() - started

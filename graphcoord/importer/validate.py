@@ -15,7 +15,6 @@ refuses come back through the lookups' path — to be reported, or classified as
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -183,6 +182,16 @@ class Validator:
         self._clusters: dict[str, str] = {}
         #: ``<station>|<date>`` -> the activity day of the file (or the database) held then.
         self._station_days: dict[str, str] = {}
+        #: The keys seen so far per kind, shared by the sheets of one kind (a roster per
+        #: county in one workbook), each key with the sheet index and row that held it first.
+        self._seen: dict[str, SeenKeys] = {}
+        self._sheet_names: dict[int, str | None] = {}
+
+    def close(self) -> None:
+        """Let go of the keys' scratch files (the spool's folder is removed by its owner)."""
+        for seen in self._seen.values():
+            seen.close()
+        self._seen.clear()
 
     # -- reporting -------------------------------------------------------------------------
     def _bad(
@@ -274,7 +283,11 @@ class Validator:
         names: dict[str, str],
         advance: Advance | None,
     ) -> None:
-        seen = SeenKeys(self.spool.directory / f"keys-{index}.sqlite")
+        seen = self._seen.get(sheet.kind)
+        if seen is None:
+            seen = SeenKeys(self.spool.directory / f"keys-{sheet.kind}.sqlite")
+            self._seen[sheet.kind] = seen
+        self._sheet_names[index] = sheet.name
         pending: list[_Pending] = []
         self._names = names
         self._memberships: list[_Pending] = []
@@ -284,7 +297,7 @@ class Validator:
         items = list(columns.items())
         last = max(columns.values(), default=-1)
         base = index << 32
-        with contextlib.closing(seen), _Batches(self, sheet, spec, advance) as batches:
+        with _Batches(self, sheet, spec, advance) as batches:
             for number, cells, suspect in sheet.rows:
                 ref = base | number
                 if suspect:
@@ -309,14 +322,11 @@ class Validator:
                         number,
                         names.get(parsed.KEY[0]),
                         shown,
-                        fill(
-                            "duplicate key {key}: already in row {row}",
-                            {"key": shown, "row": first},
-                        ),
+                        self._duplicate(index, first, shown),
                         ref=ref,
                     )
                     continue
-                seen.add(key, number)
+                seen.add(key, ref)
                 pending.append(_Pending(ref, number, parsed))
                 if len(pending) >= self.batch_size:
                     batches.send(pending)
@@ -324,6 +334,17 @@ class Validator:
             if pending:
                 batches.send(pending)
         self._finish_sheet(sheet, spec)
+
+    def _duplicate(self, index: int, first: int, shown: str) -> str:
+        """The reason of a row repeating the key of ``first`` (a row reference: sheet index
+        and row number), naming the sheet when it is another sheet of the same kind."""
+        sheet_index, row = first >> 32, first & 0xFFFFFFFF
+        if sheet_index == index:
+            return fill("duplicate key {key}: already in row {row}", {"key": shown, "row": row})
+        return fill(
+            "duplicate key {key}: already in row {row} of sheet {sheet}",
+            {"key": shown, "row": row, "sheet": self._sheet_names.get(sheet_index) or ""},
+        )
 
     def _national_ids(
         self, sheet: Sheet, spec: KindSpec, number: int, ref: int, cells: list[str]
