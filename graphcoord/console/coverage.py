@@ -9,8 +9,6 @@ at once. Each page exports what it shows as CSV (``?format=csv``).
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import Response
 

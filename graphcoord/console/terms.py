@@ -117,4 +117,14 @@ TERMS = (
     N_("station-issue-in-area"),
     N_("supervision-letter"),
     N_("village-has-parent-township"),
+    # values named inside messages (deputy statuses, colours, import run statuses)
+    N_("ACTIVE"),
+    N_("LEFT"),
+    N_("RED"),
+    N_("YELLOW"),
+    N_("GREEN"),
+    # the texts a message names (activity days, handling)
+    N_("topic"),
+    N_("notice"),
+    N_("comment"),
 )

@@ -515,8 +515,8 @@ class StationRow(_PlaceRow):
     @classmethod
     def _day_of_month(cls, value: int | None) -> int | None:
         if value is not None and not 1 <= value <= 28:
-            raise ValueError(
-                f"the monthly activity day {value} is not a day every month has (1-28)"
+            raise RowProblem(
+                "the monthly activity day {day!r} is not a day every month has (1-28)", day=value
             )
         return value
 

@@ -69,7 +69,7 @@ def detect_encoding(path: Path) -> str:
         pass
     matches = list(from_bytes(sample))
     if not matches:
-        raise BadInput(f"{path.name}: cannot tell the text encoding; pass --encoding")
+        raise BadInput("{file}: cannot tell the text encoding; pass --encoding", file=path.name)
     # Short Chinese samples decode as GB18030 and as Korean or Japanese codecs alike: rosters
     # are Chinese, so the GB family wins unless it reads clearly worse.
     chinese = [m for m in matches if _GB.intersection(_names(m.could_be_from_charset))]
@@ -105,7 +105,9 @@ def open_sheets(
     if kind is not None and kind not in KINDS:
         kind = kind_for_name(kind) or kind
         if kind not in KINDS:
-            raise BadInput(f"unknown kind {kind!r}; known: {', '.join(KIND_ORDER)}")
+            raise BadInput(
+                "unknown kind {kind!r}; known: {known}", kind=kind, known=", ".join(KIND_ORDER)
+            )
     if suffix in _XLSX:
         with _xlsx(path, kind, display) as sheets:
             yield sheets
@@ -113,24 +115,32 @@ def open_sheets(
         with _csv(path, kind, encoding, display) as sheet:
             yield [sheet]
     else:
-        raise BadInput(f"{display}: unsupported file type {suffix!r} (use .xlsx, .csv or .tsv)")
+        raise BadInput(
+            "{file}: unsupported file type {suffix!r} (use .xlsx, .csv or .tsv)",
+            file=display,
+            suffix=suffix,
+        )
 
 
 @contextmanager
 def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> Iterator[Sheet]:
     kind = kind or kind_for_name(path.stem)
     if kind is None:
-        raise BadInput(f"{display}: say which kind it holds with --kind ({', '.join(KIND_ORDER)})")
+        raise BadInput(
+            "{file}: say which kind it holds with --kind ({known})",
+            file=display,
+            known=", ".join(KIND_ORDER),
+        )
     encoding = encoding or detect_encoding(path)
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise BadInput(f"unknown encoding {encoding!r}") from None
+        raise BadInput("unknown encoding {encoding!r}", encoding=encoding) from None
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
         try:
             first = handle.readline()
         except UnicodeDecodeError as error:
-            raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
+            raise _not_valid(display, encoding, error) from None
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else _sniff(first)
         lines = _ScreenedLines(delimiter)
         reader = csv.reader(lines.read(first, handle), delimiter=delimiter)
@@ -138,7 +148,7 @@ def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> It
         try:
             sheet = _sheet(kind, None, numbered, display, lines.rows_of(reader))
         except UnicodeDecodeError as error:
-            raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
+            raise _not_valid(display, encoding, error) from None
         sheet.total = max(count_lines(path) - sheet.header_row, 0)
         sheet.rows = _decoding(sheet.rows, display, encoding)
         yield sheet
@@ -148,9 +158,16 @@ def _decoding(rows: Iterator[Row], display: str, encoding: str) -> Iterator[Row]
     try:
         yield from rows
     except UnicodeDecodeError as error:
-        raise BadInput(
-            f"{display} is not valid {encoding} ({error.reason}); pass --encoding"
-        ) from None
+        raise _not_valid(display, encoding, error) from None
+
+
+def _not_valid(display: str, encoding: str, error: UnicodeDecodeError) -> BadInput:
+    return BadInput(
+        "{file} is not valid {encoding} ({reason}); pass --encoding",
+        file=display,
+        encoding=encoding,
+        reason=error.reason,
+    )
 
 
 def _sniff(line: str) -> str:
@@ -164,7 +181,9 @@ def _xlsx(path: Path, kind: str | None, display: str) -> Iterator[list[Sheet]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a bad workbook
-        raise BadInput(f"{display} is not a readable XLSX workbook ({error})") from None
+        raise BadInput(
+            "{file} is not a readable XLSX workbook ({error})", file=display, error=str(error)
+        ) from None
     try:
         named = [(kind_for_name(ws.title), ws) for ws in book.worksheets]
         chosen = [(k, ws) for k, ws in named if k is not None]
@@ -174,8 +193,10 @@ def _xlsx(path: Path, kind: str | None, display: str) -> Iterator[list[Sheet]]:
         elif not chosen:
             titles = ", ".join(ws.title for ws in book.worksheets)
             raise BadInput(
-                f"{display}: no sheet is named after a kind ({titles}); name the sheets "
-                f"(代表, 区划, deputies…) or pass --kind"
+                "{file}: no sheet is named after a kind ({titles}); name the sheets (代表, 区划, "
+                "deputies…) or pass --kind",
+                file=display,
+                titles=titles,
             )
         # Several sheets of one kind (a roster per county, say) are read one after the other.
         chosen.sort(key=lambda pair: KIND_ORDER.index(str(pair[0])))

@@ -246,7 +246,12 @@ class Validator:
             names[target] = title
         where = f"{self.report.file}" + (f" [{sheet.name}]" if sheet.name else "")
         if ignored:
-            self.report.warnings.append(f"{where}: ignored columns {', '.join(ignored)}")
+            self.report.warnings.append(
+                fill(
+                    "{where}: ignored columns {columns}",
+                    {"where": where, "columns": ", ".join(ignored)},
+                )
+            )
         missing = [f for f in spec.required if f not in columns]
         refusal: list[tuple[str | None, str]] = []
         for title in forbidden:

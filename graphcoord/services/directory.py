@@ -178,7 +178,7 @@ def record_activity(
     """Record an activity a group held (quarterly compliance counts these); its id."""
     title = title.strip()
     if not title or len(title) > MAX_TITLE:
-        raise BadInput(f"title must have 1 to {MAX_TITLE} characters")
+        raise BadInput("title must have 1 to {most} characters", most=MAX_TITLE)
     _require(groups_by_id(db, [group_id]), "group", group_id)
     activity_id = f"A-{uuid.uuid4().hex[:12]}"
     groups.record_activity(

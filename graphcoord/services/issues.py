@@ -44,6 +44,7 @@ from neo4j.exceptions import ConstraintError
 from graphcoord.auth import Principal
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
+from graphcoord.i18n import Term
 from graphcoord.model import (
     CHINA,
     SUBMISSION_KEY,
@@ -504,9 +505,13 @@ def update_status(
         raise NotFound("issue", issue_id)
     if actor.role == "deputy":
         if facts.my_status == DeputyStatus.LEFT.value:
-            raise Forbidden(f"deputy {actor.deputy_id} has left (status LEFT)")
+            raise Forbidden("deputy {deputy} has left (status LEFT)", deputy=actor.deputy_id)
         if not facts.tracks:
-            raise Forbidden(f"deputy {actor.deputy_id} does not track issue {issue_id}")
+            raise Forbidden(
+                "deputy {deputy} does not track issue {issue}",
+                deputy=actor.deputy_id,
+                issue=issue_id,
+            )
     elif actor.role not in _MANAGERS:
         raise Forbidden("changing an issue's status is for its deputies, organizers and admins")
     current = IssueStatus(facts.status)
@@ -610,7 +615,10 @@ def _write_change(
     )
     if not changed:
         raise RuleViolation(
-            STATUS_RULE, f"the issue is no longer {current.value} (changed meanwhile)", [issue_id]
+            STATUS_RULE,
+            "the issue is no longer {status} (changed meanwhile)",
+            [issue_id],
+            status=Term(current.value),
         )
 
 

@@ -11,6 +11,7 @@ The refusal is HTTP 413: a GraphQL error with ``extensions.code = "PAYLOAD_TOO_L
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import orjson
@@ -19,6 +20,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphcoord.config import Settings
+from graphcoord.i18n import current_locale, fill, gettext
 
 __all__ = ["UPLOAD_PATHS", "BodyLimit", "BodyTooLarge", "body_limit"]
 
@@ -57,17 +59,28 @@ def too_large(path: str, limit: int) -> Response:
             ]
         }
         return Response(orjson.dumps(body), status_code=413, media_type="application/json")
-    return HTMLResponse(_PAGE.format(kib=max(1, limit // 1024)), status_code=413)
+    heading = gettext("Too long")
+    text = fill(
+        "What you sent is longer than the limit of {kib} KB and was not taken. Please shorten "
+        "it, go back and submit it again.",
+        {"kib": max(1, limit // 1024)},
+    )
+    page = _PAGE.format(
+        lang="en" if current_locale() == "en" else "zh-CN",
+        heading=html.escape(heading),
+        text=html.escape(text),
+    )
+    return HTMLResponse(page, status_code=413)
 
 
 # The pages' own look is in their templates; this answer comes before any handler runs, so it
 # is a small page of its own (no script, no external resource).
 _PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>内容过长</title></head>
-<body><main id="message"><h1>内容过长</h1>
-<p>提交的内容超过了{kib}KB的上限，未被接收。请精简后返回重新提交。</p></main></body></html>
+<title>{heading}</title></head>
+<body><main id="message"><h1>{heading}</h1>
+<p>{text}</p></main></body></html>
 """
 
 
