@@ -117,8 +117,8 @@ def merged_header_csv(top: list[str | None], sub: list[str | None]) -> bytes:
     blank but for their first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in (top, sub, *MERGED_ROWS):
-        writer.writerow(["" if cell is None else cell for cell in row])
+    writer.writerows([["" if cell is None else cell for cell in row] for row in (top, sub)])
+    writer.writerows(MERGED_ROWS)
     return buffer.getvalue().encode("gb18030")
 
 
