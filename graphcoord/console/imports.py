@@ -175,8 +175,15 @@ class ImportPages:
         run_id = str(form.get("run") or "").strip()
         if not run_id:
             raise BadInput("name the import run to undo")
+        # Only what a run left written ahead can be undone (a run killed mid-way); one still
+        # marked RUNNING needs the admin to say its process is gone, as `import undo --force`
+        # (the service still refuses a run whose import lease is alive).
         run, rows = await blocking(
-            imports.undo_import, self.pages.db, run_id, actor=signed.principal
+            imports.undo_import,
+            self.pages.db,
+            run_id,
+            force=form.get("force") == "1",
+            actor=signed.principal,
         )
         return RedirectResponse(f"/console/imports?undone={run}:{rows}", status_code=303)
 
