@@ -249,8 +249,10 @@ def station_issues(db: Database, keys: Sequence[str]) -> dict[str, tuple[int, li
 def _texts(topic: str, notice: str | None) -> tuple[str, str | None]:
     topic, notice = topic.strip(), (notice or "").strip() or None
     problems = activity_day_problems(topic, notice)
-    if problems:  # the first is told; the second, if any, when the first is right
+    if len(problems) == 1:
         raise BadInput(problems[0].template, **problems[0].params)
+    if problems:  # both texts are wrong: both are told, each in the reader's language
+        raise BadInput("{first}; {second}", first=problems[0], second=problems[1])
     return topic, notice
 
 
