@@ -34,6 +34,7 @@ from strawberry.types import ExecutionResult
 
 from graphcoord.auth import PUBLIC, Principal
 from graphcoord.config import Settings
+from graphcoord.console import console_routes
 from graphcoord.db import Database
 from graphcoord.errors import (
     BadInput,
@@ -311,6 +312,7 @@ def create_app(
             Route("/health", health),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *web_routes(db, settings, gateway),
+            *console_routes(db, settings, gateway),
             static_mount(),
         ],
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, settings=settings)],

@@ -63,6 +63,8 @@ class Principal:
 
     role: str = "public"
     deputy_id: str | None = None
+    #: The console account (``None`` for a bearer token made on the command line).
+    username: str | None = None
     #: The token's id (``jti``): what ``graphcoord token revoke`` names.
     token_id: str | None = None
     #: A deputy token's version of the deputy's tokens (``ver``).
@@ -71,6 +73,14 @@ class Principal:
     @property
     def authenticated(self) -> bool:
         return self.role in AUTHENTICATED
+
+    @property
+    def who(self) -> str:
+        """How the audit trail names the caller: ``user:<name>``, else the token's role (and
+        deputy)."""
+        if self.username:
+            return f"user:{self.username}"
+        return f"token:{self.role}" + (f":{self.deputy_id}" if self.deputy_id else "")
 
 
 PUBLIC = Principal()

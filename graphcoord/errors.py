@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from graphcoord.i18n import N_, Term, current_locale, fill, gettext, has_translation
+
 __all__ = [
     "BadInput",
     "DatabaseAuthError",
@@ -23,17 +25,41 @@ __all__ = [
 
 
 class GraphcoordError(Exception):
-    """Base of every error graphcoord reports to a user."""
+    """Base of every error graphcoord reports to a user.
+
+    ``message`` is an English template with named fields filled from ``params``
+    (``BadInput("title must have 1 to {limit} characters", limit=200)``): ``str(error)`` is the
+    English text (GraphQL's ``message``, logs), :meth:`translated` the text a person reads in
+    their language (through the gettext catalogs of :mod:`graphcoord.i18n`).
+    """
 
     code = "INTERNAL"
     exit_code = 1
+    #: What went wrong in general, shown before a message the catalog does not translate.
+    summary = N_("the operation failed")
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, /, **params: object) -> None:
+        text = message.format(**params) if params else message
+        super().__init__(text)
+        self.message = text
+        self.template = message
+        self.params = params
 
     def __str__(self) -> str:
         return self.message
+
+    def translated(self, locale: str | None = None) -> str:
+        """The message in ``locale`` (default: the process's, Chinese unless
+        ``GRAPHCOORD_LANG=en``)."""
+        locale = locale or current_locale()
+        if has_translation(self.template, locale):
+            return fill(self.template, self.params, locale)
+        return f"{gettext(self.summary, locale)}（{self.message}）"
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Chinese (GraphQL's ``extensions.messageZh``)."""
+        return self.translated("zh_CN")
 
 
 class BadInput(GraphcoordError):
@@ -41,6 +67,7 @@ class BadInput(GraphcoordError):
 
     code = "BAD_USER_INPUT"
     exit_code = 2
+    summary = N_("the input is not valid")
 
 
 class NotFound(GraphcoordError):
@@ -48,9 +75,10 @@ class NotFound(GraphcoordError):
 
     code = "NOT_FOUND"
     exit_code = 3
+    summary = N_("not found")
 
     def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key!r} not found")
+        super().__init__("{kind} {key!r} not found", kind=Term(kind), key=key)
         self.kind = kind
         self.key = key
 
@@ -60,6 +88,7 @@ class NoPath(GraphcoordError):
 
     code = "NOT_FOUND"
     exit_code = 3
+    summary = N_("no escalation path")
 
 
 class RuleViolation(GraphcoordError):
@@ -67,13 +96,31 @@ class RuleViolation(GraphcoordError):
 
     code = "RULE_VIOLATION"
     exit_code = 4
+    summary = N_("a rule forbids it")
 
-    def __init__(self, rule: str, detail: str, ids: Iterable[str] = ()) -> None:
+    def __init__(
+        self, rule: str, detail: str, ids: Iterable[str] = (), /, **params: object
+    ) -> None:
         self.rule = rule
         self.ids = list(ids)
-        shown = ", ".join(self.ids[:10]) + (" …" if len(self.ids) > 10 else "")
-        suffix = f" (offending: {shown})" if self.ids else ""
-        super().__init__(f"rule {rule}: {detail}{suffix}")
+        self.detail = detail
+        self.detail_params = params
+        self.shown_ids = ", ".join(self.ids[:10]) + (" …" if len(self.ids) > 10 else "")
+        suffix = f" (offending: {self.shown_ids})" if self.ids else ""
+        super().__init__(f"rule {rule}: {detail.format(**params) if params else detail}{suffix}")
+
+    def translated(self, locale: str | None = None) -> str:
+        """The rule's name and the detail in ``locale``, then the offending ids."""
+        locale = locale or current_locale()
+        if not has_translation(self.detail, locale):
+            return super().translated(locale)
+        detail = fill(self.detail, self.detail_params, locale)
+        text = gettext("rule {rule}: {detail}", locale).format(
+            rule=gettext(self.rule, locale), detail=detail
+        )
+        if self.ids:
+            text += gettext(" (offending: {ids})", locale).format(ids=self.shown_ids)
+        return text
 
 
 class ImportRejected(GraphcoordError):
@@ -81,6 +128,7 @@ class ImportRejected(GraphcoordError):
 
     code = "BAD_USER_INPUT"
     exit_code = 5
+    summary = N_("the file was not imported")
 
 
 class DatabaseUnavailable(GraphcoordError):
@@ -88,12 +136,14 @@ class DatabaseUnavailable(GraphcoordError):
 
     code = "UNAVAILABLE"
     exit_code = 69  # EX_UNAVAILABLE
+    summary = N_("the graph database is not available")
 
     def __init__(self, uri: str, cause: str = "") -> None:
-        detail = f": {cause}" if cause else ""
         super().__init__(
-            f"the graph database at {uri} is not available{detail}. "
-            "Start it with `graphcoord db start` (or check NEO4J_URI) and try again."
+            "the graph database at {uri} is not available{detail}. "
+            "Start it with `graphcoord db start` (or check NEO4J_URI) and try again.",
+            uri=uri,
+            detail=f": {cause}" if cause else "",
         )
         self.uri = uri
 
@@ -103,12 +153,15 @@ class DatabaseAuthError(GraphcoordError):
 
     code = "UNAVAILABLE"
     exit_code = 77  # EX_NOPERM
+    summary = N_("the graph database refused the credentials")
 
     def __init__(self, uri: str, user: str) -> None:
         super().__init__(
-            f"the graph database at {uri} refused the credentials of user {user!r}: "
+            "the graph database at {uri} refused the credentials of user {user!r}: "
             "check NEO4J_USERNAME / NEO4J_PASSWORD (a local server keeps its password in "
-            "the state folder, file neo4j-password)"
+            "the state folder, file neo4j-password)",
+            uri=uri,
+            user=user,
         )
 
 
@@ -117,6 +170,7 @@ class Unauthenticated(GraphcoordError):
 
     code = "UNAUTHENTICATED"
     exit_code = 77
+    summary = N_("please sign in")
 
 
 class Forbidden(GraphcoordError):
@@ -124,3 +178,4 @@ class Forbidden(GraphcoordError):
 
     code = "FORBIDDEN"
     exit_code = 77
+    summary = N_("your role may not do this")

@@ -62,6 +62,7 @@ __all__ = [
     "ANSWERED_OUTCOMES",
     "AREA_CODE",
     "AREA_KIND_BY_CODE_LENGTH",
+    "AREA_KIND_NAMES",
     "AWAITING_REPLY",
     "BALLOT_CODE",
     "CATEGORIES",
@@ -82,6 +83,8 @@ __all__ = [
     "JOINT_MOTION_SPONSORS",
     "LEVEL_NAMES",
     "LEVEL_SHORT_NAMES",
+    "LOCKOUT_FAILURES",
+    "LOCKOUT_MINUTES",
     "MAX_BALLOTS",
     "MAX_BALLOT_COMMENT",
     "MAX_DUTY_ROSTER",
@@ -91,6 +94,7 @@ __all__ = [
     "MAX_REVIEWED_DRAFTS",
     "MAX_SCHEDULE_DAYS",
     "MAX_VOTER_COUNT",
+    "MIN_PASSWORD_LENGTH",
     "OPEN_STATUSES",
     "OUTCOMES_WITH_REASON",
     "OUTCOME_NAMES",
@@ -113,6 +117,7 @@ __all__ = [
     "ROW_KINDS",
     "SATISFACTION_NAMES",
     "SATISFIED_VERDICTS",
+    "SESSION_IDLE_MINUTES",
     "SPONSOR_ROLE_NAMES",
     "STAGE_NAMES",
     "STATION_KIND_NAMES",
@@ -122,9 +127,11 @@ __all__ = [
     "SUPERVISION_THEMES",
     "THEME_ALIASES",
     "TRANSITIONS",
+    "USERNAME_PATTERN",
     "VILLAGE_KINDS",
     "WORK_KIND_NAMES",
     "AreaKind",
+    "AuditAction",
     "Basis",
     "Channel",
     "CollectionPointKind",
@@ -672,6 +679,53 @@ CHANNEL_NAMES: dict[str, str] = {
     Channel.COLLECTION_POINT: "社情民意收集点",
     Channel.STATION: "代表联络站",
     Channel.OBSERVATION_POINT: "经济运行观察点",
+}
+
+
+# -- console accounts and the audit trail (docs/console.md) ---------------------------------
+
+#: Consecutive failed logins after which an account is locked for :data:`LOCKOUT_MINUTES`.
+LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 15
+#: A console session ends after this many minutes without a request.
+SESSION_IDLE_MINUTES = 30
+#: Shortest password of a console account.
+MIN_PASSWORD_LENGTH = 10
+#: What a console username may look like (letters, digits, ``._-``; 3-40 characters).
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$"
+
+
+class AuditAction(StrEnum):
+    """What a change recorded in the audit trail did."""
+
+    LOGIN = "LOGIN"
+    LOGIN_FAILED = "LOGIN_FAILED"
+    LOCKED_OUT = "LOCKED_OUT"
+    LOGOUT = "LOGOUT"
+    USER_CREATED = "USER_CREATED"
+    USER_DISABLED = "USER_DISABLED"
+    PASSWORD_RESET = "PASSWORD_RESET"
+    CONTACT_ADDED = "CONTACT_ADDED"
+    CONTACT_REMOVED = "CONTACT_REMOVED"
+    CONVENER_SET = "CONVENER_SET"
+    ACTIVITY_RECORDED = "ACTIVITY_RECORDED"
+    ISSUE_STATUS = "ISSUE_STATUS"
+    ISSUE_CLAIMED = "ISSUE_CLAIMED"
+    ISSUE_ASSIGNED = "ISSUE_ASSIGNED"
+    ISSUE_REPLIED = "ISSUE_REPLIED"
+    LETTER_ISSUED = "LETTER_ISSUED"
+    IMPORTED = "IMPORTED"
+    IMPORT_UNDONE = "IMPORT_UNDONE"
+
+
+#: What clerks read for each kind of area.
+AREA_KIND_NAMES: dict[str, str] = {
+    AreaKind.PROVINCE: "省",
+    AreaKind.CITY: "市",
+    AreaKind.COUNTY: "县（区）",
+    AreaKind.TOWNSHIP: "乡镇（街道）",
+    AreaKind.VILLAGE: "村",
+    AreaKind.COMMUNITY: "社区",
 }
 
 

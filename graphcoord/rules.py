@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphcoord.errors import BadInput, RuleViolation
+from graphcoord.i18n import N_, Lazy, Term, fill, gettext
 from graphcoord.model import (
     ACTIVITY_DAY_LIMITS,
     ACTIVITY_WEEK_OF_DECEMBER,
@@ -120,13 +121,36 @@ ESCALATION_RULE = "issue-escalation"
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: the row index in its batch, the rule's name, the ids, a reason."""
+    """One broken rule: the row index in its batch, the rule's name, the ids, a reason.
+
+    ``reason`` is English; ``message`` keeps its template and values, so that the importer
+    reports it in the clerk's language (:meth:`localized`).
+    """
 
     index: int
     rule: str
     ids: tuple[str, ...]
     reason: str
     column: str | None = None
+    message: Lazy | None = None
+
+    def localized(self, locale: str | None = None) -> str:
+        if self.message is None:
+            return self.reason
+        return fill(self.message.template, self.message.params, locale)
+
+
+def _violation(
+    index: int,
+    rule: str,
+    ids: tuple[str, ...],
+    template: str,
+    column: str | None = None,
+    /,
+    **params: object,
+) -> Violation:
+    message = Lazy(template, **params)
+    return Violation(index, rule, ids, str(message), column, message)
 
 
 @dataclass(frozen=True)
@@ -154,20 +178,33 @@ def raise_for(violations: Sequence[Violation]) -> None:
     same = [v for v in violations if v.rule == rule]
     ids = [i for v in same for i in v.ids]
     others = len(violations) - len(same)
-    more = f"; and {others} violation(s) of other rules" if others else ""
-    raise RuleViolation(rule, f"{same[0].reason} ({len(same)} row(s)){more}", dict.fromkeys(ids))
+    first = same[0].message or Lazy(same[0].reason)
+    if others:
+        raise RuleViolation(
+            rule,
+            "{reason} ({rows} row(s)); and {others} violation(s) of other rules",
+            dict.fromkeys(ids),
+            reason=first,
+            rows=len(same),
+            others=others,
+        )
+    raise RuleViolation(
+        rule, "{reason} ({rows} row(s))", dict.fromkeys(ids), reason=first, rows=len(same)
+    )
 
 
 def level_violations(rows: Iterable[Mapping[str, Any]], key: str = "level") -> list[Violation]:
     """A level is one of the five."""
     allowed = {level.value for level in Level}
     return [
-        Violation(
+        _violation(
             i,
             "level-is-one-of-five",
             (str(row.get("id", i)),),
-            f"level {row.get(key)!r} is not one of {', '.join(sorted(allowed))}",
+            "level {level!r} is not one of {allowed}",
             key,
+            level=row.get(key),
+            allowed=", ".join(sorted(allowed)),
         )
         for i, row in enumerate(rows)
         if row.get(key) not in allowed
@@ -188,12 +225,13 @@ def area_violations(
         code = str(row.get("code", ""))
         if not is_area_code(code):
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "area-code-is-12-digits",
                     (code,),
-                    f"area code {code!r} is not 12 digits",
+                    "area code {code!r} is not 12 digits",
                     "code",
+                    code=code,
                 )
             )
             continue
@@ -204,12 +242,15 @@ def area_violations(
         )
         if not compatible:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "area-kind-follows-code",
                     (code,),
-                    f"area {code} has kind {kind!r} but its code is that of a {expected.value}",
+                    "area {code} has kind {kind} but its code is that of a {expected}",
                     "kind",
+                    code=code,
+                    kind=Term(str(kind)),
+                    expected=Term(expected.value),
                 )
             )
             continue
@@ -217,13 +258,14 @@ def area_violations(
             parent = row.get("parentCode")
             if not parent or kinds.get(parent) != AreaKind.TOWNSHIP.value:
                 violations.append(
-                    Violation(
+                    _violation(
                         i,
                         "village-has-parent-township",
                         (code,),
-                        f"village/community {code} has no parent township "
-                        f"(parent {parent or 'missing'})",
+                        "village/community {code} has no parent township (parent {parent})",
                         "parentCode",
+                        code=code,
+                        parent=parent or Term("missing"),
                     )
                 )
     return violations
@@ -243,44 +285,54 @@ def contact_violations(
         facts = deputies.get(deputy_id)
         if facts is None:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-references-deputy",
                     ids,
-                    f"deputy {deputy_id} does not exist",
+                    "deputy {deputy} does not exist",
                     "deputyId",
+                    deputy=deputy_id,
                 )
             )
             continue
         kind = area_kinds.get(code)
         if kind is None:
             violations.append(
-                Violation(
-                    i, "contact-references-area", ids, f"area {code} does not exist", "areaCode"
+                _violation(
+                    i,
+                    "contact-references-area",
+                    ids,
+                    "area {code} does not exist",
+                    "areaCode",
+                    code=code,
                 )
             )
             continue
         if kind not in VILLAGE_KINDS:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-is-a-village",
                     ids,
-                    f"area {code} is a {kind}, not a village or community",
+                    "area {code} is a {kind}, not a village or community",
                     "areaCode",
+                    code=code,
+                    kind=Term(kind),
                 )
             )
             continue
         expected = basis_for_level(facts.level).value
         if row.get("basis") != expected:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-basis-follows-level",
                     ids,
-                    f"a {facts.level} deputy's contact has basis {expected}, "
-                    f"not {row.get('basis')}",
+                    "a {level} deputy's contact has basis {expected}, not {basis}",
                     "basis",
+                    level=Term(facts.level),
+                    expected=Term(expected),
+                    basis=Term(str(row.get("basis"))),
                 )
             )
             continue
@@ -288,13 +340,17 @@ def contact_violations(
             facts.elected_in is None or not is_within(code, facts.elected_in)
         ):
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "contact-inside-constituency",
                     ids,
-                    f"{facts.level} deputy {deputy_id} elected in {facts.elected_in} may only "
-                    f"contact villages inside it, not {code}",
+                    "{level} deputy {deputy} elected in {elected} may only contact villages "
+                    "inside it, not {code}",
                     "areaCode",
+                    level=Term(facts.level),
+                    deputy=deputy_id,
+                    elected=facts.elected_in,
+                    code=code,
                 )
             )
     return violations
@@ -310,24 +366,29 @@ def liaison_violations(
         missing = [d for d in (upper, lower) if d not in levels]
         if missing:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "liaison-references-deputy",
                     tuple(missing),
-                    f"deputy {missing[0]} does not exist",
+                    "deputy {deputy} does not exist",
                     "fromId",
+                    deputy=missing[0],
                 )
             )
             continue
         if Level(levels[upper]).rank >= Level(levels[lower]).rank:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     "liaison-goes-downward",
                     (upper, lower),
-                    f"{levels[upper]} deputy {upper} cannot liaise for {levels[lower]} deputy "
-                    f"{lower}: liaison goes from a higher level to a lower one",
+                    "{upper_level} deputy {upper} cannot liaise for {lower_level} deputy "
+                    "{lower}: liaison goes from a higher level to a lower one",
                     "toId",
+                    upper_level=Term(levels[upper]),
+                    upper=upper,
+                    lower_level=Term(levels[lower]),
+                    lower=lower,
                 )
             )
     return violations
@@ -356,12 +417,14 @@ def convener_violations(
         if count != 1 and group in first_row:
             conveners = tuple(d for d, r in roles.items() if r == "CONVENER")
             violations.append(
-                Violation(
+                _violation(
                     first_row[group],
                     "group-has-one-convener",
                     (group, *conveners),
-                    f"group {group} would have {count} conveners; it needs exactly one",
+                    "group {group} would have {count} conveners; it needs exactly one",
                     "role",
+                    group=group,
+                    count=count,
                 )
             )
     return violations
@@ -371,7 +434,7 @@ def require_area_code(code: str) -> str:
     """``code`` itself, or :class:`BadInput` unless it is a 12-digit division code (checked
     before a code reaches Cypher)."""
     if not is_area_code(code):
-        raise BadInput(f"area code {code!r} is not a 12-digit statistical division code")
+        raise BadInput("area code {code!r} is not a 12-digit statistical division code", code=code)
     return code
 
 
@@ -381,8 +444,11 @@ def check_transition(current: IssueStatus, to: IssueStatus, issue_id: str) -> No
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none (final)"
         raise RuleViolation(
             STATUS_RULE,
-            f"{current.value} -> {to.value} is not allowed; from {current.value}: {allowed}",
+            "{current} -> {to} is not allowed; from {current}: {allowed}",
             [issue_id],
+            current=current.value,
+            to=to.value,
+            allowed=allowed,
         )
 
 
@@ -404,33 +470,42 @@ def check_escalation(
     if escalating_level is not None and Level(target_level).rank >= Level(escalating_level).rank:
         raise RuleViolation(
             ESCALATION_RULE,
-            f"escalation goes to a higher level than {escalating_level}, not to {target_level}",
+            "escalation goes to a higher level than {escalating}, not to {target}",
             [target_id],
+            escalating=Term(escalating_level),
+            target=Term(target_level),
         )
 
 
-_FIELD_LABELS = {"title": "标题", "body": "内容", "contact": "联系方式"}
+#: The fields of the public form as a citizen reads them (translated when a message is shown).
+_FIELD_LABELS = {"title": N_("the title"), "body": N_("the details"), "contact": N_("the contact")}
 
 
 def submission_problems(
     village_code: str, title: str, body: str, category: str, contact: str | None
 ) -> dict[str, str]:
-    """What is wrong with a citizen's submission: field -> a clear Chinese message (empty when
-    it can be accepted). The texts are expected trimmed."""
+    """What is wrong with a citizen's submission: field -> a clear message in the reader's
+    language (Chinese by default; empty when it can be accepted). The texts are expected
+    trimmed."""
     problems: dict[str, str] = {}
     if not is_area_code(village_code):
-        problems["village"] = "村（社区）代码应为12位数字。"
+        problems["village"] = gettext("The village (community) code should be 12 digits.")
     values = {"title": title, "body": body, "contact": contact or ""}
     for name, (low, high) in SUBMISSION_LIMITS.items():
-        value, label = values[name], _FIELD_LABELS[name]
+        value, field = values[name], Term(_FIELD_LABELS[name])
         if name != "contact" and not value:
-            problems[name] = f"请填写{label}。"
+            problems[name] = fill("Please fill in {field}.", {"field": field})
         elif len(value) < low:
-            problems[name] = f"{label}至少需要{low}个字。"
+            problems[name] = fill(
+                "{field} needs at least {low} characters.", {"field": field, "low": low}
+            )
         elif len(value) > high:
-            problems[name] = f"{label}不能超过{high}个字（现在{len(value)}个字）。"
+            problems[name] = fill(
+                "{field} may have at most {high} characters (it has {length}).",
+                {"field": field, "high": high, "length": len(value)},
+            )
     if category not in CATEGORIES:
-        problems["category"] = "请选择一个问题类别。"
+        problems["category"] = gettext("Please choose a category of issue.")
     return problems
 
 
@@ -458,20 +533,25 @@ def check_merge(
     if duplicate_merged_into is not None:
         raise RuleViolation(
             MERGE_RULE,
-            f"issue {duplicate_id} is already merged into {duplicate_merged_into}",
+            "issue {issue} is already merged into {into}",
             [duplicate_id],
+            issue=duplicate_id,
+            into=duplicate_merged_into,
         )
     if original_merged_into is not None:
         raise RuleViolation(
             MERGE_RULE,
-            f"issue {original_id} is itself merged into {original_merged_into}; merge into that one",
+            "issue {issue} is itself merged into {into}; merge into that one",
             [original_id],
+            issue=original_id,
+            into=original_merged_into,
         )
     if has_duplicates:
         raise RuleViolation(
             MERGE_RULE,
-            f"other issues are merged into {duplicate_id}; merge the original the other way round",
+            "other issues are merged into {issue}; merge the original the other way round",
             [duplicate_id],
+            issue=duplicate_id,
         )
 
 
@@ -508,6 +588,12 @@ ATTENDANCE_RULE = "attendance-after-the-day"
 STATION_ISSUE_RULE = "station-issue-in-area"
 
 
+_STATION_PLACE = N_("a station lies in a township; {code} is {kind}")
+_POINT_PLACE = N_(
+    "a point lies in a township or in one of its villages or communities; {code} is {kind}"
+)
+
+
 def station_violations(
     rows: Sequence[Mapping[str, Any]], area_kinds: Mapping[str, str]
 ) -> list[Violation]:
@@ -525,39 +611,49 @@ def station_violations(
         if row.get("kind") == StationKind.POINT.value:
             allowed += VILLAGE_KINDS
         if kind not in allowed:
-            where = f"a {kind}" if kind else "not an area"
             violations.append(
-                Violation(
+                _violation(
                     i,
                     STATION_AREA_RULE,
                     (station, code),
-                    f"a {row.get('kind')} lies in a {' or '.join(allowed)}; {code} is {where}",
+                    _POINT_PLACE if row.get("kind") == StationKind.POINT.value else _STATION_PLACE,
                     "areaCode",
+                    code=code,
+                    kind=Term(str(kind)) if kind else Term("not an area"),
                 )
             )
             continue
         day = row.get("monthlyActivityDay")
         if day is not None and not (isinstance(day, int) and 1 <= day <= 28):
             violations.append(
-                Violation(
+                _violation(
                     i,
                     STATION_AREA_RULE,
                     (station,),
-                    f"the monthly activity day {day!r} is not a day every month has (1-28)",
+                    "the monthly activity day {day!r} is not a day every month has (1-28)",
                     "monthlyActivityDay",
+                    day=day,
                 )
             )
     return violations
 
 
-def activity_day_problems(topic: str, notice: str | None) -> list[str]:
+def activity_day_problems(topic: str, notice: str | None) -> list[Lazy]:
     """What is wrong with an activity day's texts (empty when they can be kept); expected
     trimmed."""
     problems = []
     for name, value in (("topic", topic), ("notice", notice or "")):
         low, high = ACTIVITY_DAY_LIMITS[name]
         if not low <= len(value) <= high:
-            problems.append(f"{name} must have {low} to {high} characters, not {len(value)}")
+            problems.append(
+                Lazy(
+                    "{name} must have {low} to {high} characters, not {length}",
+                    name=Term(name),
+                    low=low,
+                    high=high,
+                    length=len(value),
+                )
+            )
     return problems
 
 
@@ -577,13 +673,15 @@ def activity_day_violations(
         holder = taken.setdefault(key, str(row.get("id")))
         if holder != str(row.get("id")):
             violations.append(
-                Violation(
+                _violation(
                     i,
                     ONE_DAY_RULE,
                     (str(row.get("id")), holder),
-                    f"station {row['stationId']} already holds activity day {holder} on "
-                    f"{row.get('date')}",
+                    "station {station} already holds activity day {holder} on {day}",
                     "date",
+                    station=row["stationId"],
+                    holder=holder,
+                    day=row.get("date"),
                 )
             )
     return violations
@@ -595,9 +693,11 @@ def check_activity_day_ahead(day: dt.date, today: dt.date, station_id: str) -> N
     if day <= today:
         raise RuleViolation(
             ACTIVITY_AHEAD_RULE,
-            f"an activity day is scheduled ahead, with its notice: {day} is not after today "
-            f"({today})",
+            "an activity day is scheduled ahead, with its notice: {day} is not after today "
+            "({today})",
             [station_id],
+            day=day,
+            today=today,
         )
 
 
@@ -634,35 +734,42 @@ def duty_violations(facts: Sequence[DutyFacts], township: str, day: dt.date) -> 
     for i, fact in enumerate(facts):
         if fact.status != "ACTIVE":
             violations.append(
-                Violation(
+                _violation(
                     i,
                     DUTY_ACTIVE_RULE,
                     (fact.deputy_id,),
-                    f"only ACTIVE deputies go on duty; deputy {fact.deputy_id} is {fact.status}",
+                    "only ACTIVE deputies go on duty; deputy {deputy} is {status}",
                     "deputyIds",
+                    deputy=fact.deputy_id,
+                    status=Term(str(fact.status)),
                 )
             )
         elif not fact.connected:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     DUTY_AREA_RULE,
                     (fact.deputy_id,),
-                    f"a deputy on duty is received at a station of township {township}, "
-                    "contacts one of its villages or was elected in it; deputy "
-                    f"{fact.deputy_id} does none of these",
+                    "a deputy on duty is received at a station of township {township}, "
+                    "contacts one of its villages or was elected in it; deputy {deputy} does "
+                    "none of these",
                     "deputyIds",
+                    township=township,
+                    deputy=fact.deputy_id,
                 )
             )
         elif fact.elsewhere:
             violations.append(
-                Violation(
+                _violation(
                     i,
                     DUTY_ONE_PLACE_RULE,
                     (fact.deputy_id, *fact.elsewhere),
-                    f"a deputy is on duty at one place a day; deputy {fact.deputy_id} is on "
-                    f"duty at {', '.join(fact.elsewhere)} on {day}",
+                    "a deputy is on duty at one place a day; deputy {deputy} is on duty at "
+                    "{stations} on {day}",
                     "deputyIds",
+                    deputy=fact.deputy_id,
+                    stations=", ".join(fact.elsewhere),
+                    day=day,
                 )
             )
     return violations
@@ -673,8 +780,10 @@ def check_attendance_day(day: dt.date, today: dt.date, activity_id: str) -> None
     if day > today:
         raise RuleViolation(
             ATTENDANCE_RULE,
-            f"attendance is recorded on the day or after it; the day is {day}, today is {today}",
+            "attendance is recorded on the day or after it; the day is {day}, today is {today}",
             [activity_id],
+            day=day,
+            today=today,
         )
 
 
@@ -684,9 +793,12 @@ def check_station_issue_area(village_code: str, township: str | None, station_id
     if township is None or not is_within(village_code, township):
         raise RuleViolation(
             STATION_ISSUE_RULE,
-            f"station {station_id} receives opinions of the villages of township {township}, "
-            f"not of {village_code}",
+            "station {station} receives opinions of the villages of township {township}, "
+            "not of {village}",
             [station_id, village_code],
+            station=station_id,
+            township=township,
+            village=village_code,
         )
 
 
@@ -701,9 +813,9 @@ def monthly_activity_day(year: int, month: int, day_of_month: int) -> dt.date:
     datetime.date(2024, 10, 8)
     """
     if not 1 <= month <= 12:
-        raise BadInput(f"month {month} is not 1 to 12")
+        raise BadInput("month {month} is not 1 to 12", month=month)
     if not 1 <= day_of_month <= 31:
-        raise BadInput(f"day of month {day_of_month} is not 1 to 31")
+        raise BadInput("day of month {day} is not 1 to 31", day=day_of_month)
     last = calendar.monthrange(year, month)[1]
     day = dt.date(year, month, min(day_of_month, last))
     while not is_workday(day):
@@ -757,13 +869,17 @@ def check_claim(
     if not covers:
         raise RuleViolation(
             CLAIM_RULE,
-            f"deputy {deputy_id} does not cover the village of the issue (only its contact "
+            "deputy {deputy} does not cover the village of the issue (only its contact "
             "deputies claim it)",
             [issue_id, deputy_id],
+            deputy=deputy_id,
         )
     if claimed_by is not None and claimed_by != deputy_id:
         raise RuleViolation(
-            CLAIM_RULE, f"the issue is claimed by deputy {claimed_by} already", [issue_id]
+            CLAIM_RULE,
+            "the issue is claimed by deputy {deputy} already",
+            [issue_id],
+            deputy=claimed_by,
         )
 
 
@@ -771,14 +887,17 @@ def check_unfinished(issue_id: str, finished: bool, action: str) -> None:
     """Rule ``issue-handling``: ``action`` needs an issue that is not finished yet."""
     if finished:
         raise RuleViolation(
-            HANDLING_RULE, f"{action} needs an unfinished issue; this one is finished", [issue_id]
+            HANDLING_RULE,
+            "{action} needs an unfinished issue; this one is finished",
+            [issue_id],
+            action=Term(action),
         )
 
 
 def check_reply(issue_id: str, *, finished: bool, has_handler: bool) -> None:
     """Rule ``issue-handling``: a reply goes to an unfinished issue that a deputy has claimed
     or that was assigned to a department."""
-    check_unfinished(issue_id, finished, "a reply")
+    check_unfinished(issue_id, finished, N_("a reply"))
     if not has_handler:
         raise RuleViolation(
             HANDLING_RULE,
@@ -791,11 +910,11 @@ def check_reply(issue_id: str, *, finished: bool, has_handler: bool) -> None:
 def check_letter(issue_id: str, colour: str | None) -> None:
     """Rule ``supervision-letter``: a letter (督办函) goes to an overdue (RED) item."""
     if colour != "RED":
-        shown = colour or "without a deadline"
         raise RuleViolation(
             LETTER_RULE,
-            f"a supervision letter is for red (overdue) items; this one is {shown}",
+            "a supervision letter is for red (overdue) items; this one is {colour}",
             [issue_id],
+            colour=Term(colour or "without a deadline"),
         )
 
 
@@ -811,13 +930,18 @@ def check_rating(issue_id: str, *, finished: bool, rated: bool) -> None:
         )
 
 
-def text_problem(text: str | None, what: str, limit: int, *, required: bool) -> str | None:
+def text_problem(text: str | None, what: str, limit: int, *, required: bool) -> Lazy | None:
     """What is wrong with a free text of the handling workflow (``None`` when fine)."""
     value = (text or "").strip()
     if required and not value:
-        return f"{what} is required"
+        return Lazy("{what} is required", what=Term(what))
     if len(value) > limit:
-        return f"{what} must be at most {limit} characters (got {len(value)})"
+        return Lazy(
+            "{what} must be at most {limit} characters (got {length})",
+            what=Term(what),
+            limit=limit,
+            length=len(value),
+        )
     return None
 
 

@@ -127,6 +127,11 @@ def test_an_organizer_schedules_a_day_with_its_roster_and_notice(
         ({"deputies": []}, "BAD_USER_INPUT", "at least one deputy"),
         ({"topic": " 水"}, "BAD_USER_INPUT", "topic must have 2 to 60"),
         ({"notice": "通" * 1001}, "BAD_USER_INPUT", "notice must have 0 to 1000"),
+        (
+            {"topic": " 水", "notice": "通" * 1001},
+            "BAD_USER_INPUT",
+            "topic must have 2 to 60 characters, not 1; notice must have 0 to 1000",
+        ),
     ],
     ids=[
         "inactive-deputy",
@@ -139,6 +144,7 @@ def test_an_organizer_schedules_a_day_with_its_roster_and_notice(
         "empty-roster",
         "short-topic",
         "long-notice",
+        "both-texts",
     ],
 )
 def test_scheduling_refusals(

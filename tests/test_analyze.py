@@ -393,9 +393,9 @@ def test_cli_tables_show_chinese_names(settings: Settings, suqian_db: Database) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["coverage", "--area", "999999999999"], "area '999999999999' not found"),
-        (["what-if", "--deputy", "nobody"], "deputy 'nobody' not found"),
-        (["escalate", "--village", "000000000001"], "area '000000000001' not found"),
+        (["coverage", "--area", "999999999999"], "未找到区划“999999999999”"),
+        (["what-if", "--deputy", "nobody"], "未找到代表“nobody”"),
+        (["escalate", "--village", "000000000001"], "未找到区划“000000000001”"),
     ],
     ids=["area", "deputy", "village"],
 )
@@ -417,7 +417,8 @@ def test_no_path_says_which_link_is_missing(settings: Settings, db: Database) ->
         analysis.escalate(db, village_code=village, level="CITY")
     result = run_cli(settings, "analyze", "escalate", "--village", village)
     assert result.returncode == NoPath.exit_code
-    assert "error" in result.stderr and village in result.stderr
+    assert "错误" in result.stderr and "没有可提请的路径" in result.stderr
+    assert village in result.stderr
 
 
 def test_a_contact_write_updates_the_cached_coverage(db: Database) -> None:

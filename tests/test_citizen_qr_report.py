@@ -56,7 +56,7 @@ def test_qr_codes_for_every_village_of_a_township(
 def test_qr_refuses_unknown_area(settings: Settings, suqian_db: Database, tmp_path: Path) -> None:
     result = run_cli(settings, "qr", "--area", "999999000000", "--out", str(tmp_path))
     assert result.returncode == 3
-    assert "not found" in result.stderr
+    assert "未找到区划“999999000000”" in result.stderr
 
 
 def test_opinion_report_files(settings: Settings, suqian_db: Database, tmp_path: Path) -> None:

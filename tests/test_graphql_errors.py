@@ -46,7 +46,7 @@ def test_a_graphcoord_error_keeps_its_message_and_code() -> None:
     result = schema.execute_sync("{ missing }")
     [error] = result.errors or []
     assert "SQ-D99999" in error.message
-    assert error.extensions == {"code": "NOT_FOUND"}
+    assert error.extensions == {"code": "NOT_FOUND", "messageZh": "未找到代表“SQ-D99999”"}
 
 
 def test_an_invalid_query_is_bad_user_input() -> None:

@@ -52,7 +52,7 @@ def test_a_second_import_is_refused_naming_the_running_one(
     refused = run_cli(settings, "import", str(small_roster(tmp_path)), "--kind", "deputies")
     assert refused.returncode == 4
     message = " ".join(refused.stderr.split())
-    assert "another import is running" in message
+    assert "另一项导入正在进行" in message
     assert "run 9f8e7d6c of 代表名单.csv" in message and "office-pc pid 4242" in message
     assert (
         db.execute("MATCH (d:Deputy) WHERE d.id STARTS WITH 'Q-' RETURN count(d) AS n")[0]["n"] == 0
@@ -130,7 +130,7 @@ def test_undo_refuses_to_delete_what_others_linked_to(
     assert refused.returncode == 4
     message = " ".join(refused.stderr.split())
     assert f"deputy {victim} (CONTACTS, TRACKS)" in message
-    assert "did not create" in message
+    assert "不是本次导入建立的关联" in message
     assert deputies(db) == before  # nothing deleted
     db.write("MATCH (:Deputy {id: $id})-[r:CONTACTS|TRACKS]->() DELETE r", {"id": victim})
     undone = run_cli(settings, "import", "undo", run[:8], "--force")

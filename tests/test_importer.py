@@ -63,6 +63,11 @@ def imported_by_subprocess(settings: Settings, *args: str) -> tuple[int, dict[st
     return result.returncode, json.loads(result.stdout)
 
 
+def flat(text: str) -> str:
+    """``text`` with the line breaks rich wraps a long message at taken out."""
+    return " ".join(text.split())
+
+
 def deputy(db: Database, deputy_id: str) -> dict[str, Any]:
     records = db.execute(
         "MATCH (d:Deputy {id: $id}) OPTIONAL MATCH (d)-[:ELECTED_IN]->(a:Area) "
@@ -278,84 +283,84 @@ BAD_FILES: dict[str, tuple[str, list[str], list[list[Any]], str, str | None]] = 
         "deputies",
         ["代表编号", "代表层级"],
         [["D-1", "县"]],
-        "missing required column(s): 姓名",
+        "缺少必填列：姓名",
         None,
     ),
     "bad-level": (
         "deputies",
         DEPUTY_HEADER_ZH,
         [GOOD_DEPUTY, ["D-1", "王", "副省级", "女", "", "", "321302001000"]],
-        "'副省级' is not a level",
+        "'副省级' 不是代表层级",
         "代表层级",
     ),
     "bad-phone": (
         "deputies",
         DEPUTY_HEADER_ZH,
         [GOOD_DEPUTY, ["D-1", "王", "县", "女", "", "12345", "321302001000"]],
-        "'12345' is not a mainland mobile",
+        "'12345' 不是有效的手机号",
         "联系电话",
     ),
     "national-id-value": (
         "deputies",
         DEPUTY_HEADER_ZH,
         [GOOD_DEPUTY, ["D-1", "王", "县", "女", "110101199003074514", "", "321302001000"]],
-        "looks like a national ID number",
+        "疑似身份证号，本系统不保存身份证号",
         "工作单位",
     ),
     "national-id-column": (
         "deputies",
         [*DEPUTY_HEADER_ZH, "身份证号"],
         [[*GOOD_DEPUTY, ""]],
-        "would hold national ID numbers",
+        "“身份证号”列会存放身份证号",
         "身份证号",
     ),
     "duplicate-key": (
         "deputies",
         DEPUTY_HEADER_ZH,
         [GOOD_DEPUTY, GOOD_DEPUTY],
-        "duplicate key D-OK: already in row 2",
+        "编号 D-OK 重复：已在第2行出现",
         "代表编号",
     ),
     "unknown-area": (
         "deputies",
         DEPUTY_HEADER_ZH,
         [GOOD_DEPUTY, ["D-1", "王", "县", "女", "", "", "321302099000"]],
-        "unknown area 321302099000",
+        "区划 321302099000 不存在：本文件和系统中都没有",
         "选区代码",
     ),
     "unknown-deputy": (
         "contacts",
         ["代表编号", "联系村(社区)代码"],
         [["B-C1", "321302001001"], ["NOBODY", "321302001001"]],
-        "unknown deputy NOBODY",
+        "代表 NOBODY 不存在",
         "代表编号",
     ),
     "unknown-group": (
         "memberships",
         ["代表编号", "小组编号", "角色"],
         [["B-C1", "B-G1", "召集人"], ["B-T1", "NO-GROUP", "成员"]],
-        "unknown group NO-GROUP",
+        "小组 NO-GROUP 不存在",
         "小组编号",
     ),
     "contact-outside-constituency": (
         "contacts",
         ["代表编号", "联系村(社区)代码"],
         [["B-N1", "321302001001"], ["B-C1", "321302002001"]],
-        "may only contact villages inside it",
+        "只能联系选区内的村（社区）",
         "联系村(社区)代码",
     ),
     "two-conveners": (
         "memberships",
         ["代表编号", "小组编号", "角色"],
         [["B-C1", "B-G1", "召集人"], ["B-T1", "B-G1", "召集人"]],
-        "would have 2 conveners",
+        "小组 B-G1 将有2名召集人",
         "角色",
     ),
     "liaison-upward": (
         "liaisons",
         ["联系人代表编号", "被联系代表编号"],
         [["B-N1", "B-C1"], ["B-T1", "B-C1"]],
-        "liaison goes from a higher level to a lower one",
+        "代表联系人应由上级联系下级",
         "被联系代表编号",
     ),
 }
@@ -372,7 +377,7 @@ def test_bad_rows_are_reported_and_nothing_is_written(
     errors = tmp_path / "errors.csv"
     result = cli("import", str(path), "--kind", kind, "--errors", str(errors))
     assert result.returncode == 5, result.stdout + result.stderr
-    assert "nothing was written" in result.stderr
+    assert "未写入任何数据" in flat(result.stderr)
     assert counts(db) == before  # all or nothing
     raw = errors.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
@@ -384,7 +389,7 @@ def test_bad_rows_are_reported_and_nothing_is_written(
     assert bad["file"] == path.name
     assert bad["column"] == (column or "")
     assert "110101199003074514" not in raw.decode("utf-8-sig")  # never repeated, even here
-    assert "problem(s) in" in result.stdout  # the rich table
+    assert f"{path.name} 中有" in result.stdout  # the rich table
 
 
 OUT_OF_ORDER_CONTACTS = [
@@ -506,7 +511,7 @@ def test_rerun_changes_nothing_and_history_lists_runs(
     assert runs[0]["file_hash"] == second["fileHash"] == first["fileHash"]
     assert (runs[0]["unchanged"], runs[1]["created"]) == (1, 1)
     table = cli("import", "history")
-    assert "SUCCEEDED" in table.stdout
+    assert "已完成" in table.stdout  # SUCCEEDED, as the clerk reads it
 
 
 def test_rejected_run_is_recorded(
@@ -574,7 +579,7 @@ def test_unknown_kind_and_file_type(
     path = write_csv(tmp_path / "x.csv", ["a"], [["b"]])
     result = cli("import", str(path), "--kind", "nonsense")
     assert result.returncode == 2
-    assert "unknown kind 'nonsense'" in result.stderr
+    assert "未知的数据类型“nonsense”" in flat(result.stderr)
     result = cli("import", str(path))
     assert result.returncode == 2
     assert "--kind" in result.stderr
@@ -582,4 +587,4 @@ def test_unknown_kind_and_file_type(
     other.write_bytes(b"%PDF")
     result = cli("import", str(other), "--kind", "deputies")
     assert result.returncode == 2
-    assert "unsupported file type" in result.stderr
+    assert "不支持的文件类型“.pdf”" in flat(result.stderr)

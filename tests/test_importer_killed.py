@@ -205,7 +205,7 @@ def test_killed_import_undone_leaves_the_graph_as_before(
 
     refused = run_cli(settings, "import", "undo", run["id"])
     assert refused.returncode == 2
-    assert "still marked RUNNING" in " ".join(refused.stderr.split())
+    assert "仍标记为进行中" in " ".join(refused.stderr.split())
     assert deputies(db) > 0 and fingerprint(db) != untouched  # nothing undone yet
 
     undone = run_cli(settings, "import", "undo", run["id"][:8], "--force", "--json")
@@ -222,7 +222,12 @@ def test_killed_import_undone_leaves_the_graph_as_before(
 
 @pytest.mark.parametrize(
     ("run_id", "exit_code", "message"),
-    [("no-such-run", 3, "not found"), ("", 3, "not found"), (None, 2, "nothing to undo")],
+    [
+        ("no-such-run", 3, "未找到导入批次“no-such-run”"),
+        ("", 3, "未找到导入批次“”"),
+        (None, 2, "没有留下已写入的数据，无需撤销"),
+    ],
+    ids=["unknown", "empty", "finished"],
 )
 def test_undo_refuses_what_it_cannot_undo(
     run_id: str | None,
@@ -257,7 +262,7 @@ def test_undo_refuses_a_run_a_later_import_built_on(
 
     refused = run_cli(settings, "import", "undo", killed_run["id"], "--force")
     assert refused.returncode == 2
-    assert "followed by later.csv (SUCCEEDED)" in " ".join(refused.stderr.split())
+    assert "之后还有导入 later.csv (SUCCEEDED)" in " ".join(refused.stderr.split())
     assert fingerprint(db) == before and partial > 0
 
 
@@ -267,7 +272,7 @@ def test_undo_refuses_a_start_that_names_several_runs(settings: Settings, db: Da
     before = fingerprint(db)
     result = run_cli(settings, "import", "undo", "ab", "--force")
     assert result.returncode == 2
-    assert "starts the ids of several import runs" in " ".join(result.stderr.split())
+    assert "有多个导入编号以“ab”开头" in " ".join(result.stderr.split())
     assert fingerprint(db) == before
     history = json.loads(run_cli(settings, "import", "history", "--json").stdout)
     assert {run["status"] for run in history} == {"RUNNING"}  # neither was marked UNDONE

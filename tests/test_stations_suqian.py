@@ -143,7 +143,7 @@ def test_cli_alarms_show_the_groups_and_their_conveners(
     assert "SQ-G19" in shown.stdout and "SQ-G26" in shown.stdout and "SQ-G07" not in shown.stdout
     assert "协同联动组未按季度活动 2 个" in shown.stdout
     refused = run_cli(settings, "alarms", "--area", SUQIAN, "--quarter", "0")
-    assert refused.returncode == 2 and "quarter must be 1 to 4" in refused.stderr
+    assert refused.returncode == 2 and "季度应为1至4，而不是0" in refused.stderr
 
 
 CANDIDATES = """query($theme: String!, $area: String) {

@@ -9,6 +9,7 @@ from rich.console import Console
 from typer import _click
 
 from graphcoord.errors import GraphcoordError
+from graphcoord.i18n import gettext as _
 
 __all__ = ["app", "main"]
 
@@ -37,6 +38,7 @@ def _register() -> None:
         seed,
         serve,
         stations,
+        users,
     )
 
     app.add_typer(db.app, name="db")
@@ -51,6 +53,7 @@ def _register() -> None:
     handling.register(app)
     proposals.register(app)
     records.register(app)
+    users.register(app)
 
 
 _register()
@@ -61,10 +64,11 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except GraphcoordError as error:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        # What a clerk reads, in their language (GRAPHCOORD_LANG; Chinese by default).
+        err_console.print(f"[bold red]{_('error:')}[/] {error.translated()}", highlight=False)
         sys.exit(error.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
+        err_console.print(_("aborted"))
         sys.exit(130)
     except _click.ClickException as exc:  # usage errors: typer's own click, not the package
         exc.show()

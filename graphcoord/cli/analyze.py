@@ -18,6 +18,9 @@ from rich.table import Table
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.i18n import fill
+from graphcoord.i18n import gettext as _
+from graphcoord.model import LEVEL_NAMES
 from graphcoord.services import analysis
 from graphcoord.services import projections as proj
 from graphcoord.services.coverage_summary import SUMMARY_TOP
@@ -55,14 +58,18 @@ def _pct(rate: float) -> str:
 
 def _villages_table(title: str, villages: tuple[analysis.Village, ...], limit: int) -> Table:
     table = Table(title=f"{title} ({len(villages)})")
-    table.add_column("code")
-    table.add_column("village")
-    table.add_column("township")
+    table.add_column(_("code"))
+    table.add_column(_("village"))
+    table.add_column(_("township"))
     for village in villages[:limit]:
         table.add_row(village.code, village.name, village.township)
     if len(villages) > limit:
-        table.add_row("…", f"{len(villages) - limit} more (use --json)", "")
+        table.add_row("…", fill("{n} more (use --json)", {"n": len(villages) - limit}), "")
     return table
+
+
+def _level(level: str) -> str:
+    return LEVEL_NAMES.get(level, level)
 
 
 def coverage(
@@ -77,27 +84,44 @@ def coverage(
             _print_json(report)
             return
         names = analysis.names(db, area, proj.SUMMARY)
-    where = names.area(area) if area else "all areas"
-    console.print(
-        f"[bold]{where}[/]: {report.covered_count:,}/{report.village_count:,} villages covered "
-        f"({_pct(report.coverage_rate)}); {len(report.uncovered)} uncovered, "
-        f"{len(report.fragile)} fragile, {len(report.without_own_constituency_deputy)} without a "
-        "deputy of their own constituency"
+    where = names.area(area) if area else _("all areas")
+    summary = fill(
+        "{covered}/{villages} villages covered ({rate}); {uncovered} uncovered, {fragile} "
+        "fragile, {without} without a deputy of their own constituency",
+        {
+            "covered": f"{report.covered_count:,}",
+            "villages": f"{report.village_count:,}",
+            "rate": _pct(report.coverage_rate),
+            "uncovered": len(report.uncovered),
+            "fragile": len(report.fragile),
+            "without": len(report.without_own_constituency_deputy),
+        },
     )
-    levels = Table(title="coverage per level")
-    levels.add_column("level")
-    levels.add_column("villages", justify="right")
-    levels.add_column("rate", justify="right")
+    console.print(f"[bold]{where}[/]: {summary}")
+    levels = Table(title=_("coverage per level"))
+    levels.add_column(_("level"))
+    levels.add_column(_("villages covered"), justify="right")
+    levels.add_column(_("coverage rate"), justify="right")
     for item in report.by_level:
-        levels.add_row(item.level, f"{item.covered_count:,}", _pct(item.coverage_rate))
+        levels.add_row(_level(item.level), f"{item.covered_count:,}", _pct(item.coverage_rate))
     console.print(levels)
     load = report.load
     console.print(
-        f"load: {load.deputy_count:,} deputies, {load.contact_count:,} contacts, mean "
-        f"{load.mean:.2f}, min {load.min}, max {load.max}, Gini {load.gini:.3f}"
+        fill(
+            "load: {deputies} deputies, {contacts} contacts, mean {mean}, min {min}, max {max}, "
+            "Gini {gini}",
+            {
+                "deputies": f"{load.deputy_count:,}",
+                "contacts": f"{load.contact_count:,}",
+                "mean": f"{load.mean:.2f}",
+                "min": load.min,
+                "max": load.max,
+                "gini": f"{load.gini:.3f}",
+            },
+        )
     )
-    ranked = Table(title="most loaded deputies")
-    for column in ("id", "name", "level", "villages"):
+    ranked = Table(title=_("most loaded deputies"))
+    for column in (_("deputy id"), _("name"), _("level"), _("villages")):
         ranked.add_column(column)
     for entry in load.most_loaded:
         ranked.add_row(
@@ -121,13 +145,17 @@ def gaps(
     if as_json:
         _print_json(report)
         return
-    title = f"uncovered by {report.level.lower()} deputies" if report.level else "uncovered"
-    console.print(f"{report.village_count:,} villages in scope")
+    title = (
+        fill("uncovered by {level} deputies", {"level": _level(report.level)})
+        if report.level
+        else _("uncovered")
+    )
+    console.print(fill("{n} villages in scope", {"n": f"{report.village_count:,}"}))
     console.print(_villages_table(title, report.uncovered, limit))
-    console.print(_villages_table("fragile (one deputy)", report.fragile, limit))
+    console.print(_villages_table(_("fragile (one deputy)"), report.fragile, limit))
     console.print(
         _villages_table(
-            "no deputy of their own constituency", report.without_own_constituency_deputy, limit
+            _("no own-constituency deputy"), report.without_own_constituency_deputy, limit
         )
     )
 
@@ -152,26 +180,34 @@ def suggest(
 
 def _print_plan(plan: Any, names: analysis.Names) -> None:
     console.print(
-        f"{plan.target_count} villages to cover: {len(plan.assignments)} assignments "
-        f"(total cost {plan.total_cost}), {len(plan.unassignable)} cannot be covered"
+        fill(
+            "{targets} villages to cover: {n} assignments (total cost {cost}), {missing} cannot "
+            "be covered",
+            {
+                "targets": plan.target_count,
+                "n": len(plan.assignments),
+                "cost": plan.total_cost,
+                "missing": len(plan.unassignable),
+            },
+        )
     )
-    table = Table(title="suggested contacts")
-    for column in ("village", "deputy", "level", "basis", "cost", "why"):
+    table = Table(title=_("suggested contacts"))
+    for column in (_("village"), _("deputy"), _("level"), _("basis"), _("cost"), _("reason")):
         table.add_column(column)
     for a in plan.assignments:
         table.add_row(
             f"{names.area(a.village_code)} {a.village_code}",
             f"{names.deputy(a.deputy_id)} {a.deputy_id}",
-            a.deputy_level,
-            a.basis,
+            _level(a.deputy_level),
+            _(a.basis),
             str(a.cost),
             a.reason,
         )
     console.print(table)
     if plan.unassignable:
-        missing = Table(title="cannot be covered")
-        missing.add_column("village")
-        missing.add_column("why")
+        missing = Table(title=_("cannot be covered"))
+        missing.add_column(_("village"))
+        missing.add_column(_("reason"))
         for u in plan.unassignable:
             missing.add_row(f"{names.area(u.village_code)} {u.village_code}", u.reason)
         console.print(missing)
@@ -192,20 +228,29 @@ def what_if(
         names = analysis.names(db, area)
     who = ", ".join(f"{names.deputy(d)} ({d})" for d in deputy)
     console.print(
-        f"if {who} leave: coverage {report.covered_after:,}/{report.village_count:,} "
-        f"({_pct(report.coverage_rate_before)} -> {_pct(report.coverage_rate_after)}); "
-        f"{len(report.affected)} villages affected"
+        fill(
+            "if {who} leave: coverage {covered}/{villages} ({before} -> {after}); {n} villages "
+            "affected",
+            {
+                "who": who,
+                "covered": f"{report.covered_after:,}",
+                "villages": f"{report.village_count:,}",
+                "before": _pct(report.coverage_rate_before),
+                "after": _pct(report.coverage_rate_after),
+                "n": len(report.affected),
+            },
+        )
     )
-    table = Table(title="affected villages")
-    table.add_column("village")
-    table.add_column("becomes")
+    table = Table(title=_("affected villages"))
+    table.add_column(_("village"))
+    table.add_column(_("becomes"))
     for code in report.affected:
         state = (
-            "UNCOVERED"
+            _("uncovered")
             if code in report.newly_uncovered
-            else "FRAGILE"
+            else _("fragile")
             if code in report.newly_fragile
-            else "still covered"
+            else _("still covered")
         )
         table.add_row(f"{names.area(code)} {code}", state)
     console.print(table)
@@ -223,22 +268,34 @@ def groups(
     if as_json:
         _print_json(report)
         return
-    table = Table(title="group coverage")
-    for column in ("group", "name", "kind", "members", "villages", "rate in area"):
+    table = Table(title=_("group coverage"))
+    for column in (
+        _("group"),
+        _("name"),
+        _("kind"),
+        _("members"),
+        _("villages"),
+        _("rate in area"),
+    ):
         table.add_column(column)
     for c in report.coverage:
         rate = "" if c.coverage_rate is None else _pct(c.coverage_rate)
         table.add_row(c.group_id, c.name, c.kind, str(len(c.member_ids)), str(len(c.covered)), rate)
     console.print(table)
-    overlaps = Table(title="largest overlaps")
-    for column in ("group a", "group b", "shared", "Jaccard"):
+    overlaps = Table(title=_("largest overlaps"))
+    for column in (_("group a"), _("group b"), _("shared villages"), "Jaccard"):
         overlaps.add_column(column)
     for o in report.overlaps[:10]:
         overlaps.add_row(o.group_a, o.group_b, str(o.shared_count), f"{o.jaccard:.3f}")
     console.print(overlaps)
     missed = [m for m in report.compliance if not m.compliant]
-    compliance = Table(title=f"quarterly compliance {report.year}: {len(missed)} groups missed")
-    for column in ("group", "name", "Q1", "Q2", "Q3", "Q4", "missing"):
+    compliance = Table(
+        title=fill(
+            "quarterly compliance {year}: {n} groups missed",
+            {"year": report.year, "n": len(missed)},
+        )
+    )
+    for column in (_("group"), _("name"), "Q1", "Q2", "Q3", "Q4", _("quarters missed")):
         compliance.add_column(column)
     for m in missed:
         compliance.add_row(m.group_id, m.name, *map(str, m.counts), ", ".join(m.missing))
@@ -257,11 +314,16 @@ def peers(
             _print_json(found)
             return
         names = analysis.names(db, None, proj.PEERS)
-    table = Table(title=f"chain peers of {names.deputy(deputy)} ({deputy}): {len(found)}")
-    for column in ("deputy", "name", "level", "score", "why"):
+    table = Table(
+        title=fill(
+            "chain peers of {name} ({deputy}): {n}",
+            {"name": names.deputy(deputy), "deputy": deputy, "n": len(found)},
+        )
+    )
+    for column in (_("deputy id"), _("name"), _("level"), _("score"), _("reason")):
         table.add_column(column)
     for peer in found:
-        table.add_row(peer.deputy_id, peer.name, peer.level, f"{peer.score:g}", peer.reason)
+        table.add_row(peer.deputy_id, peer.name, _level(peer.level), f"{peer.score:g}", peer.reason)
     console.print(table)
 
 
@@ -281,13 +343,25 @@ def escalate(
     if as_json:
         _print_json(answer)
         return
-    start = f"issue {answer.issue_id}, " if answer.issue_id else ""
+    start = fill("issue {issue}, ", {"issue": answer.issue_id}) if answer.issue_id else ""
     console.print(
-        f"{start}{answer.start_kind.lower()} {answer.start_id} -> a {answer.target_level} deputy: "
-        f"{len(answer.paths)} paths"
+        start
+        + fill(
+            "{kind} {start} -> a {level} deputy: {n} paths",
+            {
+                "kind": _(answer.start_kind.lower()),
+                "start": answer.start_id,
+                "level": _level(answer.target_level),
+                "n": len(answer.paths),
+            },
+        )
     )
     for rank, path in enumerate(answer.paths, start=1):
-        console.print(f"[bold]{rank}.[/] cost {path.cost:g}, reaches {path.target_deputy_id}")
+        reach = fill(
+            "cost {cost}, reaches {deputy}",
+            {"cost": f"{path.cost:g}", "deputy": path.target_deputy_id},
+        )
+        console.print(f"[bold]{rank}.[/] {reach}")
         for hop in path.hops:
             console.print(f"   - {hop.reason}")
 

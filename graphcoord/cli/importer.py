@@ -29,14 +29,17 @@ from typer.core import TyperGroup
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, ImportRejected
+from graphcoord.i18n import fill
+from graphcoord.i18n import gettext as _
 from graphcoord.model import ROW_KINDS
 from graphcoord.services.imports import (
     KIND_ORDER,
     ImportReport,
     Status,
     import_history,
+    record_import,
     run_import,
-    undo_run,
+    undo_import,
     write_template,
 )
 
@@ -84,37 +87,47 @@ class _RichProgress:
 
 
 def _bad_rows_table(report: ImportReport) -> Table:
-    table = Table(title=f"{report.bad_row_count:,} problem(s) in {report.file}", show_lines=False)
-    for column in ("sheet", "row", "column", "value", "reason"):
+    title = fill(
+        "{n} problem(s) in {file}", {"n": f"{report.bad_row_count:,}", "file": report.file}
+    )
+    table = Table(title=title, show_lines=False)
+    for column in (_("sheet"), _("row"), _("column"), _("value"), _("problem")):
         table.add_column(column, overflow="fold")
     for bad in report.bad_rows[:SHOWN_BAD_ROWS]:
         table.add_row(bad.sheet or "", str(bad.row), bad.column or "", bad.value or "", bad.reason)
     if report.bad_row_count > SHOWN_BAD_ROWS:
         more = report.bad_row_count - SHOWN_BAD_ROWS
-        table.caption = f"… and {more:,} more (write them all with --errors FILE.csv)"
+        table.caption = fill(
+            "… and {more} more (write them all with --errors FILE.csv)", {"more": f"{more:,}"}
+        )
     return table
 
 
 def _summary_table(report: ImportReport) -> Table:
-    verb = "would be " if report.status in (Status.VALIDATED, Status.REJECTED) else ""
-    table = Table(title=f"{report.file}: {report.status}")
-    table.add_column("kind")
-    for column in ("created", "updated", "unchanged"):
-        table.add_column(f"{verb}{column}", justify="right")
-    table.add_column("rejected", justify="right")
-    table.add_column("seconds", justify="right")
+    dry = report.status in (Status.VALIDATED, Status.REJECTED)
+    table = Table(title=f"{report.file}: {_(report.status)}")
+    table.add_column(_("kind"))
+    columns = (
+        (_("would be created"), _("would be updated")) if dry else (_("created"), _("updated"))
+    )
+    for column in (*columns, _("unchanged")):
+        table.add_column(column, justify="right")
+    table.add_column(_("rejected"), justify="right")
+    table.add_column(_("seconds"), justify="right")
     for kind, counts in sorted(report.counts.items(), key=lambda kv: ROW_KINDS.index(kv[0])):
         table.add_row(
-            kind,
+            _(kind),
             f"{counts.created:,}",
             f"{counts.updated:,}",
             f"{counts.unchanged:,}",
             f"{counts.rejected:,}",
             f"{counts.seconds:.1f}",
         )
+    seconds = {"validate": f"{report.validate_seconds:.1f}", "write": f"{report.write_seconds:.1f}"}
     table.caption = (
-        f"validated in {report.validate_seconds:.1f} s, "
-        f"{'counted' if verb else 'written'} in {report.write_seconds:.1f} s"
+        fill("validated in {validate} s, counted in {write} s", seconds)
+        if dry
+        else fill("validated in {validate} s, written in {write} s", seconds)
     )
     return table
 
@@ -217,22 +230,25 @@ def register(app: typer.Typer) -> None:
                     errors_path=errors,
                     progress=_RichProgress(progress),
                 )
+            record_import(db, report, None)
         finally:
             db.close()
         if as_json:
             typer.echo(json.dumps(report_json(report), ensure_ascii=False, indent=1))
         else:
             for warning in report.warnings:
-                err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+                err_console.print(f"[yellow]{_('warning:')}[/] {warning}", highlight=False)
             if report.bad_row_count:
                 console.print(_bad_rows_table(report))
             console.print(_summary_table(report))
             if errors is not None and report.bad_row_count:
-                console.print(f"every problem is listed in {errors}")
+                console.print(fill("every problem is listed in {file}", {"file": errors}))
         if report.status == Status.REJECTED:
             raise ImportRejected(
-                f"{report.file}: {report.rejected_rows:,} bad row(s); nothing was written. "
-                "Fix them (or use --allow-partial) and import again."
+                "{file}: {rows} bad row(s); nothing was written. Fix them (or use "
+                "--allow-partial) and import again.",
+                file=report.file,
+                rows=f"{report.rejected_rows:,}",
             )
 
     @import_app.command("history")
@@ -251,19 +267,19 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps([run.__dict__ for run in runs], ensure_ascii=False, indent=1))
             return
-        table = Table(title="import runs (newest first)")
-        for column in ("started (UTC)", "run", "status"):
+        table = Table(title=_("import runs (newest first)"))
+        for column in (_("started (UTC)"), _("run"), _("status")):
             table.add_column(column, no_wrap=True)
-        for column in ("kind", "file"):
+        for column in (_("kind"), _("file")):
             table.add_column(column, overflow="fold")
-        table.add_column("created/updated/unchanged/rejected", justify="right", overflow="fold")
-        table.add_column("batches to undo", justify="right")
+        table.add_column(_("created/updated/unchanged/rejected"), justify="right", overflow="fold")
+        table.add_column(_("batches to undo"), justify="right")
         for run in runs:
             counts = (run.created, run.updated, run.unchanged, run.rejected)
             table.add_row(
                 run.started_at[:19].replace("T", " "),
                 run.id[:8],
-                run.status,
+                _(run.status),
                 run.kind,
                 run.file,
                 "/".join("" if v is None else f"{v:,}" for v in counts),
@@ -284,13 +300,18 @@ def register(app: typer.Typer) -> None:
         """Delete the rows an interrupted or failed import wrote ahead (the graph as before it)."""
         db = Database(Settings.from_env())
         try:
-            run, rows = undo_run(db, run_id, force=force)
+            run, rows = undo_import(db, run_id, force=force)
         finally:
             db.close()
         if as_json:
             typer.echo(json.dumps({"run": run, "status": Status.UNDONE, "deletedRows": rows}))
             return
-        console.print(f"import run {run} undone: {rows:,} row(s) it wrote ahead deleted")
+        console.print(
+            fill(
+                "import run {run} undone: {rows} row(s) it wrote ahead deleted",
+                {"run": run, "rows": f"{rows:,}"},
+            )
+        )
 
     @import_app.command("template")
     def template(
@@ -301,6 +322,10 @@ def register(app: typer.Typer) -> None:
         kinds = list(KIND_ORDER) if "all" in kind else kind
         unknown = [k for k in kinds if k not in KIND_ORDER]
         if unknown:
-            raise BadInput(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KIND_ORDER)}")
+            raise BadInput(
+                "unknown kind(s) {kinds}; known: {known}",
+                kinds=", ".join(unknown),
+                known=", ".join(KIND_ORDER),
+            )
         write_template(out, sorted(kinds, key=KIND_ORDER.index))
-        console.print(f"wrote {out} ({', '.join(kinds)})")
+        console.print(fill("wrote {file} ({kinds})", {"file": out, "kinds": ", ".join(kinds)}))

@@ -30,6 +30,7 @@ from typing import Any
 
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NotFound, RuleViolation
+from graphcoord.i18n import Term
 from graphcoord.importer.lease import describe, live_holder
 from graphcoord.importer.report import ImportReport, Status
 from graphcoord.importer.spool import CREATED, Entry
@@ -264,8 +265,9 @@ def undo_runs(db: Database, runs: Sequence[str]) -> int:
         raise RuleViolation(
             UNDO_FOREIGN_RULE,
             "nodes it would delete have relationships the import did not create, which would "
-            f"be lost with them: {shown}. Remove those relationships first, or keep the import",
+            "be lost with them: {shown}. Remove those relationships first, or keep the import",
             [link.key for link in links],
+            shown=shown,
         )
     rows = import_undo.undo(db, runs)
     if import_undo.undo_records(db, runs):
@@ -291,28 +293,41 @@ def undo_run(db: Database, run: str, *, force: bool = False) -> tuple[str, int]:
     if not states:
         raise NotFound("import run", run)
     if len(states) > 1:
-        raise BadInput(f"{run!r} starts the ids of several import runs: give more of the id")
+        raise BadInput(
+            "{run!r} starts the ids of several import runs: give more of the id", run=run
+        )
     state = states[0]
     run, status = state["id"], state["status"]
     if not state["batches"]:
-        raise BadInput(f"import run {run} ({status}) left no rows written ahead: nothing to undo")
+        raise BadInput(
+            "import run {run} ({status}) left no rows written ahead: nothing to undo",
+            run=run,
+            status=Term(status),
+        )
     if state["later"]:
         raise BadInput(
-            f"import run {run} ({state['file']}) was followed by {', '.join(state['later'])}: "
-            "what it wrote may be part of what they loaded, and undoing it would delete that "
-            "too; only the latest import can be undone"
+            "import run {run} ({file}) was followed by {later}: what it wrote may be part of "
+            "what they loaded, and undoing it would delete that too; only the latest import "
+            "can be undone",
+            run=run,
+            file=state["file"],
+            later=", ".join(state["later"]),
         )
     holder = live_holder(db)
     if holder is not None and holder.run == run:
         raise BadInput(
-            f"import run {run} is running ({describe(holder)}): undoing a live import would "
-            "delete rows it is writing; wait for it to end"
+            "import run {run} is running ({running}): undoing a live import would delete rows "
+            "it is writing; wait for it to end",
+            run=run,
+            running=describe(holder),
         )
     if status == Status.RUNNING and not force:
         raise BadInput(
-            f"import run {run} ({state['file']}) is still marked RUNNING: if its process is "
-            "gone (killed, machine restarted), undo it with --force; undoing a live import "
-            "would delete rows it is writing"
+            "import run {run} ({file}) is still marked RUNNING: if its process is gone "
+            "(killed, machine restarted), undo it with --force; undoing a live import would "
+            "delete rows it is writing",
+            run=run,
+            file=state["file"],
         )
     rows = undo_runs(db, [run])
     release(db, run)  # the lease of a killed run, if it still names it

@@ -721,6 +721,9 @@ KIND_ORDER: tuple[str, ...] = (
 
 _HEADER_NOISE = re.compile(r"[\s*＊]|[(（](必填|选填|可选|required|optional)[)）]", re.IGNORECASE)
 
+#: A numbered part of a roster in a sheet's name: 代表名单（一）, 代表名单(2), 代表名单3.
+_SHEET_SUFFIX = re.compile(r"([(（][^)）]{1,6}[)）]|-?\d{1,3})$")
+
 #: Column headers that would carry national ID numbers: such a column is refused.
 FORBIDDEN_HEADERS = (
     "身份证",
@@ -744,7 +747,7 @@ def is_forbidden_header(key: str) -> bool:
 
 def kind_for_name(name: str) -> str | None:
     """The import kind a sheet or file is named after (Chinese or English), or ``None``."""
-    key = header_key(name).replace("_", "-")
+    key = _SHEET_SUFFIX.sub("", header_key(name).replace("_", "-")) or header_key(name)
     for spec in KINDS.values():
         if key in {header_key(n).replace("_", "-") for n in spec.names}:
             return spec.name

@@ -101,10 +101,11 @@ class ImportLease:
             expires = f"{before.expires_at:%H:%M:%S} UTC" if before.expires_at else "its expiry"
             raise RuleViolation(
                 LEASE_RULE,
-                f"another import is running: {describe(before, now)}; wait for it to finish "
-                f"(if its process is gone, its lease runs out at {expires} and the next "
-                "import takes it over)",
+                "another import is running: {running}; wait for it to finish (if its process "
+                "is gone, its lease runs out at {expires} and the next import takes it over)",
                 [before.run],
+                running=describe(before, now),
+                expires=expires,
             )
         if before is not None:
             log.warning("import lease of a stopped import taken over: %s", describe(before, now))

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from graphcoord.deadlines import ReplyStep, VerdictStep, proposal_timeline
 from graphcoord.errors import BadInput
+from graphcoord.i18n import Term, fill
 from graphcoord.importer.text import normalise_level, normalise_phone
 from graphcoord.model import (
     ACTIVITY_DAY,
@@ -57,12 +58,26 @@ __all__ = [
     "ProposalHandlingRow",
     "ProposalRow",
     "RosterRow",
+    "RowProblem",
     "StationRow",
 ]
 
 _LIST_SEPARATORS = re.compile(r"[;；、,，|/]")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _COMMUNITY_SUFFIXES = ("社区", "居委会", "居民委员会", "生活区")
+
+
+class RowProblem(ValueError):
+    """A cell's problem as an English template and its values: pydantic reports it like any
+    ``ValueError`` and the validator reports it in the clerk's language."""
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        super().__init__(template.format(**params))
+        self.template = template
+        self.params = params
+
+    def localized(self, locale: str | None = None) -> str:
+        return fill(self.template, self.params, locale)
 
 
 def _choice(text: str, names: dict[str, str], what: str) -> str:
@@ -73,7 +88,12 @@ def _choice(text: str, names: dict[str, str], what: str) -> str:
     value = names.get(key) or names.get(key.upper())
     if value is None:
         allowed = sorted({v for v in names.values()})
-        raise ValueError(f"{text!r} is not a known {what} (allowed: {', '.join(allowed)})")
+        raise RowProblem(
+            "{text!r} is not a known {what} (allowed: {allowed})",
+            text=text,
+            what=Term(what),
+            allowed=", ".join(allowed),
+        )
     return value
 
 
@@ -218,11 +238,13 @@ _DEPARTMENT_KIND_BY_LENGTH = {
 def area_code(text: str) -> str:
     """A 12-digit division code; a shorter significant prefix (2/4/6/9 digits) is padded."""
     if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"area code {text!r} is not made of digits")
+        raise RowProblem("area code {text!r} is not made of digits", text=text)
     if len(text) in (2, 4, 6, 9):
         return text.ljust(12, "0")
     if len(text) != 12:
-        raise ValueError(f"area code {text!r} is not a 12-digit statistical division code")
+        raise RowProblem(
+            "area code {text!r} is not a 12-digit statistical division code", text=text
+        )
     return text
 
 
@@ -320,8 +342,9 @@ class DeputyRow(RosterRow):
         if isinstance(value, str):
             level = normalise_level(value)
             if level is None:
-                raise ValueError(
-                    f"{value!r} is not a level (全国/省/市/县/乡, or NATIONAL … TOWNSHIP)"
+                raise RowProblem(
+                    "{value!r} is not a level (全国/省/市/县/乡, or NATIONAL … TOWNSHIP)",
+                    value=value,
                 )
             return level
         return value
@@ -333,9 +356,10 @@ class DeputyRow(RosterRow):
             return None
         phone = normalise_phone(value)
         if phone is None:
-            raise ValueError(
-                f"{value!r} is not a mainland mobile (1[3-9] + 9 digits) or landline "
-                "(0527-84361234)"
+            raise RowProblem(
+                "{value!r} is not a mainland mobile (1[3-9] + 9 digits) or landline "
+                "(0527-84361234)",
+                value=value,
             )
         return phone
 
@@ -452,12 +476,12 @@ def parse_date(value: Any) -> Any:
         return value
     match = _DATE.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a date like 2024-03-15")
+        raise RowProblem("{value!r} is not a date like 2024-03-15", value=value)
     year, month, day = (int(part) for part in match.groups())
     try:
         return date(year, month, day).isoformat()
     except ValueError:
-        raise ValueError(f"{value!r} is not a valid date") from None
+        raise RowProblem("{value!r} is not a valid date", value=value) from None
 
 
 class ActivityRow(RosterRow):
@@ -488,7 +512,11 @@ class ActivityRow(RosterRow):
     @classmethod
     def _voters(cls, value: int | None) -> int | None:
         if value is not None and not 0 <= value <= MAX_VOTER_COUNT:
-            raise ValueError(f"voters received must be 0 to {MAX_VOTER_COUNT}, not {value}")
+            raise RowProblem(
+                "voters received must be 0 to {limit}, not {value}",
+                limit=MAX_VOTER_COUNT,
+                value=value,
+            )
         return value
 
     @model_validator(mode="after")
@@ -542,8 +570,8 @@ class StationRow(_PlaceRow):
     @classmethod
     def _day_of_month(cls, value: int | None) -> int | None:
         if value is not None and not 1 <= value <= 28:
-            raise ValueError(
-                f"the monthly activity day {value} is not a day every month has (1-28)"
+            raise RowProblem(
+                "the monthly activity day {day!r} is not a day every month has (1-28)", day=value
             )
         return value
 

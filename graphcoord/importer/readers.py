@@ -14,7 +14,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -52,6 +52,8 @@ class Sheet:
     header_row: int
     rows: Iterator[Row]
     total: int | None = None
+    #: Lines read as not-data: (row number, why, text) — notes, footnotes, blank rows.
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def detect_encoding(path: Path) -> str:
@@ -67,7 +69,7 @@ def detect_encoding(path: Path) -> str:
         pass
     matches = list(from_bytes(sample))
     if not matches:
-        raise BadInput(f"{path.name}: cannot tell the text encoding; pass --encoding")
+        raise BadInput("{file}: cannot tell the text encoding; pass --encoding", file=path.name)
     # Short Chinese samples decode as GB18030 and as Korean or Japanese codecs alike: rosters
     # are Chinese, so the GB family wins unless it reads clearly worse.
     chinese = [m for m in matches if _GB.intersection(_names(m.could_be_from_charset))]
@@ -103,7 +105,9 @@ def open_sheets(
     if kind is not None and kind not in KINDS:
         kind = kind_for_name(kind) or kind
         if kind not in KINDS:
-            raise BadInput(f"unknown kind {kind!r}; known: {', '.join(KIND_ORDER)}")
+            raise BadInput(
+                "unknown kind {kind!r}; known: {known}", kind=kind, known=", ".join(KIND_ORDER)
+            )
     if suffix in _XLSX:
         with _xlsx(path, kind, display) as sheets:
             yield sheets
@@ -111,24 +115,32 @@ def open_sheets(
         with _csv(path, kind, encoding, display) as sheet:
             yield [sheet]
     else:
-        raise BadInput(f"{display}: unsupported file type {suffix!r} (use .xlsx, .csv or .tsv)")
+        raise BadInput(
+            "{file}: unsupported file type {suffix!r} (use .xlsx, .csv or .tsv)",
+            file=display,
+            suffix=suffix,
+        )
 
 
 @contextmanager
 def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> Iterator[Sheet]:
     kind = kind or kind_for_name(path.stem)
     if kind is None:
-        raise BadInput(f"{display}: say which kind it holds with --kind ({', '.join(KIND_ORDER)})")
+        raise BadInput(
+            "{file}: say which kind it holds with --kind ({known})",
+            file=display,
+            known=", ".join(KIND_ORDER),
+        )
     encoding = encoding or detect_encoding(path)
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise BadInput(f"unknown encoding {encoding!r}") from None
+        raise BadInput("unknown encoding {encoding!r}", encoding=encoding) from None
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
         try:
             first = handle.readline()
         except UnicodeDecodeError as error:
-            raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
+            raise _not_valid(display, encoding, error) from None
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else _sniff(first)
         lines = _ScreenedLines(delimiter)
         reader = csv.reader(lines.read(first, handle), delimiter=delimiter)
@@ -136,7 +148,7 @@ def _csv(path: Path, kind: str | None, encoding: str | None, display: str) -> It
         try:
             sheet = _sheet(kind, None, numbered, display, lines.rows_of(reader))
         except UnicodeDecodeError as error:
-            raise BadInput(f"{display} is not valid {encoding}: {error.reason}") from None
+            raise _not_valid(display, encoding, error) from None
         sheet.total = max(count_lines(path) - sheet.header_row, 0)
         sheet.rows = _decoding(sheet.rows, display, encoding)
         yield sheet
@@ -146,9 +158,16 @@ def _decoding(rows: Iterator[Row], display: str, encoding: str) -> Iterator[Row]
     try:
         yield from rows
     except UnicodeDecodeError as error:
-        raise BadInput(
-            f"{display} is not valid {encoding} ({error.reason}); pass --encoding"
-        ) from None
+        raise _not_valid(display, encoding, error) from None
+
+
+def _not_valid(display: str, encoding: str, error: UnicodeDecodeError) -> BadInput:
+    return BadInput(
+        "{file} is not valid {encoding} ({reason}); pass --encoding",
+        file=display,
+        encoding=encoding,
+        reason=error.reason,
+    )
 
 
 def _sniff(line: str) -> str:
@@ -162,28 +181,29 @@ def _xlsx(path: Path, kind: str | None, display: str) -> Iterator[list[Sheet]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a bad workbook
-        raise BadInput(f"{display} is not a readable XLSX workbook ({error})") from None
+        raise BadInput(
+            "{file} is not a readable XLSX workbook ({error})", file=display, error=str(error)
+        ) from None
     try:
         named = [(kind_for_name(ws.title), ws) for ws in book.worksheets]
         chosen = [(k, ws) for k, ws in named if k is not None]
         if kind is not None:
             same = [ws for k, ws in chosen if k == kind]
-            chosen = [(kind, same[0] if same else book.worksheets[0])]
+            chosen = [(kind, ws) for ws in same] or [(kind, book.worksheets[0])]
         elif not chosen:
             titles = ", ".join(ws.title for ws in book.worksheets)
             raise BadInput(
-                f"{display}: no sheet is named after a kind ({titles}); name the sheets "
-                f"(代表, 区划, deputies…) or pass --kind"
+                "{file}: no sheet is named after a kind ({titles}); name the sheets (代表, 区划, "
+                "deputies…) or pass --kind",
+                file=display,
+                titles=titles,
             )
-        kinds = [k for k, _ in chosen]
-        duplicated = {k for k in kinds if kinds.count(k) > 1}
-        if duplicated:
-            raise BadInput(f"{display}: several sheets hold {', '.join(sorted(duplicated))}")
+        # Several sheets of one kind (a roster per county, say) are read one after the other.
         chosen.sort(key=lambda pair: KIND_ORDER.index(str(pair[0])))
         sheets = []
         for sheet_kind, ws in chosen:
             rows = ((n, list(r)) for n, r in enumerate(ws.iter_rows(values_only=True), start=1))
-            sheet = _sheet(str(sheet_kind), ws.title, rows, display)
+            sheet = _sheet(str(sheet_kind), ws.title, rows, display, _noting)
             max_row = getattr(ws, "max_row", None)
             sheet.total = max(max_row - sheet.header_row, 0) if max_row else None
             sheets.append(sheet)
@@ -197,10 +217,11 @@ def _sheet(
     name: str | None,
     rows: Iterator[tuple[int, list[Any]]],
     display: str,
-    data: Callable[[Iterator[tuple[int, list[Any]]]], Iterator[Row]] | None = None,
+    data: Callable[..., Any] | None = None,
 ) -> Sheet:
-    """Find the header (the first row naming known columns) and wrap the rows after it
-    (``data`` makes the data rows of what follows it; cell by cell by default)."""
+    """Find the header (the first row naming known columns, with the row below or above it
+    when the two are one header of merged cells) and wrap the rows after it (``data`` makes
+    the data rows of what follows it; cell by cell by default)."""
     data = data or _data
     aliases = {header_key(a) for names in KINDS[kind].headers.values() for a in names}
     first: tuple[int, list[str]] | None = None
@@ -213,15 +234,89 @@ def _sheet(
             first = (number, cells)
         hits = sum(1 for cell in cells if header_key(cell) in aliases)
         if hits >= 2 or (hits and len([c for c in cells if c]) == 1):
-            return Sheet(kind, name, cells, number, data(rows))
+            header, header_row = cells, number
+            above = skipped[-1] if skipped else None
+            if above is not None and above[0] == number - 1:
+                header = _merged_header(above[1], header, aliases) or header
+            below = next(rows, None)
+            if below is not None and below[0] == number + 1:
+                merged = _merged_header(header, [cell_text(v) for v in below[1]], aliases)
+                if merged is not None:
+                    header, header_row, below = merged, below[0], None
+            if data is _noting:
+                sheet = Sheet(kind, name, _split_combined(header), header_row, iter(()))
+                following = rows if below is None else chain([below], rows)
+                sheet.rows = _splitting(sheet, _noting(sheet)(following), header)
+                return sheet
+            pushed = [] if below is None else list(_data(iter([below])))
+            return Sheet(kind, name, header, header_row, chain(pushed, data(rows)))
         skipped.append((number, cells))
         if len(skipped) >= _HEADER_SCAN:
             break
     if first is None:
         return Sheet(kind, name, [], 1, iter(()))
     # No recognisable header: take the first row; the required-column check will explain.
-    rest = chain(((n, c, _suspect(c)) for n, c in skipped[1:]), data(rows))
+    plain = _data if data is _noting else data
+    rest = chain(((n, c, _suspect(c)) for n, c in skipped[1:]), plain(rows))
     return Sheet(kind, name, first[1], first[0], rest)
+
+
+def _merged_header(top: list[str], sub: list[str], aliases: set[str]) -> list[str] | None:
+    """One header read from two rows, ``top`` over ``sub``, when they are one header whose
+    cells are merged (``None`` when they are not).
+
+    A cell merged down over both rows (代表编号) holds its text in ``top`` only, a cell merged
+    across over several columns (工作单位及职务 over 工作单位 | 职务, 联系方式 over 手机) in its
+    first column only, with the columns' own titles in ``sub``: a column takes the title of
+    ``sub`` when it has one (unless only ``top``'s is known), else ``top``'s. The two rows are
+    one header when together they name more known columns than either alone, and no unknown
+    text sits under a known title (that would be a data row below its header).
+    """
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    sub = sub + [""] * (width - len(sub))
+
+    def known(title: str) -> bool:
+        return header_key(title) in aliases or title.replace(" ", "") in COMBINED_UNIT_TITLE
+
+    merged: list[str] = []
+    for upper, lower in zip(top, sub, strict=True):
+        if lower and known(upper) and not known(lower):
+            return None
+        merged.append(lower if lower and (known(lower) or not known(upper)) else upper)
+    counted = sum(1 for title in merged if known(title))
+    if counted <= max(sum(1 for t in top if known(t)), sum(1 for t in sub if known(t))):
+        return None
+    return merged
+
+
+#: How notes and footnotes below (or between) the data begin: 注：…, 填表说明, 制表人…
+NOTE = re.compile(
+    r"^\s*(注\s*[:：0-9一二三四五六七八九十、.]|填表说明|填报说明|说明\s*[:：]|备注\s*[:：]|制表|填表人|审核人|联系人\s*[:：])"
+)
+NOTE_REASON = "note"
+BLANK_REASON = "blank"
+
+
+def _noting(sheet: Sheet) -> Callable[[Iterator[tuple[int, list[Any]]]], Iterator[Row]]:
+    """The data rows of a worksheet, setting aside notes and blank rows between blocks."""
+
+    def rows(numbered: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
+        blanks: list[int] = []
+        for number, raw in numbered:
+            cells = _texts(raw)
+            filled = [c for c in cells if c]
+            if not filled:
+                blanks.append(number)
+                continue
+            if len(filled) <= 2 and NOTE.match(filled[0]):
+                sheet.skipped.append((number, NOTE_REASON, " ".join(filled)[:200]))
+                continue
+            sheet.skipped.extend((n, BLANK_REASON, "") for n in blanks)
+            blanks = []
+            yield number, cells, _suspect(cells)
+
+    return rows
 
 
 def _data(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[Row]:
@@ -354,3 +449,43 @@ def _replace(line: str, folds: list[tuple[str, str]]) -> str:
     for full, half in folds:
         line = line.replace(full, half)
     return line
+
+
+#: Headers of a column holding the work unit and the title together (工作单位及职务).
+COMBINED_UNIT_TITLE = ("工作单位及职务", "单位及职务", "工作单位和职务", "工作单位职务", "单位职务")
+_TITLE_SPLIT = re.compile(r"[\s,，、/]+")
+
+
+def _split_combined(header: list[str]) -> list[str]:
+    """The header with a combined unit-and-title column read as two columns."""
+    out: list[str] = []
+    for title in header:
+        if title.replace(" ", "") in COMBINED_UNIT_TITLE:
+            out += ["工作单位", "职务"]
+        else:
+            out.append(title)
+    return out
+
+
+def split_unit_title(text: str) -> tuple[str, str]:
+    """``宿迁市某公司 董事长`` -> (unit, title): split at the last separator; a cell with none
+    is all unit."""
+    parts = [p for p in _TITLE_SPLIT.split(text.strip()) if p]
+    if len(parts) < 2:
+        return text.strip(), ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _splitting(sheet: Sheet, rows: Iterator[Row], header: list[str]) -> Iterator[Row]:
+    combined = [i for i, t in enumerate(header) if t.replace(" ", "") in COMBINED_UNIT_TITLE]
+    if not combined:
+        yield from rows
+        return
+    for number, cells, suspect in rows:
+        out: list[str] = []
+        for i, cell in enumerate(cells):
+            if i in combined:
+                out += list(split_unit_title(cell)) if cell else ["", ""]
+            else:
+                out.append(cell)
+        yield number, out, suspect

@@ -29,6 +29,7 @@ __all__ = [
     "BadRowSink",
     "ImportReport",
     "KindCounts",
+    "SkippedLine",
     "Status",
     "spreadsheet_safe",
 ]
@@ -78,6 +79,16 @@ class BadRow:
         ]
 
 
+@dataclass(frozen=True)
+class SkippedLine:
+    """A line of a sheet that holds no data: a note (注：…, 填表说明) or a blank row."""
+
+    sheet: str | None
+    row: int
+    reason: str
+    text: str
+
+
 @dataclass
 class KindCounts:
     """Rows of one row kind: created, updated, unchanged (would be, in a dry run), rejected."""
@@ -112,6 +123,8 @@ class ImportReport:
     bad_row_count: int = 0
     rejected_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Lines read as not-data (notes, footnotes, blank rows between blocks), never bad rows.
+    skipped: list[SkippedLine] = field(default_factory=list)
     validate_seconds: float = 0.0
     write_seconds: float = 0.0
     error: str | None = None

@@ -28,10 +28,11 @@ from typing import Any, Protocol
 from graphcoord import collector
 from graphcoord.db import Database
 from graphcoord.errors import RuleViolation
+from graphcoord.i18n import N_, gettext
 from graphcoord.importer.ahead import PARALLEL_WRITES, WriteAhead, Writers, undo_runs
 from graphcoord.importer.lease import ImportLease
 from graphcoord.importer.readers import open_sheets
-from graphcoord.importer.report import BadRowSink, ImportReport, Status
+from graphcoord.importer.report import BadRowSink, ImportReport, SkippedLine, Status
 from graphcoord.importer.spool import CREATED, Spool
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.queries.batch import write_rows
@@ -49,6 +50,11 @@ from graphcoord.queries.rows import STATEMENTS
 from graphcoord.rules import convener_violations, raise_for
 
 __all__ = ["ProgressSink", "file_hash", "run_import"]
+
+_SKIP_REASONS = {
+    "note": N_("a note or footnote, not data"),
+    "blank": N_("a blank row between blocks of data"),
+}
 
 
 class ProgressSink(Protocol):
@@ -178,10 +184,15 @@ def _import(
                 keep_deputies=keep_deputies,
                 ahead=ahead,
             )
-            for index, sheet in enumerate(sheets):
-                where = f"validating {sheet.kind}"
-                progress.phase(where, sheet.total)
-                validator.sheet(index, sheet, progress.advance)
+            with contextlib.closing(validator):
+                for index, sheet in enumerate(sheets):
+                    where = f"validating {sheet.kind}"
+                    progress.phase(where, sheet.total)
+                    validator.sheet(index, sheet, progress.advance)
+                    report.skipped.extend(
+                        SkippedLine(sheet.name, row, gettext(_SKIP_REASONS[why]), text)
+                        for row, why, text in sheet.skipped
+                    )
             if ahead is not None:
                 ahead.drain()
             report.validate_seconds = time.monotonic() - started

@@ -15,7 +15,6 @@ refuses come back through the lookups' path — to be reported, or classified as
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,10 +25,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphcoord.db import Database
+from graphcoord.i18n import Term, fill, gettext
 from graphcoord.importer.ahead import WriteAhead
 from graphcoord.importer.keys import SeenKeys
 from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
-from graphcoord.importer.models import AreaRow, ContactRow, DeputyRow, ProposalRow, RosterRow
+from graphcoord.importer.models import (
+    AreaRow,
+    ContactRow,
+    DeputyRow,
+    ProposalRow,
+    RosterRow,
+    RowProblem,
+)
 from graphcoord.importer.readers import Sheet
 from graphcoord.importer.report import BadRow, BadRowSink, ImportReport
 from graphcoord.importer.spool import CREATED, Entry, Spool
@@ -200,6 +207,16 @@ class Validator:
         self._clusters: dict[str, str] = {}
         #: ``<station>|<date>`` -> the activity day of the file (or the database) held then.
         self._station_days: dict[str, str] = {}
+        #: The keys seen so far per kind, shared by the sheets of one kind (a roster per
+        #: county in one workbook), each key with the sheet index and row that held it first.
+        self._seen: dict[str, SeenKeys] = {}
+        self._sheet_names: dict[int, str | None] = {}
+
+    def close(self) -> None:
+        """Let go of the keys' scratch files (the spool's folder is removed by its owner)."""
+        for seen in self._seen.values():
+            seen.close()
+        self._seen.clear()
 
     # -- reporting -------------------------------------------------------------------------
     def _bad(
@@ -254,20 +271,28 @@ class Validator:
             names[target] = title
         where = f"{self.report.file}" + (f" [{sheet.name}]" if sheet.name else "")
         if ignored:
-            self.report.warnings.append(f"{where}: ignored columns {', '.join(ignored)}")
+            self.report.warnings.append(
+                fill(
+                    "{where}: ignored columns {columns}",
+                    {"where": where, "columns": ", ".join(ignored)},
+                )
+            )
         missing = [f for f in spec.required if f not in columns]
         refusal: list[tuple[str | None, str]] = []
         for title in forbidden:
             refusal.append(
                 (
                     title,
-                    f"column {title} would hold national ID numbers, which graphcoord never "
-                    "stores: delete the column and import again",
+                    fill(
+                        "column {title} would hold national ID numbers, which graphcoord never "
+                        "stores: delete the column and import again",
+                        {"title": title},
+                    ),
                 )
             )
         if missing:
             wanted = "; ".join(f"{spec.headers[f][0]} ({spec.headers[f][-1]})" for f in missing)
-            refusal.append((None, f"missing required column(s): {wanted}"))
+            refusal.append((None, fill("missing required column(s): {wanted}", {"wanted": wanted})))
         if refusal:
             for column, reason in refusal:
                 self.sink.add(
@@ -288,7 +313,11 @@ class Validator:
         names: dict[str, str],
         advance: Advance | None,
     ) -> None:
-        seen = SeenKeys(self.spool.directory / f"keys-{index}.sqlite")
+        seen = self._seen.get(sheet.kind)
+        if seen is None:
+            seen = SeenKeys(self.spool.directory / f"keys-{sheet.kind}.sqlite")
+            self._seen[sheet.kind] = seen
+        self._sheet_names[index] = sheet.name
         pending: list[_Pending] = []
         self._names = names
         self._memberships: list[_Pending] = []
@@ -298,7 +327,7 @@ class Validator:
         items = list(columns.items())
         last = max(columns.values(), default=-1)
         base = index << 32
-        with contextlib.closing(seen), _Batches(self, sheet, spec, advance) as batches:
+        with _Batches(self, sheet, spec, advance) as batches:
             for number, cells, suspect in sheet.rows:
                 ref = base | number
                 if suspect:
@@ -323,11 +352,11 @@ class Validator:
                         number,
                         names.get(parsed.KEY[0]),
                         shown,
-                        f"duplicate key {shown}: already in row {first}",
+                        self._duplicate(index, first, shown),
                         ref=ref,
                     )
                     continue
-                seen.add(key, number)
+                seen.add(key, ref)
                 pending.append(_Pending(ref, number, parsed))
                 if len(pending) >= self.batch_size:
                     batches.send(pending)
@@ -335,6 +364,17 @@ class Validator:
             if pending:
                 batches.send(pending)
         self._finish_sheet(sheet, spec)
+
+    def _duplicate(self, index: int, first: int, shown: str) -> str:
+        """The reason of a row repeating the key of ``first`` (a row reference: sheet index
+        and row number), naming the sheet when it is another sheet of the same kind."""
+        sheet_index, row = first >> 32, first & 0xFFFFFFFF
+        if sheet_index == index:
+            return fill("duplicate key {key}: already in row {row}", {"key": shown, "row": row})
+        return fill(
+            "duplicate key {key}: already in row {row} of sheet {sheet}",
+            {"key": shown, "row": row, "sheet": self._sheet_names.get(sheet_index) or ""},
+        )
 
     def _national_ids(
         self, sheet: Sheet, spec: KindSpec, number: int, ref: int, cells: list[str]
@@ -348,8 +388,10 @@ class Validator:
                     number,
                     title,
                     cell,
-                    "looks like a national ID number (身份证号), which graphcoord never "
-                    "stores: remove it",
+                    gettext(
+                        "looks like a national ID number (身份证号), which graphcoord never "
+                        "stores: remove it"
+                    ),
                     ref=ref,
                 )
 
@@ -367,10 +409,13 @@ class Validator:
             column = self._names.get(field_name or "", field_name)
             value = values.get(field_name or "")
             message = str(item["msg"]).removeprefix("Value error, ")
-            if item["type"] == "missing":
-                message = f"{column} is required"
-            elif item["type"] == "int_parsing":
-                message = f"{value!r} is not a whole number"
+            problem = (item.get("ctx") or {}).get("error")
+            if isinstance(problem, RowProblem):
+                message = problem.localized()
+            elif item["type"] == "missing":
+                message = fill("{column} is required", {"column": column})
+            elif item["type"] in ("int_parsing", "int_from_float"):
+                message = fill("{value!r} is not a whole number", {"value": value})
             self._bad(sheet, spec, number, column, value, message, ref=ref)
 
     # -- a batch ---------------------------------------------------------------------------
@@ -488,7 +533,10 @@ class Validator:
                     item.number,
                     self._names.get(reference.field, reference.field),
                     value,
-                    f"unknown {reference.target} {value}: not in this file nor in the database",
+                    fill(
+                        "unknown {target} {value}: not in this file nor in the database",
+                        {"target": Term(reference.target), "value": value},
+                    ),
                     ref=item.ref,
                 )
                 ok = False
@@ -583,8 +631,10 @@ class Validator:
                 item.number,
                 self._names.get("parentCode", "parentCode"),
                 item.model.parentCode,
-                f"unknown parent area {item.model.parentCode}: not in this file nor in the "
-                "database",
+                fill(
+                    "unknown parent area {code}: not in this file nor in the database",
+                    {"code": item.model.parentCode},
+                ),
                 ref=item.ref,
             )
         self._deferred = []
@@ -611,7 +661,7 @@ class Validator:
                     item.number,
                     self._names.get("role", "role"),
                     item.model.role,
-                    violation.reason,
+                    violation.localized(),
                     ref=item.ref,
                 )
         self._memberships = []
@@ -628,7 +678,7 @@ class Validator:
             value = item.rows[0][1].get(violation.column or "") if item.rows else None
             if value is None and violation.column:
                 value = getattr(item.model, violation.column, None)
-            self._bad(sheet, spec, item.number, column, value, violation.reason, ref=item.ref)
+            self._bad(sheet, spec, item.number, column, value, violation.localized(), ref=item.ref)
         return [item for i, item in enumerate(good) if i not in bad]
 
     def rule_areas(self, sheet: Sheet, spec: KindSpec, good: list[_Pending]) -> list[_Pending]:
@@ -651,7 +701,10 @@ class Validator:
                     item.number,
                     self._names.get("electedIn", spec.headers["electedIn"][0]),
                     None,
-                    f"a {model.level.value} deputy needs an original constituency (选区代码)",
+                    fill(
+                        "a {level} deputy needs an original constituency (选区代码)",
+                        {"level": Term(model.level.value)},
+                    ),
                     ref=item.ref,
                 )
                 continue
@@ -790,7 +843,10 @@ class Validator:
                     item.number,
                     self._names.get("clusterName", "clusterName"),
                     item.model.clusterName,
-                    f"cluster {item.model.clusterId} is named {known} in an earlier row",
+                    fill(
+                        "cluster {cluster} is named {name} in an earlier row",
+                        {"cluster": item.model.clusterId, "name": known},
+                    ),
                     ref=item.ref,
                 )
                 continue

@@ -31,6 +31,8 @@ LABEL_KEYS: dict[str, str] = {
     "ChannelName": "id",
     "Notification": "key",
     "LetterCounter": "year",
+    "User": "username",
+    "AuditEvent": "id",
     "RevokedToken": "id",
     "ImportLease": "id",
     "ProposalEvent": "id",
@@ -73,6 +75,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT notification_key IF NOT EXISTS FOR (n:Notification) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT letter_counter_year IF NOT EXISTS "
     "FOR (n:LetterCounter) REQUIRE n.year IS UNIQUE",
+    # console accounts and the audit trail (queries/users.py, queries/audit.py)
+    "CREATE CONSTRAINT user_username IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE",
+    "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT revoked_token_id IF NOT EXISTS FOR (n:RevokedToken) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT import_lease_id IF NOT EXISTS FOR (n:ImportLease) REQUIRE n.id IS UNIQUE",
     # The same idempotency key (a double click, a retry) never makes a second issue.
@@ -105,6 +110,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX department_area IF NOT EXISTS FOR (n:Department) ON (n.areaCode)",
     "CREATE INDEX notification_status IF NOT EXISTS FOR (n:Notification) ON (n.status)",
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
+    "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
     # The dispatch outbox: issues stored but not yet handed to 12345.
     "CREATE INDEX issue_dispatch IF NOT EXISTS FOR (n:Issue) ON (n.dispatch)",
     # proposals of a session, by status (queries/proposals.py, the session report)

@@ -647,20 +647,22 @@ def clear_baseline_labels(db: Database, labels: Sequence[str]) -> None:
 # -- fingerprint ----------------------------------------------------------------------------
 
 FINGERPRINT_NODES: LiteralString = """
-MATCH (n) WHERE NOT n:ImportRun AND NOT n:GraphVersion
+MATCH (n) WHERE NOT n:ImportRun AND NOT n:GraphVersion AND NOT n:AuditEvent
 WITH n ORDER BY elementId(n)
 RETURN labels(n) AS labels, properties(n) AS props
 """
 
 FINGERPRINT_EDGES: LiteralString = """
 MATCH (a)-[r]->(b) WHERE NOT a:ImportRun AND NOT b:ImportRun
+  AND NOT a:AuditEvent AND NOT b:AuditEvent
 RETURN labels(a)[0] AS fromLabel, coalesce(a.id, a.code) AS fromKey, type(r) AS type,
        properties(r) AS props, labels(b)[0] AS toLabel, coalesce(b.id, b.code) AS toKey
 """
 
 
 def fingerprint(db: Database) -> tuple[list[str], list[str]]:
-    """Every node and relationship (bookkeeping excluded) as sorted canonical strings.
+    """Every node and relationship (bookkeeping excluded: import runs, graph versions, the
+    audit trail) as sorted canonical strings.
 
     Two graphs with equal fingerprints hold the same nodes, relationships and properties.
     """

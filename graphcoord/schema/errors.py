@@ -31,6 +31,13 @@ def error_code(error: GraphQLError) -> str:
     return "INTERNAL"
 
 
+def _graphcoord_error(error: GraphQLError) -> GraphcoordError | None:
+    original = error.original_error
+    while isinstance(original, GraphQLError):
+        original = original.original_error
+    return original if isinstance(original, GraphcoordError) else None
+
+
 class ErrorCodes(MaskErrors):
     """Add ``extensions.code`` to every error and mask unexpected ones."""
 
@@ -52,6 +59,10 @@ class ErrorCodes(MaskErrors):
                 log.error("unexpected error in GraphQL resolver", exc_info=error.original_error)
                 error = self.anonymise_error(error)
             error.extensions = {**(error.extensions or {}), "code": code}
+            original = _graphcoord_error(error)
+            if original is not None:
+                # The message stays English (clients match it); a person reads this one.
+                error.extensions["messageZh"] = original.message_zh
             processed.append(error)
         if any(
             error.extensions and error.extensions.get("code") == "UNAVAILABLE"

@@ -343,7 +343,7 @@ class HandlingQuery:
 def _actor(info: Ctx, what: str, roles: frozenset[str] = _HANDLERS) -> tracking.Actor:
     require_roles(info, roles, what)
     principal = info.context.principal
-    return tracking.Actor(principal.role, principal.deputy_id)
+    return tracking.Actor.of(principal)
 
 
 async def _issue(info: Ctx, issue_id: str) -> Issue:

@@ -185,6 +185,7 @@ class ImportMutation:
             kind=kind,
             dry_run=dry_run,
             allow_partial=allow_partial,
+            actor=info.context.principal,
         )
         return ImportReportType.from_report(report)
 

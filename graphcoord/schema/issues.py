@@ -519,7 +519,7 @@ class IssueMutation:
             village_code, title, body, category, contact, channel
         )
         if context.principal.authenticated and context.auth_error is None:
-            actor = tracking.Actor(context.principal.role, context.principal.deputy_id)
+            actor = tracking.Actor.of(context.principal)
         else:
             if channel is not ChannelEnum.QR:
                 raise Forbidden("the public submits through the QR channel only")
@@ -567,7 +567,7 @@ class IssueMutation:
             info, frozenset({"deputy", "organizer", "admin"}), "changing an issue's status"
         )
         principal = info.context.principal
-        actor = tracking.Actor(principal.role, principal.deputy_id)
+        actor = tracking.Actor.of(principal)
         row = await info.context.run(
             tracking.update_status,
             info.context.db,

@@ -12,7 +12,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from graphcoord.auth import AUTHENTICATED, ORGANIZING, PLANNING, PRIVATE_READERS
-from graphcoord.errors import Forbidden, Unauthenticated
+from graphcoord.services.access import require
 
 __all__ = [
     "CanManageGroups",
@@ -28,16 +28,11 @@ __all__ = [
 
 
 def require_roles(info: Info[Any, Any], roles: frozenset[str], what: str) -> None:
-    """Raise unless the caller's role is one of ``roles``."""
+    """Raise unless the caller's role is one of ``roles`` (the check the console makes too)."""
     context = info.context
     if context.auth_error is not None:
         raise context.auth_error
-    role = context.principal.role
-    if role == "public":
-        raise Unauthenticated(f"{what} needs a bearer token (Authorization: Bearer …)")
-    if role not in roles:
-        allowed = " or ".join(sorted(roles))
-        raise Forbidden(f"{what} is for {allowed}; your role is {role}")
+    require(context.principal, roles, what)
 
 
 class _RolePermission(BasePermission):

@@ -59,7 +59,11 @@ class PlanningMutation:
         self, info: Ctx, deputy_id: strawberry.ID, village_code: str
     ) -> ContactChange:
         change = await info.context.run(
-            directory.add_contact, info.context.db, str(deputy_id), require_area_code(village_code)
+            directory.add_contact,
+            info.context.db,
+            str(deputy_id),
+            require_area_code(village_code),
+            actor=info.context.principal,
         )
         return await _contact_change(info, change)
 
@@ -72,6 +76,7 @@ class PlanningMutation:
             info.context.db,
             str(deputy_id),
             require_area_code(village_code),
+            actor=info.context.principal,
         )
         return await _contact_change(info, change)
 
@@ -83,7 +88,11 @@ class PlanningMutation:
         self, info: Ctx, group_id: strawberry.ID, deputy_id: strawberry.ID
     ) -> Group:
         await info.context.run(
-            directory.set_convener, info.context.db, str(group_id), str(deputy_id)
+            directory.set_convener,
+            info.context.db,
+            str(group_id),
+            str(deputy_id),
+            actor=info.context.principal,
         )
         return await _group(info, str(group_id))
 
@@ -110,5 +119,6 @@ class PlanningMutation:
             kind=kind,
             series=series,
             attendee_ids=[str(a) for a in attendee_ids or []],
+            actor=info.context.principal,
         )
         return await _group(info, str(group_id))

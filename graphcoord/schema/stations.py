@@ -420,7 +420,7 @@ class StationQuery:
 
 def _by(info: Ctx) -> str:
     principal = info.context.principal
-    return tracking.Actor(principal.role, principal.deputy_id).key
+    return tracking.Actor.of(principal).key
 
 
 async def _day(info: Ctx, row: stations.ActivityDayRow) -> ActivityDay:
@@ -585,7 +585,7 @@ class StationMutation:
             str(station_id),
             submission,
             activity_id=None if activity_id is None else str(activity_id),
-            actor=tracking.Actor(principal.role, principal.deputy_id),
+            actor=tracking.Actor.of(principal),
             today=context.settings.today,
         )
         context.after_write()

@@ -99,7 +99,9 @@ def idle_stations(
     (default today), by township (the station first): (total, up to ``limit + 1``)."""
     require_area_code(area_code)
     if not 1 <= months <= MAX_IDLE_MONTHS:
-        raise BadInput(f"months must be 1 to {MAX_IDLE_MONTHS}, not {months}")
+        raise BadInput(
+            "months must be 1 to {most}, not {months}", most=MAX_IDLE_MONTHS, months=months
+        )
     if not area_exists(db, area_code):
         raise NotFound("area", area_code)
     as_of = today_in_china(as_of)
@@ -135,7 +137,7 @@ def group_alarms(
     A quarter that has not ended by ``as_of`` is missed by nobody yet.
     """
     if quarter is not None and not 1 <= quarter <= 4:
-        raise BadInput(f"quarter must be 1 to 4, not {quarter}")
+        raise BadInput("quarter must be 1 to 4, not {quarter}", quarter=quarter)
     if area_code is not None:
         require_area_code(area_code)
     as_of = today_in_china(as_of)

@@ -24,6 +24,7 @@ from graphcoord import analytics as an
 from graphcoord.analytics import DEFAULT_MAX_PER_DEPUTY, AssignmentPlan, CoverageReport
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NoPath, NotFound
+from graphcoord.i18n import Term
 from graphcoord.model import is_village_kind
 from graphcoord.services import projections as proj
 from graphcoord.services.coverage_summary import SUMMARY_TOP, village_labels
@@ -349,7 +350,7 @@ def escalate(
     if issue_id is not None:
         place = proj.issue_place(db, issue_id)
         if place.area_code is None:
-            raise BadInput(f"issue {issue_id!r} has no area it was raised in")
+            raise BadInput("issue {issue!r} has no area it was raised in", issue=issue_id)
         scope_kind = place.area_kind or "VILLAGE"
         if is_village_kind(scope_kind):
             village_code = place.area_code
@@ -357,8 +358,11 @@ def escalate(
             deputy_id = place.trackers[0]
         else:
             raise BadInput(
-                f"issue {issue_id!r} was raised in a {scope_kind.lower()} "
-                f"({place.area_code}) and no deputy tracks it: start from a village or a deputy"
+                "issue {issue!r} was raised in a {kind} ({code}) and no deputy tracks it: start "
+                "from a village or a deputy",
+                issue=issue_id,
+                kind=Term(scope_kind),
+                code=place.area_code,
             )
     elif village_code is not None:
         node = G.nodes.get(f"area:{village_code}")

@@ -17,7 +17,7 @@ from typing import Any
 
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NotFound
-from graphcoord.model import basis_for_level, significant_length
+from graphcoord.model import AuditAction, basis_for_level, significant_length
 from graphcoord.queries import areas, campaigns, deputies, groups
 from graphcoord.queries.areas import Area, children_of, get_areas
 from graphcoord.queries.campaigns import participation
@@ -29,6 +29,7 @@ from graphcoord.queries.deputies import (
 )
 from graphcoord.queries.groups import activities_of, groups_by_id, groups_of, members_of
 from graphcoord.queries.industry import chains_of
+from graphcoord.services import audit
 from graphcoord.services.dataset import upsert_contacts
 
 __all__ = [
@@ -120,7 +121,9 @@ class ContactChange:
     basis: str
 
 
-def add_contact(db: Database, deputy_id: str, village_code: str) -> ContactChange:
+def add_contact(
+    db: Database, deputy_id: str, village_code: str, *, actor: audit.Acting | None = None
+) -> ContactChange:
     """Let a deputy contact a village; the basis follows the deputy's level, and the contact
     rules hold (a county or township deputy's village lies inside their constituency)."""
     facts = deputies.deputy_facts(db, [deputy_id])
@@ -128,10 +131,13 @@ def add_contact(db: Database, deputy_id: str, village_code: str) -> ContactChang
         raise NotFound("deputy", deputy_id)
     basis = basis_for_level(facts[deputy_id].level).value
     upsert_contacts(db, [{"deputyId": deputy_id, "areaCode": village_code, "basis": basis}])
+    audit.record(db, actor, AuditAction.CONTACT_ADDED, f"deputy:{deputy_id}", village_code)
     return ContactChange(deputy_id, village_code, basis)
 
 
-def remove_contact(db: Database, deputy_id: str, village_code: str) -> ContactChange:
+def remove_contact(
+    db: Database, deputy_id: str, village_code: str, *, actor: audit.Acting | None = None
+) -> ContactChange:
     """Remove a deputy's contact with a village (NotFound if there is none)."""
     facts = deputies.deputy_facts(db, [deputy_id])
     if deputy_id not in facts:
@@ -139,6 +145,7 @@ def remove_contact(db: Database, deputy_id: str, village_code: str) -> ContactCh
     removed = deputies.remove_contacts(db, [{"deputyId": deputy_id, "areaCode": village_code}])
     if not removed:
         raise NotFound("contact", f"{deputy_id} → {village_code}")
+    audit.record(db, actor, AuditAction.CONTACT_REMOVED, f"deputy:{deputy_id}", village_code)
     return ContactChange(deputy_id, village_code, basis_for_level(facts[deputy_id].level).value)
 
 
@@ -147,11 +154,14 @@ def _require(found: Sequence[str] | dict[str, Any], kind: str, key: str) -> None
         raise NotFound(kind, key)
 
 
-def set_convener(db: Database, group_id: str, deputy_id: str) -> None:
+def set_convener(
+    db: Database, group_id: str, deputy_id: str, *, actor: audit.Acting | None = None
+) -> None:
     """Make a deputy the group's one convener (the previous one stays a member)."""
     _require(groups_by_id(db, [group_id]), "group", group_id)
     _require(deputies_by_id(db, [deputy_id]), "deputy", deputy_id)
     groups.set_convener(db, group_id, deputy_id)
+    audit.record(db, actor, AuditAction.CONVENER_SET, f"group:{group_id}", deputy_id)
 
 
 def record_activity(
@@ -163,11 +173,12 @@ def record_activity(
     kind: str = "MEETING",
     series: str | None = None,
     attendee_ids: Sequence[str] = (),
+    actor: audit.Acting | None = None,
 ) -> str:
     """Record an activity a group held (quarterly compliance counts these); its id."""
     title = title.strip()
     if not title or len(title) > MAX_TITLE:
-        raise BadInput(f"title must have 1 to {MAX_TITLE} characters")
+        raise BadInput("title must have 1 to {most} characters", most=MAX_TITLE)
     _require(groups_by_id(db, [group_id]), "group", group_id)
     activity_id = f"A-{uuid.uuid4().hex[:12]}"
     groups.record_activity(
@@ -180,4 +191,5 @@ def record_activity(
         series=series,
         attendees=list(attendee_ids),
     )
+    audit.record(db, actor, AuditAction.ACTIVITY_RECORDED, f"group:{group_id}", activity_id)
     return activity_id

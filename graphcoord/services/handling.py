@@ -28,12 +28,14 @@ from typing import Protocol
 
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
+from graphcoord.i18n import N_, Term
 from graphcoord.model import (
     CHINA,
     EVENT_NAMES,
     MAX_REOPENINGS,
     OUTCOME_NAMES,
     PUBLIC_EVENTS,
+    AuditAction,
     HandlingEventKind,
     Outcome,
     Satisfaction,
@@ -55,6 +57,7 @@ from graphcoord.rules import (
     check_unfinished,
     text_problem,
 )
+from graphcoord.services import audit
 from graphcoord.services.clocks import china_day, clock_params, new_clock, timing
 from graphcoord.services.issues import TRACKING_CODE
 from graphcoord.services.policies import Policies, load_policies
@@ -96,6 +99,9 @@ class HandlingActor(Protocol):
     @property
     def key(self) -> str: ...
 
+    @property
+    def who(self) -> str: ...
+
 
 def handling_of(db: Database, issue_id: str) -> HandlingRecord:
     """The handling facts of one issue (NotFound for an unknown id)."""
@@ -113,7 +119,7 @@ def handlings(db: Database, issue_ids: Sequence[str]) -> dict[str, HandlingRecor
 def _text(text: str | None, what: str, limit: int, *, required: bool) -> str | None:
     problem = text_problem(text, what, limit, required=required)
     if problem:
-        raise BadInput(problem)
+        raise BadInput(problem.template, **problem.params)
     return (text or "").strip() or None
 
 
@@ -125,15 +131,19 @@ def _when(at: dt.datetime | None, now: dt.datetime | None, record: HandlingRecor
     if at.tzinfo is None:
         at = at.replace(tzinfo=CHINA)
     if at > current + _SKEW:
-        raise BadInput(f"at {at.isoformat()} lies in the future")
+        raise BadInput("at {at} lies in the future", at=at.isoformat())
     if record.created_at is not None and at < record.created_at:
-        raise BadInput(f"at {at.isoformat()} is before the issue was received")
+        raise BadInput("at {at} is before the issue was received", at=at.isoformat())
     return at.replace(microsecond=0)
 
 
 def _managers_only(actor: HandlingActor, what: str) -> None:
     if actor.role not in MANAGERS:
-        raise Forbidden(f"{what} is for organizers and admins; your role is {actor.role}")
+        raise Forbidden(
+            "{what} is for organizers and admins; your role is {role}",
+            what=Term(what),
+            role=Term(actor.role),
+        )
 
 
 def _actor_facts(db: Database, issue_id: str, actor: HandlingActor) -> queries.ActorFacts:
@@ -168,6 +178,7 @@ def claim_issue(
     event = {"kind": HandlingEventKind.CLAIMED.value, "at": at, "by": actor.key, "byName": name}
     if not queries.claim(db, issue_id, actor.deputy_id, event, f"{name} 代表签收"):
         raise RuleViolation(CLAIM_RULE, "the issue was finished or claimed meanwhile", [issue_id])
+    audit.record(db, actor, AuditAction.ISSUE_CLAIMED, f"issue:{issue_id}")
     return handling_of(db, issue_id)
 
 
@@ -183,10 +194,10 @@ def assign_issue(
 ) -> HandlingRecord:
     """An organizer assigns the issue to a department (交办); it counts as the department's
     claim. Assigning it to another department replaces the assignment (改派)."""
-    _managers_only(actor, "assigning an issue to a department")
+    _managers_only(actor, N_("assigning an issue to a department"))
     note = _text(note, "note", HANDLING_TEXT_LIMIT, required=False)
     record = handling_of(db, issue_id)
-    check_unfinished(issue_id, record.finished, "an assignment")
+    check_unfinished(issue_id, record.finished, N_("an assignment"))
     department = departments_by_id(db, [department_id]).get(department_id)
     if department is None:
         raise NotFound("department", department_id)
@@ -203,6 +214,7 @@ def assign_issue(
     }
     if not queries.assign(db, issue_id, department_id, event, f"交办{department.name}"):
         raise RuleViolation(HANDLING_RULE, "the issue was finished meanwhile", [issue_id])
+    audit.record(db, actor, AuditAction.ISSUE_ASSIGNED, f"issue:{issue_id}", department_id)
     return handling_of(db, issue_id)
 
 
@@ -213,11 +225,14 @@ def _may_answer(actor: HandlingActor, record: HandlingRecord) -> None:
         return
     if actor.role == "deputy":
         raise Forbidden(
-            f"deputy {actor.deputy_id} did not claim issue {record.id}: its claiming deputy "
-            "replies, or an organizer records the department's reply"
+            "deputy {deputy} did not claim issue {issue}: its claiming deputy replies, or an "
+            "organizer records the department's reply",
+            deputy=actor.deputy_id,
+            issue=record.id,
         )
     raise Forbidden(
-        f"replying is for the claiming deputy, organizers and admins; your role is {actor.role}"
+        "replying is for the claiming deputy, organizers and admins; your role is {role}",
+        role=Term(actor.role),
     )
 
 
@@ -275,6 +290,13 @@ def reply_issue(
         )
     if not done:
         raise RuleViolation(HANDLING_RULE, "the issue was finished meanwhile", [issue_id])
+    audit.record(
+        db,
+        actor,
+        AuditAction.ISSUE_REPLIED,
+        f"issue:{issue_id}",
+        outcome.value if outcome else None,
+    )
     return handling_of(db, issue_id)
 
 
@@ -293,14 +315,19 @@ def follow_up_issue(
     if actor.role == "deputy":
         facts = _actor_facts(db, issue_id, actor)
         if not facts.tracks:
-            raise Forbidden(f"deputy {actor.deputy_id} does not track issue {issue_id}")
+            raise Forbidden(
+                "deputy {deputy} does not track issue {issue}",
+                deputy=actor.deputy_id,
+                issue=issue_id,
+            )
         by_name = facts.name
     elif actor.role not in MANAGERS:
         raise Forbidden(
-            f"following up is for the deputies who track the issue, organizers and admins; "
-            f"your role is {actor.role}"
+            "following up is for the deputies who track the issue, organizers and admins; "
+            "your role is {role}",
+            role=Term(actor.role),
         )
-    check_unfinished(issue_id, record.finished, "a follow-up")
+    check_unfinished(issue_id, record.finished, N_("a follow-up"))
     event = {
         "kind": HandlingEventKind.FOLLOWED_UP.value,
         "at": now or now_in_china(),

@@ -23,7 +23,9 @@ from graphcoord.importer import (
     write_template,
 )
 from graphcoord.importer.ahead import undo_run
+from graphcoord.model import AuditAction
 from graphcoord.queries.imports import ImportRunRecord, import_history, import_run_page
+from graphcoord.services import audit
 
 __all__ = [
     "KIND_ORDER",
@@ -34,27 +36,84 @@ __all__ = [
     "Status",
     "file_hash",
     "import_bytes",
+    "import_file",
     "import_history",
     "import_run_page",
+    "record_import",
     "run_import",
+    "undo_import",
     "undo_run",
     "write_template",
 ]
 
 
 def import_bytes(
-    db: Database, data: bytes, name: str, *, batch_size: int, **options: Any
+    db: Database,
+    data: bytes,
+    name: str,
+    *,
+    batch_size: int,
+    actor: audit.Acting | None = None,
+    errors_path: Path | None = None,
+    **options: Any,
 ) -> ImportReport:
     """Import an uploaded file: saved to a temporary file that keeps its suffix (which tells
-    the reader its format), imported under its own name, then deleted."""
+    the reader its format), imported under its own name, then deleted. ``errors_path``
+    receives every bad row (CSV, UTF-8 with BOM)."""
     suffix = PurePath(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="graphcoord-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        return run_import(
+        return import_file(
             db,
             path,
-            display_name=PurePath(name).name or path.name,
+            name,
             batch_size=batch_size,
+            actor=actor,
+            errors_path=errors_path,
             **options,
         )
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    name: str,
+    *,
+    batch_size: int,
+    actor: audit.Acting | None = None,
+    errors_path: Path | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Import a file saved on disk (``path``'s suffix tells its format) under the name it was
+    uploaded as; a run that writes is put in the audit trail with ``actor``."""
+    report = run_import(
+        db,
+        path,
+        display_name=PurePath(name).name or path.name,
+        batch_size=batch_size,
+        errors_path=errors_path,
+        **options,
+    )
+    record_import(db, report, actor)
+    return report
+
+
+def record_import(db: Database, report: ImportReport, actor: audit.Acting | None) -> None:
+    """Put a run that wrote (or tried to write) in the audit trail; dry runs change nothing."""
+    if report.run_id is not None:
+        totals = report.totals()
+        detail = (
+            f"{report.file}: {report.status}, created {totals['created']}, "
+            f"updated {totals['updated']}, rejected {totals['rejected']}"
+        )
+        audit.record(db, actor, AuditAction.IMPORTED, f"import:{report.run_id}", detail)
+
+
+def undo_import(
+    db: Database, run_id: str, *, force: bool = False, actor: audit.Acting | None = None
+) -> tuple[str, int]:
+    """:func:`undo_run`, put in the audit trail: (the run's id, rows deleted)."""
+    run, rows = undo_run(db, run_id, force=force)
+    audit.record(db, actor, AuditAction.IMPORT_UNDONE, f"import:{run}", f"{rows} row(s)")
+    return run, rows

@@ -41,11 +41,14 @@ from dataclasses import dataclass, field
 
 from neo4j.exceptions import ConstraintError
 
+from graphcoord.auth import Principal
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
+from graphcoord.i18n import Term
 from graphcoord.model import (
     CHINA,
     SUBMISSION_KEY,
+    AuditAction,
     Channel,
     DeputyStatus,
     IssueStatus,
@@ -63,6 +66,7 @@ from graphcoord.rules import (
     require_area_code,
     submission_problems,
 )
+from graphcoord.services import audit
 from graphcoord.services.clocks import record_resolved, start_issue_clock
 from graphcoord.services.opinions import suggest_new_issue
 from graphcoord.services.tickets import TicketGateway, TicketRequest
@@ -116,10 +120,23 @@ class Actor:
 
     role: str
     deputy_id: str | None = None
+    #: The console account acting (``None`` for a bearer token or the platform).
+    username: str | None = None
 
     @property
     def key(self) -> str:
         return f"deputy:{self.deputy_id}" if self.role == "deputy" else self.role
+
+    @property
+    def who(self) -> str:
+        """How the audit trail names the actor (as :attr:`graphcoord.auth.Principal.who`)."""
+        if self.username:
+            return f"user:{self.username}"
+        return f"token:{self.role}" + (f":{self.deputy_id}" if self.deputy_id else "")
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(principal.role, principal.deputy_id, principal.username)
 
 
 CITIZEN = Actor("citizen")
@@ -492,9 +509,13 @@ def update_status(
         raise NotFound("issue", issue_id)
     if actor.role == "deputy":
         if facts.my_status == DeputyStatus.LEFT.value:
-            raise Forbidden(f"deputy {actor.deputy_id} has left (status LEFT)")
+            raise Forbidden("deputy {deputy} has left (status LEFT)", deputy=actor.deputy_id)
         if not facts.tracks:
-            raise Forbidden(f"deputy {actor.deputy_id} does not track issue {issue_id}")
+            raise Forbidden(
+                "deputy {deputy} does not track issue {issue}",
+                deputy=actor.deputy_id,
+                issue=issue_id,
+            )
     elif actor.role not in _MANAGERS:
         raise Forbidden("changing an issue's status is for its deputies, organizers and admins")
     current = IssueStatus(facts.status)
@@ -535,6 +556,9 @@ def update_status(
         )
         if to is IssueStatus.RESOLVED:  # the outcome RESOLVED, timed (services/clocks)
             record_resolved(db, issue_id, at, actor.key, by_name)
+    audit.record(
+        db, actor, AuditAction.ISSUE_STATUS, f"issue:{issue_id}", f"{current.value} -> {to.value}"
+    )
     return get_issue(db, issue_id)
 
 
@@ -595,7 +619,10 @@ def _write_change(
     )
     if not changed:
         raise RuleViolation(
-            STATUS_RULE, f"the issue is no longer {current.value} (changed meanwhile)", [issue_id]
+            STATUS_RULE,
+            "the issue is no longer {status} (changed meanwhile)",
+            [issue_id],
+            status=Term(current.value),
         )
 
 

@@ -130,7 +130,7 @@ def record_review(
     for proposal_id, comment in comments:
         problem = text_problem(comment, "comment", PROPOSAL_LIMITS["comment"][1], required=False)
         if problem:
-            raise BadInput(problem)
+            raise BadInput(problem.template, **problem.params)
         texts[proposal_id] = (comment or "").strip() or None
     current = today or proposals.today(db)
     if day > current:

@@ -233,11 +233,11 @@ def today(db: Database) -> dt.date:
 def _text(value: str | None, what: str, *, required: bool) -> str | None:
     low, high = PROPOSAL_LIMITS[what]
     problem = text_problem(value, what, high, required=required)
-    text = (value or "").strip()
-    if problem is None and text and len(text) < low:
-        problem = f"{what} must have at least {low} characters"
     if problem:
-        raise BadInput(problem)
+        raise BadInput(problem.template, **problem.params)
+    text = (value or "").strip()
+    if text and len(text) < low:
+        raise BadInput("{what} must have at least {low} characters", what=what, low=low)
     return text or None
 
 

@@ -221,9 +221,11 @@ def schedule_key(station_id: str, start: dt.date | None, end: dt.date | None) ->
     """The key of :func:`schedules` of a station and a window; refuses a window too long."""
     if start is not None and end is not None:
         if end < start:
-            raise BadInput(f"the window ends ({end}) before it starts ({start})")
+            raise BadInput(
+                "the window ends ({end}) before it starts ({start})", end=end, start=start
+            )
         if (end - start).days > MAX_SCHEDULE_DAYS:
-            raise BadInput(f"a schedule spans at most {MAX_SCHEDULE_DAYS} days")
+            raise BadInput("a schedule spans at most {days} days", days=MAX_SCHEDULE_DAYS)
     return f"{station_id}|{start.isoformat() if start else ''}|{end.isoformat() if end else ''}"
 
 
@@ -247,8 +249,10 @@ def station_issues(db: Database, keys: Sequence[str]) -> dict[str, tuple[int, li
 def _texts(topic: str, notice: str | None) -> tuple[str, str | None]:
     topic, notice = topic.strip(), (notice or "").strip() or None
     problems = activity_day_problems(topic, notice)
-    if problems:
-        raise BadInput("; ".join(problems))
+    if len(problems) == 1:
+        raise BadInput(problems[0].template, **problems[0].params)
+    if problems:  # both texts are wrong: both are told, each in the reader's language
+        raise BadInput("{first}; {second}", first=problems[0], second=problems[1])
     return topic, notice
 
 
@@ -257,7 +261,7 @@ def _roster(deputy_ids: Sequence[str], *, required: bool) -> list[str]:
     if required and not ids:
         raise BadInput("name at least one deputy on duty (deputyIds)")
     if len(ids) > MAX_DUTY_ROSTER:
-        raise BadInput(f"at most {MAX_DUTY_ROSTER} deputies are on duty on one day")
+        raise BadInput("at most {n} deputies are on duty on one day", n=MAX_DUTY_ROSTER)
     return ids
 
 
@@ -293,8 +297,10 @@ def _station_facts(
 def _one_day_refusal(station_id: str, day: dt.date) -> RuleViolation:
     return RuleViolation(
         ONE_DAY_RULE,
-        f"station {station_id} already holds an activity day on {day}: edit that one",
+        "station {station} already holds an activity day on {day}: edit that one",
         [station_id],
+        station=station_id,
+        day=day,
     )
 
 
@@ -369,9 +375,10 @@ def update_activity_day(
     if current.date <= today:
         raise RuleViolation(
             PAST_DAY_RULE,
-            f"the activity day of {current.date} has come: it is kept as it was (record its "
-            "attendance instead)",
+            "the activity day of {day} has come: it is kept as it was (record its attendance "
+            "instead)",
             [activity_id],
+            day=current.date,
         )
     new_day = day or current.date
     new_topic, new_notice = _texts(
@@ -418,9 +425,10 @@ def cancel_activity_day(
     if current.date <= today_in_china(today) or not days.cancel_activity_day(db, activity_id):
         raise RuleViolation(
             PAST_DAY_RULE,
-            f"the activity day of {current.date} has come or has its attendance or opinions "
-            "recorded: it is kept",
+            "the activity day of {day} has come or has its attendance or opinions recorded: it "
+            "is kept",
             [activity_id],
+            day=current.date,
         )
     return current
 
@@ -472,9 +480,9 @@ def generate_activity_days(
     if (station_id is None) == (area_code is None):
         raise BadInput("give exactly one of a station (stationId) or an area (areaCode)")
     if month is not None and not 1 <= month <= 12:
-        raise BadInput(f"month {month} is not 1 to 12")
+        raise BadInput("month {month} is not 1 to 12", month=month)
     if day_of_month is not None and not 1 <= day_of_month <= 31:
-        raise BadInput(f"day of month {day_of_month} is not 1 to 31")
+        raise BadInput("day of month {day} is not 1 to 31", day=day_of_month)
     topic, _ = _texts(topic if topic is not None else DEFAULT_ACTIVITY_TOPIC, None)
     today = today_in_china(today)
     if station_id is not None:
@@ -487,8 +495,11 @@ def generate_activity_days(
             raise NotFound("station in area", str(area_code))
         if total > MAX_GENERATED_STATIONS:
             raise BadInput(
-                f"area {area_code} has {total} stations and points; generate for at most "
-                f"{MAX_GENERATED_STATIONS} at once (a county or a township)"
+                "area {code} has {total} stations and points; generate for at most {most} at "
+                "once (a county or a township)",
+                code=area_code,
+                total=total,
+                most=MAX_GENERATED_STATIONS,
             )
     months = [month] if month is not None else list(range(1, 13))
     first = dt.date(year, months[0], 1)
@@ -545,10 +556,12 @@ def record_attendance(
     current = get_activity_day(db, activity_id)
     check_attendance_day(current.date, today_in_china(today), activity_id)
     if not 0 <= voter_count <= MAX_VOTER_COUNT:
-        raise BadInput(f"voterCount must be 0 to {MAX_VOTER_COUNT}, not {voter_count}")
+        raise BadInput(
+            "voterCount must be 0 to {most}, not {count}", most=MAX_VOTER_COUNT, count=voter_count
+        )
     ids = list(dict.fromkeys(str(d).strip() for d in deputy_ids if str(d).strip()))
     if len(ids) > MAX_ATTENDANCE:
-        raise BadInput(f"at most {MAX_ATTENDANCE} deputies are recorded on one day")
+        raise BadInput("at most {n} deputies are recorded on one day", n=MAX_ATTENDANCE)
     known = deputies_by_id(db, ids)
     for deputy_id in ids:
         if deputy_id not in known:

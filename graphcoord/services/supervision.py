@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from graphcoord.db import Database
 from graphcoord.deadlines import Progress, Supervision, Thresholds, supervise, thresholds
 from graphcoord.errors import BadInput, Forbidden, NotFound
+from graphcoord.i18n import N_, Term
 from graphcoord.model import (
     STAGE_NAMES,
+    AuditAction,
     HandlingEventKind,
     HandlingStage,
     SupervisionColour,
@@ -36,6 +38,7 @@ from graphcoord.rules import (
     require_area_code,
     text_problem,
 )
+from graphcoord.services import audit
 from graphcoord.services.clocks import china_day
 from graphcoord.services.handling import MANAGERS, HandlingActor, handling_of
 from graphcoord.services.notifications import enqueue
@@ -186,14 +189,15 @@ def issue_letter(
     (``督〔2025〕3号``) and sent to the handler, the trackers and the county office."""
     if actor.role not in MANAGERS:
         raise Forbidden(
-            f"supervision letters are issued by organizers and admins; your role is {actor.role}"
+            "supervision letters are issued by organizers and admins; your role is {role}",
+            role=Term(actor.role),
         )
     problem = text_problem(text, "text", HANDLING_TEXT_LIMIT, required=False)
     if problem:
-        raise BadInput(problem)
+        raise BadInput(problem.template, **problem.params)
     at = now or now_in_china()
     record = handling_of(db, issue_id)
-    check_unfinished(issue_id, record.finished, "a supervision letter")
+    check_unfinished(issue_id, record.finished, N_("a supervision letter"))
     state = supervision_of(record, limits_on(db, china_day(at), policies))
     check_letter(issue_id, state.colour.value if state else None)
     assert state is not None  # check_letter refuses an issue without a clock
@@ -241,6 +245,7 @@ def issue_letter(
     letters = [e for e in handling_of(db, issue_id).events if e.number == number]
     if not letters:  # pragma: no cover - written just above
         raise NotFound("supervision letter", number)
+    audit.record(db, actor, AuditAction.LETTER_ISSUED, f"issue:{issue_id}", number)
     return letters[0]
 
 

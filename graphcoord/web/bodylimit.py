@@ -1,15 +1,17 @@
 """Request bodies bounded while they stream in: an ASGI middleware counting bytes.
 
-Every route has a limit (:func:`body_limit`): GraphQL JSON 1 MiB, the public form 64 KiB, roster
-uploads (GraphQL multipart) ``GRAPHCOORD_MAX_UPLOAD``. A ``Content-Length`` above the limit is
-refused before a byte is read; a body without one (chunked) is counted as it arrives and refused
-as soon as it passes the limit, so no handler ever holds, parses or spools more than the limit.
+Every route has a limit (:func:`body_limit`): GraphQL JSON 1 MiB, the public form and the
+console's forms 64 KiB, roster uploads (GraphQL multipart, the console's upload)
+``GRAPHCOORD_MAX_UPLOAD``. A ``Content-Length`` above the limit is refused before a byte is
+read; a body without one (chunked) is counted as it arrives and refused as soon as it passes
+the limit, so no handler ever holds, parses or spools more than the limit.
 The refusal is HTTP 413: a GraphQL error with ``extensions.code = "PAYLOAD_TOO_LARGE"`` on
 ``/graphql``, a Chinese page elsewhere.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import orjson
@@ -18,10 +20,14 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphcoord.config import Settings
+from graphcoord.i18n import current_locale, fill, gettext
 
-__all__ = ["BodyLimit", "BodyTooLarge", "body_limit"]
+__all__ = ["UPLOAD_PATHS", "BodyLimit", "BodyTooLarge", "body_limit"]
 
 GRAPHQL_PATH = "/graphql"
+#: The routes that take a roster file (multipart): GraphQL's ``importRoster`` and the console's
+#: upload (docs/console.md).
+UPLOAD_PATHS = frozenset({GRAPHQL_PATH, "/console/imports/check"})
 
 
 class BodyTooLarge(Exception):
@@ -34,9 +40,9 @@ class BodyTooLarge(Exception):
 
 def body_limit(settings: Settings, path: str, content_type: str) -> int:
     """The most bytes a request to ``path`` with ``content_type`` may carry."""
+    if path in UPLOAD_PATHS and content_type.startswith("multipart/form-data"):
+        return settings.max_upload
     if path == GRAPHQL_PATH:
-        if content_type.startswith("multipart/form-data"):
-            return settings.max_upload
         return settings.max_graphql_body
     return settings.max_form_body
 
@@ -53,17 +59,28 @@ def too_large(path: str, limit: int) -> Response:
             ]
         }
         return Response(orjson.dumps(body), status_code=413, media_type="application/json")
-    return HTMLResponse(_PAGE.format(kib=max(1, limit // 1024)), status_code=413)
+    heading = gettext("Too long")
+    text = fill(
+        "What you sent is longer than the limit of {kib} KB and was not taken. Please shorten "
+        "it, go back and submit it again.",
+        {"kib": max(1, limit // 1024)},
+    )
+    page = _PAGE.format(
+        lang="en" if current_locale() == "en" else "zh-CN",
+        heading=html.escape(heading),
+        text=html.escape(text),
+    )
+    return HTMLResponse(page, status_code=413)
 
 
 # The pages' own look is in their templates; this answer comes before any handler runs, so it
 # is a small page of its own (no script, no external resource).
 _PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>内容过长</title></head>
-<body><main id="message"><h1>内容过长</h1>
-<p>提交的内容超过了{kib}KB的上限，未被接收。请精简后返回重新提交。</p></main></body></html>
+<title>{heading}</title></head>
+<body><main id="message"><h1>{heading}</h1>
+<p>{text}</p></main></body></html>
 """
 
 

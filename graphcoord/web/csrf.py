@@ -1,9 +1,14 @@
-"""CSRF protection of the public form: a signed double-submit token.
+"""CSRF protection of every form: a signed double-submit token, or a token bound to a session.
 
-The page sets a cookie holding ``nonce.issued.signature`` (HMAC-SHA256 with the settings'
+Forms sent without an account (the public form, the console's login) use the double submit:
+the page sets a cookie holding ``nonce.issued.signature`` (HMAC-SHA256 with the settings'
 signing secret) and puts the same token in a hidden field. A POST is accepted only when the
 field equals the cookie, the signature is ours and the token is younger than :data:`MAX_AGE`:
 another site can make a browser send the cookie but can neither read it nor forge a token.
+
+Forms of a signed-in session (the console) carry :func:`session_token`, an HMAC of the
+session's random id: it needs no cookie of its own, ends with the session, and a token taken
+from one session is worth nothing in another.
 """
 
 from __future__ import annotations
@@ -13,15 +18,24 @@ import hmac
 import secrets
 import time
 
-__all__ = ["COOKIE", "FIELD", "MAX_AGE", "double_submit_ok", "issue_token", "token_is_valid"]
+__all__ = [
+    "COOKIE",
+    "FIELD",
+    "MAX_AGE",
+    "double_submit_ok",
+    "issue_token",
+    "session_token",
+    "session_token_ok",
+    "token_is_valid",
+]
 
 COOKIE = "gc_csrf"
 FIELD = "csrf"
 MAX_AGE = 4 * 3600
 
 
-def _signature(secret: str, payload: str) -> str:
-    key = hashlib.sha256(("graphcoord-csrf:" + secret).encode()).digest()
+def _signature(secret: str, payload: str, purpose: str = "graphcoord-csrf:") -> str:
+    key = hashlib.sha256((purpose + secret).encode()).digest()
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
@@ -52,3 +66,13 @@ def double_submit_ok(secret: str, cookie: str | None, field: str | None) -> bool
     if not cookie or not field or not hmac.compare_digest(cookie, field):
         return False
     return token_is_valid(secret, cookie)
+
+
+def session_token(secret: str, session_id: str) -> str:
+    """The CSRF token of the forms of the session whose random id is ``session_id``."""
+    return _signature(secret, session_id, "graphcoord-console-csrf:")
+
+
+def session_token_ok(secret: str, session_id: str, token: str | None) -> bool:
+    """Whether ``token`` is the token of that session."""
+    return bool(token) and hmac.compare_digest(session_token(secret, session_id), str(token))

@@ -10,7 +10,8 @@ database is down the answer (503) shows the form again with what was typed and t
 The tracking page shows each change's status, time and public note only, the handling
 (department, replies, outcome) and, once the issue is finished, the citizen's rating form
 (``POST /t/{code}/rate``, CSRF-checked and rate limited like the form; 不满意 reopens the issue
-once). Jinja2 autoescapes every value.
+once). Jinja2 autoescapes every value. What a citizen reads goes through the message catalogs
+(:mod:`graphcoord.i18n`): Chinese by default, English with ``GRAPHCOORD_LANG=en``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from graphcoord import i18n
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound, RuleViolation
+from graphcoord.i18n import fill
+from graphcoord.i18n import gettext as _
 from graphcoord.model import (
     CATEGORIES,
     CHINA,
@@ -73,6 +77,7 @@ def _environment() -> Environment:
     )
     env.filters["when"] = _when
     env.globals.update(
+        _=i18n.gettext,
         level_names=LEVEL_NAMES,
         level_short=LEVEL_SHORT_NAMES,
         status_names=STATUS_NAMES,
@@ -97,7 +102,7 @@ class _Pages:
         self.secure_cookie = settings.public_base_url.startswith("https://")
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = self.env.get_template(template).render(**context)
+        html = self.env.get_template(template).render(locale=i18n.current_locale(), **context)
         return HTMLResponse(html, status_code=status)
 
     def message(
@@ -125,14 +130,36 @@ class _Pages:
         )
 
     def not_found(self, what: str) -> HTMLResponse:
+        """The 404 page; ``what`` is what was not found, in the reader's language."""
         return self.message(
             404,
-            "没有找到这个页面",
-            f"没有找到{what}。请核对二维码或查询码是否完整，或联系所在村（社区）的人大代表联络站。",
+            _("Page not found"),
+            fill(
+                "{what} was not found. Check that the QR code or tracking code is complete, or "
+                "ask the deputies' liaison station of your village (community).",
+                {"what": what},
+            ),
+        )
+
+    def expired(self, back: str, *, rating: bool = False) -> HTMLResponse:
+        """The 403 page of a form whose CSRF token is missing or old."""
+        return self.message(
+            403,
+            _("The page has expired"),
+            _("To keep your information safe, please go back, open the page again and rate again.")
+            if rating
+            else _(
+                "To keep your information safe, please go back, open the page again and submit "
+                "again."
+            ),
+            back=back,
+            back_label=_("Go back and rate again") if rating else _("Go back and fill it in again"),
         )
 
     def unavailable(self) -> HTMLResponse:
-        return self.message(503, "系统繁忙", "系统暂时无法处理，请稍后再试。")
+        return self.message(
+            503, _("The system is busy"), _("The system cannot answer now; please try again later.")
+        )
 
     def unavailable_form(
         self, code: str, values: dict[str, str], token: str, key: str
@@ -159,7 +186,7 @@ class _Pages:
         try:
             village = await blocking(tracking.village_page, self.db, code)
         except NotFound:
-            return self.not_found(f"代码为 {code} 的村（社区）")
+            return self.not_found(fill("The village (community) with code {code}", {"code": code}))
         except DatabaseUnavailable:
             return self.unavailable()
         token = request.cookies.get(csrf.COOKIE)
@@ -207,13 +234,7 @@ class _Pages:
             request.cookies.get(csrf.COOKIE),
             str(form.get(csrf.FIELD) or ""),
         ):
-            return self.message(
-                403,
-                "页面已过期",
-                "为保护您的信息安全，请返回重新打开页面后再提交。",
-                back=f"/v/{code}",
-                back_label="返回重新填写",
-            )
+            return self.expired(f"/v/{code}")
         submission = tracking.Submission.clean(
             code,
             values["title"],
@@ -236,26 +257,32 @@ class _Pages:
                 tracking.submit_issue, self.db, self.gateway, submission, idempotency_key=key
             )
         except NotFound:
-            return self.not_found(f"代码为 {code} 的村（社区）")
+            return self.not_found(fill("The village (community) with code {code}", {"code": code}))
         except BadInput as error:  # a key reused for other texts (problems() caught the rest)
-            return self.message(400, "提交未成功", str(error), back=f"/v/{code}")
+            return self.message(400, _("Not submitted"), error.translated(), back=f"/v/{code}")
         except DatabaseUnavailable:
             token = str(form.get(csrf.FIELD) or "")
             return self.unavailable_form(code, values, token, key)
         return RedirectResponse(f"/t/{result.tracking_code}?new=1", status_code=303)
 
     def rate_limited(self, code: str, limited: RateLimited) -> HTMLResponse:
+        values = {"limit": limited.limit, "seconds": limited.retry_after}
         if limited.scope == "village":
-            text = (
-                f"本村（社区）每小时最多接收{limited.limit}条网上意见，"
-                f"请{limited.retry_after}秒后再试，或拨打12345热线反映。"
+            text = fill(
+                "A village (community) takes at most {limit} opinions an hour online; please "
+                "try again in {seconds} seconds, or call the 12345 hotline.",
+                values,
             )
         else:
-            text = f"同一网络每分钟最多提交{limited.limit}条意见，请{limited.retry_after}秒后再试。"
+            text = fill(
+                "One network may submit at most {limit} opinions a minute; please try again in "
+                "{seconds} seconds.",
+                values,
+            )
         return self.message(
             429,
-            "提交过于频繁",
-            text + "此前已成功提交的意见不受影响。",
+            _("Too many submissions"),
+            text + _(" Opinions submitted before are not affected."),
             back=f"/v/{code}",
             headers={"Retry-After": str(limited.retry_after)},
         )
@@ -268,7 +295,7 @@ class _Pages:
             issue = await blocking(tracking.public_issue, self.db, code)
             handled = await blocking(handling.public_handling, self.db, code)
         except NotFound:
-            return self.not_found(f"查询码为 {code} 的意见")
+            return self.not_found(fill("The opinion with tracking code {code}", {"code": code}))
         except DatabaseUnavailable:
             return self.unavailable()
         token = request.cookies.get(csrf.COOKIE)
@@ -308,8 +335,8 @@ class _Pages:
         except RateLimited as limited:
             return self.message(
                 429,
-                "提交过于频繁",
-                f"请{limited.retry_after}秒后再试。",
+                _("Too many submissions"),
+                fill("Please try again in {seconds} seconds.", {"seconds": limited.retry_after}),
                 back=f"/t/{code}",
                 headers={"Retry-After": str(limited.retry_after)},
             )
@@ -319,17 +346,13 @@ class _Pages:
             request.cookies.get(csrf.COOKIE),
             str(form.get(csrf.FIELD) or ""),
         ):
-            return self.message(
-                403,
-                "页面已过期",
-                "为保护您的信息安全，请返回重新打开页面后再评价。",
-                back=f"/t/{code}",
-                back_label="返回重新评价",
-            )
+            return self.expired(f"/t/{code}", rating=True)
         choice = str(form.get("satisfaction") or "")
         if choice not in Satisfaction.__members__:
             return await self.tracking_page(
-                request, rating_error="请选择满意、基本满意或不满意。", status=400
+                request,
+                rating_error=_("Please choose satisfied, fairly satisfied or not satisfied."),
+                status=400,
             )
         comment = str(form.get("comment") or "")
         try:
@@ -337,15 +360,20 @@ class _Pages:
                 handling.rate_issue, self.db, code, Satisfaction(choice), comment
             )
         except NotFound:
-            return self.not_found(f"查询码为 {code} 的意见")
+            return self.not_found(fill("The opinion with tracking code {code}", {"code": code}))
         except BadInput:
             return await self.tracking_page(
-                request, rating_error="评价意见不能超过500个字。", status=400
+                request,
+                rating_error=_("A comment may have at most 500 characters."),
+                status=400,
             )
         except RuleViolation:
             return await self.tracking_page(
                 request,
-                rating_error="该意见尚未办结，或本轮办理已经评价过，不能重复评价。",
+                rating_error=_(
+                    "The opinion is not finished yet, or this round of handling has been rated "
+                    "already: it cannot be rated again."
+                ),
                 status=409,
             )
         except DatabaseUnavailable:
@@ -356,7 +384,9 @@ class _Pages:
     async def lookup(self, request: Request) -> Response:
         code = request.query_params.get("code", "").strip().upper()
         if not tracking.TRACKING_CODE.match(code):
-            return self.not_found(f"查询码 {code or '（空）'} 对应的意见")
+            return self.not_found(
+                fill("The opinion of tracking code {code}", {"code": code or _("(empty)")})
+            )
         return RedirectResponse(f"/t/{code}", status_code=303)
 
 

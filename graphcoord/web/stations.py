@@ -14,13 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.dates import format_date
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from graphcoord import i18n
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, DatabaseUnavailable, NotFound, RuleViolation
+from graphcoord.i18n import fill
+from graphcoord.i18n import gettext as _
 from graphcoord.model import STATION_KIND_NAMES
 from graphcoord.services import issues as tracking
 from graphcoord.services import stations
@@ -38,7 +42,9 @@ _WEEKDAYS = "一二三四五六日"
 
 
 def _day(value: Any) -> str:
-    """``2024年6月17日（星期一）``."""
+    """``2024年6月17日（星期一）``; in English ``Monday, June 17, 2024``."""
+    if i18n.current_locale() == "en":
+        return str(format_date(value, format="full", locale="en"))
     return f"{value.year}年{value.month}月{value.day}日（星期{_WEEKDAYS[value.weekday()]}）"
 
 
@@ -64,7 +70,9 @@ class _StationPages(_Pages):
                 station_public_page, self.db, station_id, today=self.settings.today
             )
         except NotFound:
-            return self.not_found(f"编号为 {station_id} 的人大代表联络站（点）")
+            return self.not_found(
+                fill("The deputies' liaison station (point) {station}", {"station": station_id})
+            )
         except DatabaseUnavailable:
             return self.unavailable()
         token = request.cookies.get(csrf.COOKIE)
@@ -102,11 +110,15 @@ class _StationPages(_Pages):
         try:
             self.limits.submissions.hit(self.client(request))
         except RateLimited as limited:
+            text = fill(
+                "One network may submit at most {limit} opinions a minute; please try again in "
+                "{seconds} seconds.",
+                {"limit": limited.limit, "seconds": limited.retry_after},
+            )
             return self.message(
                 429,
-                "提交过于频繁",
-                f"同一网络每分钟最多提交{limited.limit}条意见，请{limited.retry_after}秒后再试。"
-                "此前已成功提交的意见不受影响。",
+                _("Too many submissions"),
+                text + _(" Opinions submitted before are not affected."),
                 back=back,
                 headers={"Retry-After": str(limited.retry_after)},
             )
@@ -117,13 +129,7 @@ class _StationPages(_Pages):
             request.cookies.get(csrf.COOKIE),
             str(form.get(csrf.FIELD) or ""),
         ):
-            return self.message(
-                403,
-                "页面已过期",
-                "为保护您的信息安全，请返回重新打开页面后再提交。",
-                back=back,
-                back_label="返回重新填写",
-            )
+            return self.expired(back)
         submission = tracking.Submission.clean(
             values["village"],
             values["title"],
@@ -133,7 +139,7 @@ class _StationPages(_Pages):
         )
         problems = submission.problems()
         if "village" in problems:
-            problems["village"] = "请选择您所在的村（社区）。"
+            problems["village"] = _("Please choose your village (community).")
         if problems:
             return await self.form(request, station_id, values=values, errors=problems, status=400)
         try:
@@ -146,12 +152,22 @@ class _StationPages(_Pages):
                 today=self.settings.today,
             )
         except NotFound:
-            return self.not_found(f"编号为 {station_id} 的人大代表联络站（点）或所选村（社区）")
+            return self.not_found(
+                fill(
+                    "The deputies' liaison station (point) {station} or the village "
+                    "(community) chosen",
+                    {"station": station_id},
+                )
+            )
         except RuleViolation:  # a village of another township: the form offers none
-            errors = {"village": "请选择本联络站（点）所在乡镇的村（社区）。"}
+            errors = {
+                "village": _(
+                    "Please choose a village (community) of this station's (point's) township."
+                )
+            }
             return await self.form(request, station_id, values=values, errors=errors, status=400)
         except BadInput as error:  # pragma: no cover - problems() caught it above
-            return self.message(400, "提交未成功", str(error), back=back)
+            return self.message(400, _("Not submitted"), error.translated(), back=back)
         except DatabaseUnavailable:
             return self.unavailable()
         return RedirectResponse(f"/t/{found.result.tracking_code}?new=1", status_code=303)
