@@ -102,9 +102,13 @@ INDEXES: tuple[LiteralString, ...] = (
 )
 
 
-def migrate(db: Database) -> int:
-    """Create every constraint and index that is missing; return how many statements ran."""
+AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($seconds)"
+
+
+def migrate(db: Database, wait_seconds: int = 300) -> int:
+    """Create every constraint and index that is missing, and wait (up to ``wait_seconds``)
+    until they are all online; return how many statements ran."""
     for statement in (*CONSTRAINTS, *INDEXES):
         db.write(statement)
-    db.write("CALL db.awaitIndexes(300)")
+    db.write(AWAIT_INDEXES, {"seconds": wait_seconds})
     return len(CONSTRAINTS) + len(INDEXES)
