@@ -99,6 +99,10 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX notification_recipient IF NOT EXISTS FOR (n:Notification) ON (n.recipient)",
     # The dispatch outbox: issues stored but not yet handed to 12345.
     "CREATE INDEX issue_dispatch IF NOT EXISTS FOR (n:Issue) ON (n.dispatch)",
+    # The directory's pages by key (queries/pages.py): a level's deputies in id order, and the
+    # deputies elected in an area (a prefix of its code).
+    "CREATE INDEX deputy_level_id IF NOT EXISTS FOR (n:Deputy) ON (n.level, n.id)",
+    "CREATE INDEX deputy_elected_in IF NOT EXISTS FOR (n:Deputy) ON (n.electedIn)",
 )
 
 
