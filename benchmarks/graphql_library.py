@@ -145,6 +145,24 @@ def library_server(settings: Settings) -> Iterator[str]:
         process.wait(30)
 
 
+class KeptClient(Client):
+    """:class:`Client` that connects again when the server closed the idle connection: uvicorn
+    and Node both close a keep-alive connection after 5 s idle, and at the national size one
+    side's request can take that long while the other side's connection waits."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        super().__init__(url, headers)
+        self.url, self.headers = url, headers
+
+    def post(self, payload: dict[str, Any]) -> Any:
+        try:
+            return super().post(payload)
+        except (ConnectionError, OSError):
+            self.socket.close()
+            Client.__init__(self, self.url, self.headers)
+            return super().post(payload)
+
+
 def ask(client: Client, query: str, variables: dict[str, Any]) -> Any:
     body = client.post({"query": query, "variables": variables})
     if "errors" in body:
@@ -232,8 +250,8 @@ def run_store(
     with (
         Server(settings) as ours_url,
         library_server(settings) as theirs_url,
-        contextlib.closing(Client(ours_url, headers)) as ours,
-        contextlib.closing(Client(theirs_url, {})) as theirs,
+        contextlib.closing(KeptClient(ours_url, headers)) as ours,
+        contextlib.closing(KeptClient(theirs_url, {})) as theirs,
     ):
         return compare(label, ours, theirs, parameters(db, suqian), repeat, warmup)
 
