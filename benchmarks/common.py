@@ -222,20 +222,49 @@ def record(
         "settings": _plain(settings or {}),
         "figures": _plain(figures),
     }
-    at = f" at commit {entry['commit']}" if entry["commit"] else ""
-    if entry["uncommitted_changes"]:
-        at += " (with uncommitted changes)"
-    block = "\n".join(
-        [
-            f"## {section}",
-            "",
-            f"Run {when:%Y-%m-%d %H:%M} UTC{at} on {entry['machine']}.",
-            "",
-            *lines,
-        ]
-    )
+    entry["section"] = section
+    entry["table"] = list(lines)
+    block = section_block(entry)
     text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
     results.write_text(replace_section(text, section, block), encoding="utf-8")
     with history.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return entry
+
+
+def section_block(entry: Mapping[str, Any]) -> str:
+    """The RESULTS.md section of a history entry that holds its table (``section``,
+    ``table``): a line saying when, where and at which commit, then the table."""
+    when = dt.datetime.strptime(str(entry["date"]), "%Y-%m-%dT%H:%MZ")
+    at = f" at commit {entry['commit']}" if entry.get("commit") else ""
+    if entry.get("uncommitted_changes"):
+        at += " (with uncommitted changes)"
+    return "\n".join(
+        [
+            f"## {entry['section']}",
+            "",
+            f"Run {when:%Y-%m-%d %H:%M} UTC{at} on {entry['machine']}.",
+            "",
+            *entry["table"],
+        ]
+    )
+
+
+def regenerate(results: Path | None = None, history: Path | None = None) -> list[str]:
+    """Rebuild RESULTS.md from the history: each section whose latest run recorded its table
+    is written from that run's JSON entry; sections of older runs (no table) stay as they
+    are. Returns the sections written."""
+    results = results or RESULTS
+    history = history or HISTORY
+    latest: dict[str, dict[str, Any]] = {}
+    with history.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                entry = json.loads(line)
+                if "section" in entry and "table" in entry:
+                    latest[entry["section"]] = entry
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    for section, entry in latest.items():
+        text = replace_section(text, section, section_block(entry))
+    results.write_text(text, encoding="utf-8")
+    return list(latest)

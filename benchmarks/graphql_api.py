@@ -80,14 +80,16 @@ def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
         return group_with_members(), analysis.group_detail(db, "SQ-G07")
 
     def deputies_page() -> Any:
-        _, rows = directory.deputy_page(db, skip=0, limit=50, area_code="321322000000")
+        _, rows = directory.deputy_page(
+            db, after=None, limit=51, count=True, area_code="321322000000"
+        )
         ids = [row["id"] for row in rows[:50]]
         return directory.groups_of(db, ids), directory.contacts_of(db, ids)
 
     return {
         "coverage of a county": lambda: analysis.coverage(db, "321322000000"),
         "uncovered villages of the city (national level)": lambda: directory.uncovered_page(
-            db, "321300000000", level="NATIONAL", skip=0, limit=50
+            db, "321300000000", level="NATIONAL", after=None, limit=51, count=True
         ),
         "group with members and coverage": group_with_coverage,
         "chain peers": lambda: analysis.peers(db, "SQ-D00030", limit=10),

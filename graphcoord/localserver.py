@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +24,11 @@ from graphcoord.config import Settings, secure_state_dir
 from graphcoord.errors import DatabaseUnavailable, GraphcoordError
 
 __all__ = [
+    "ADMIN_TOOL_CLASS",
     "JVM_ENV_NAMES",
     "JVM_FLAGS",
     "PASSWORD_ENV",
+    "AdminImportFailed",
     "LauncherError",
     "LocalNeo4j",
     "ServerStatus",
@@ -54,6 +56,10 @@ JVM_FLAGS: tuple[str, ...] = (
 )
 
 MAIN_CLASS = "graphcoord.server.Main"
+#: ``neo4j-admin`` itself: ``org.neo4j:neo4j`` brings it (and its import tool) to the classpath.
+ADMIN_TOOL_CLASS = "org.neo4j.cli.AdminTool"
+#: What the import tool may use outside its heap (its default is 90 % of the machine's RAM).
+ADMIN_IMPORT_OFF_HEAP = "2g"
 
 #: The variable the launcher (``Main.java``) reads the ``neo4j`` user's password from.
 PASSWORD_ENV = "GRAPHCOORD_NEO4J_PASSWORD"
@@ -68,14 +74,19 @@ def jvm_environment(password: str, environ: Mapping[str, str] | None = None) -> 
     """The whole environment of the server's JVM: an allow-list of ``environ``'s variables
     (default: ``os.environ``) and the password under :data:`PASSWORD_ENV`.
     """
+    env = _java_environment(environ)
+    env[PASSWORD_ENV] = password
+    return env
+
+
+def _java_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables of ``environ`` (default: ``os.environ``) that a JVM may see."""
     environ = os.environ if environ is None else environ
-    env = {
+    return {
         name: value
         for name, value in environ.items()
         if name in JVM_ENV_NAMES or name.startswith("LC_")
     }
-    env[PASSWORD_ENV] = password
-    return env
 
 
 def build_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -94,6 +105,13 @@ class LauncherError(GraphcoordError):
 
     code = "UNAVAILABLE"
     exit_code = 69
+
+
+class AdminImportFailed(GraphcoordError):
+    """``neo4j-admin database import full`` did not finish (its log says why)."""
+
+    code = "INTERNAL"
+    exit_code = 70  # EX_SOFTWARE
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,10 @@ class LocalNeo4j:
                 raise LauncherError(f"building the Neo4j launcher failed:\n{tail}")
         return time.monotonic() - started
 
+    def classpath(self) -> str:
+        """The launcher's classpath: its classes and every jar Maven copied beside them."""
+        return f"{self.target / 'classes'}{os.pathsep}{self.target / 'lib'}/*"
+
     # -- process -------------------------------------------------------------------------
     def pid(self) -> int | None:
         """The pid of the running server of this state folder, or ``None``: a pid file whose
@@ -211,14 +233,13 @@ class LocalNeo4j:
         secure_state_dir(self.state)  # 0700: the store, the password and the secret live here
         self.write_conf()
         password = self.settings.password
-        classpath = f"{self.target / 'classes'}{os.pathsep}{self.target / 'lib'}/*"
         command = [
             "java",
             f"-Xmx{self.settings.neo4j_heap}",
             f"-Xms{self.settings.neo4j_heap}",
             *JVM_FLAGS,
             "-cp",
-            classpath,
+            self.classpath(),
             MAIN_CLASS,
             str(self.home),
             str(self.conf_file),
@@ -274,6 +295,86 @@ class LocalNeo4j:
             child.wait()
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    # -- the store, with the server stopped ----------------------------------------------
+    def admin_import(
+        self,
+        nodes: Sequence[tuple[str, Path]],
+        relationships: Sequence[tuple[str, Path]],
+        *,
+        work: Path,
+        array_delimiter: str,
+        multiline: bool = False,
+    ) -> float:
+        """Replace the database's store by the one ``neo4j-admin database import full`` builds
+        from ``nodes`` and ``relationships`` (``(label or type, CSV file)``); the seconds.
+
+        The server must be stopped. The tool runs in a JVM of the launcher's classpath, its
+        output and report in ``work``; if it fails, :class:`AdminImportFailed` says why (the
+        store is then in an unknown state: :meth:`drop_store` empties it).
+        """
+        if self.pid() is not None:
+            raise LauncherError("the server is running: stop it before an import into its store")
+        if shutil.which("java") is None:
+            raise LauncherError(
+                "Java 17 is needed to run Neo4j: apt-get install openjdk-17-jre-headless"
+            )
+        if not self.is_built():
+            self.build()
+        secure_state_dir(self.state)
+        self.write_conf()
+        log = work / "neo4j-admin-import.log"
+        command = [
+            "java",
+            f"-Xmx{self.settings.neo4j_heap}",
+            *JVM_FLAGS,
+            "-cp",
+            self.classpath(),
+            ADMIN_TOOL_CLASS,
+            "database",
+            "import",
+            "full",
+            *(f"--nodes={label}={path}" for label, path in nodes),
+            *(f"--relationships={kind}={path}" for kind, path in relationships),
+            f"--array-delimiter=U+{ord(array_delimiter):04X}",
+            f"--multiline-fields={'true' if multiline else 'false'}",
+            "--skip-duplicate-nodes=false",
+            "--skip-bad-relationships=false",
+            f"--max-off-heap-memory={ADMIN_IMPORT_OFF_HEAP}",
+            "--overwrite-destination=true",
+            f"--report-file={work / 'neo4j-admin-import.report'}",
+            self.settings.neo4j_database,
+        ]
+        # The tool reads the server's configuration from $NEO4J_CONF/neo4j.conf and keeps
+        # the store under $NEO4J_HOME/data, as the launcher does; it needs no password.
+        env = _java_environment() | {"NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.state)}
+        started = time.monotonic()
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+            )
+            try:
+                status = process.wait()
+            except BaseException:
+                process.kill()
+                process.wait()
+                raise
+        if status != 0:
+            tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-20:])
+            raise AdminImportFailed(
+                f"neo4j-admin database import full exited with {status}; last lines of {log}:"
+                f"\n{tail}"
+            )
+        return time.monotonic() - started
+
+    def drop_store(self) -> None:
+        """Delete the database's store and transaction logs (the server must be stopped): the
+        next start creates it again, empty, as on the first start."""
+        if self.pid() is not None:
+            raise LauncherError("the server is running: stop it before dropping its store")
+        data = self.home / "data"
+        for folder in ("databases", "transactions"):
+            shutil.rmtree(data / folder / self.settings.neo4j_database, ignore_errors=True)
 
     def status(self) -> ServerStatus:
         from graphcoord.db import Database

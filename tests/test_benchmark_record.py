@@ -77,6 +77,8 @@ def test_a_run_appends_one_json_line_and_replaces_only_its_section(
         "machine": "2 cores (test CPU), 4 GiB RAM",
         "settings": {"scale": 1.0, "heap": "3g"},
         "figures": {"kinds": {"areas": {"rows": 665_271, "ratio": 1.247, "seconds": [1.0, 2.5]}}},
+        "section": "Import (issue 7)",
+        "table": lines,
     }
 
     text = results.read_text(encoding="utf-8")
@@ -148,3 +150,19 @@ def test_commit_and_uncommitted_read_the_checkout() -> None:
         pytest.skip("not a git checkout (or no git)")
     assert 4 <= len(found) <= 40 and all(c in "0123456789abcdef" for c in found)
     assert common.uncommitted() in (True, False)
+
+
+def test_results_md_is_regenerated_from_the_json_history(files: tuple[Path, Path]) -> None:
+    results, history = files
+    common.record("Import (issue 7)", ["| kind | ratio |", "| areas | 0.90× |"], {}, when=WHEN)
+    common.record("Import (issue 7)", ["| kind | ratio |", "| areas | 1.10× |"], {}, when=WHEN)
+    recorded = results.read_text(encoding="utf-8")
+    # A hand-edited or lost RESULTS.md comes back from the history: the latest run of each
+    # section that recorded its table; sections of runs without one stay as they were.
+    results.write_text(BEFORE, encoding="utf-8")
+    assert common.regenerate() == ["Import (issue 7)"]
+    rebuilt = results.read_text(encoding="utf-8")
+    assert rebuilt == recorded
+    assert "| areas | 1.10× |" in rebuilt and "0.50×" not in rebuilt and "0.90×" not in rebuilt
+    assert "| old analytics | 1.0 ms |" in rebuilt
+    assert len(history.read_text(encoding="utf-8").splitlines()) == 2

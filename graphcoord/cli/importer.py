@@ -35,8 +35,10 @@ from graphcoord.model import ROW_KINDS
 from graphcoord.services.imports import (
     KIND_ORDER,
     ImportReport,
+    InitialImport,
     Status,
     import_history,
+    initial_import,
     record_import,
     run_import,
     undo_import,
@@ -55,10 +57,13 @@ _KIND_HELP = (
 
 
 class _RunByDefault(TyperGroup):
-    """A group that runs ``run`` when its first argument is not a sub-command."""
+    """A group that runs ``run`` when its first argument is not a sub-command, and
+    ``initial`` for ``--initial DIR``."""
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if args and args[0] == "--initial":
+            args = ["initial", *args[1:]]
+        elif args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
@@ -169,6 +174,16 @@ def report_json(report: ImportReport) -> dict[str, Any]:
     }
 
 
+def _initial_json(done: InitialImport) -> dict[str, Any]:
+    """An initial import as JSON: the report of ``import FILE --json`` and the phases."""
+    return {
+        **report_json(done.report),
+        "nodes": done.nodes,
+        "relationships": done.relationships,
+        "seconds": done.seconds,
+    }
+
+
 def register(app: typer.Typer) -> None:
     import_app = typer.Typer(
         cls=_RunByDefault,
@@ -249,6 +264,79 @@ def register(app: typer.Typer) -> None:
                 "--allow-partial) and import again.",
                 file=report.file,
                 rows=f"{report.rejected_rows:,}",
+            )
+
+    @import_app.command("initial")
+    def initial(
+        folder: Path = typer.Argument(
+            ..., exists=True, file_okay=False, help="The roll: one file (or sheet) per kind."
+        ),
+        encoding: str = typer.Option(
+            None, help="CSV encoding (utf-8, utf-8-sig, gb18030…); default: detected."
+        ),
+        allow_partial: bool = typer.Option(
+            False, "--allow-partial", help="Load the good rows even if some are bad."
+        ),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; load nothing."),
+        errors: Path = typer.Option(
+            None, "--errors", help="Write every bad row to this CSV (UTF-8 with BOM)."
+        ),
+        batch_size: int = typer.Option(
+            None, "--batch-size", min=1, help="Rows validated at once (default 5000)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """`graphcoord import --initial DIR`: validate a whole roll like `import FILE`, then
+        build graphcoord's own EMPTY Neo4j from it with neo4j-admin (the server is stopped
+        meanwhile). Refused when the database holds data or NEO4J_URI is set."""
+        settings = Settings.from_env()
+
+        def say(message: str) -> None:
+            if not as_json:
+                err_console.print(message, highlight=False)
+
+        with Progress(
+            TextColumn("[bold]{task.description:<26}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json,
+        ) as progress:
+            done = initial_import(
+                settings,
+                folder,
+                encoding=encoding,
+                allow_partial=allow_partial,
+                dry_run=dry_run,
+                batch_size=batch_size or settings.import_batch_size,
+                errors_path=errors,
+                progress=_RichProgress(progress),
+                say=say,
+            )
+        report = done.report
+        if as_json:
+            typer.echo(json.dumps(_initial_json(done), ensure_ascii=False, indent=1))
+        else:
+            for warning in report.warnings:
+                err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            if report.bad_row_count:
+                console.print(_bad_rows_table(report))
+            console.print(_summary_table(report))
+            if errors is not None and report.bad_row_count:
+                console.print(f"every problem is listed in {errors}")
+            if report.status == Status.SUCCEEDED:
+                phases = ", ".join(f"{name} {s:.1f} s" for name, s in done.seconds.items())
+                console.print(
+                    f"loaded {done.nodes:,} nodes and {done.relationships:,} relationships in "
+                    f"{done.total_seconds:.1f} s ({phases})"
+                )
+        if report.status == Status.REJECTED:
+            raise ImportRejected(
+                f"{report.file}: {report.rejected_rows:,} bad row(s); nothing was loaded and the "
+                "store is still empty. Fix them (or use --allow-partial) and import again."
             )
 
     @import_app.command("history")

@@ -9,7 +9,6 @@ from typing import Any, LiteralString
 from graphcoord.db import Database
 from graphcoord.queries.batch import lookup
 from graphcoord.queries.streaming import BATCHED
-from graphcoord.queries.vocabulary import VILLAGE_KINDS
 
 __all__ = [
     "SCOPE_AREAS",
@@ -18,7 +17,6 @@ __all__ = [
     "area_kinds",
     "children_of",
     "get_areas",
-    "uncovered_page",
 ]
 
 #: An area and everything under it (first value true), then its ancestors (false), as batched
@@ -95,39 +93,9 @@ MATCH (c:Area)-[:PART_OF]->(:Area {code: code})
 RETURN code, c.code AS child ORDER BY child
 """
 
-UNCOVERED_PAGE: LiteralString = (
-    """
-MATCH (v:Area)
-WHERE v.kind IN """
-    + VILLAGE_KINDS
-    + """ AND v.code STARTS WITH $prefix
-  AND NOT EXISTS {
-    MATCH (v)<-[:CONTACTS]-(d:Deputy)
-    WHERE coalesce(d.status, 'ACTIVE') = 'ACTIVE' AND ($level IS NULL OR d.level = $level)
-  }
-WITH v ORDER BY v.code
-WITH collect(v) AS matched
-RETURN size(matched) AS total,
-       [x IN matched[$skip..($skip + $limit + 1)] |
-        x {.code, .name, .kind, .parentCode, .population}] AS page
-"""
-)
-
 
 def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {code: [] for code in codes}
     for record in db.execute(CHILDREN_OF_AREAS, {"codes": list(codes)}):
         found[record["code"]].append(record["child"])
     return found
-
-
-def uncovered_page(
-    db: Database, prefix: str, *, level: str | None, skip: int, limit: int
-) -> tuple[int, list[Area]]:
-    """Villages whose code starts with ``prefix`` with no active contact (of ``level``, when
-    given), by code: (total, up to ``limit + 1`` rows)."""
-    record = db.execute(
-        UNCOVERED_PAGE,
-        {"prefix": prefix, "level": level, "skip": skip, "limit": limit},
-    )[0]
-    return int(record["total"]), [Area.from_record(row) for row in record["page"]]

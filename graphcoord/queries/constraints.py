@@ -116,12 +116,20 @@ INDEXES: tuple[LiteralString, ...] = (
     # proposals of a session, by status (queries/proposals.py, the session report)
     "CREATE INDEX proposal_session IF NOT EXISTS FOR (n:Proposal) ON (n.session)",
     "CREATE INDEX proposal_status IF NOT EXISTS FOR (n:Proposal) ON (n.status)",
+    # The directory's pages by key (queries/pages.py): a level's deputies in id order, and the
+    # deputies elected in an area (a prefix of its code).
+    "CREATE INDEX deputy_level_id IF NOT EXISTS FOR (n:Deputy) ON (n.level, n.id)",
+    "CREATE INDEX deputy_elected_in IF NOT EXISTS FOR (n:Deputy) ON (n.electedIn)",
 )
 
 
-def migrate(db: Database) -> int:
-    """Create every constraint and index that is missing; return how many statements ran."""
+AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($seconds)"
+
+
+def migrate(db: Database, wait_seconds: int = 300) -> int:
+    """Create every constraint and index that is missing, and wait (up to ``wait_seconds``)
+    until they are all online; return how many statements ran."""
     for statement in (*CONSTRAINTS, *INDEXES):
         db.write(statement)
-    db.write("CALL db.awaitIndexes(300)")
+    db.write(AWAIT_INDEXES, {"seconds": wait_seconds})
     return len(CONSTRAINTS) + len(INDEXES)

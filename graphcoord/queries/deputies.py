@@ -17,7 +17,6 @@ __all__ = [
     "deputies_by_id",
     "deputy_facts",
     "deputy_levels",
-    "deputy_page",
     "liaisons_of",
     "open_issue_counts",
     "remove_contacts",
@@ -77,22 +76,6 @@ def remove_contacts(db: Database, rows: Sequence[Mapping[str, Any]]) -> int:
 
 # -- reads ----------------------------------------------------------------------------------
 
-DEPUTY_PAGE: LiteralString = """
-MATCH (d:Deputy)
-WHERE ($level IS NULL OR d.level = $level)
-  AND ($nameContains IS NULL OR d.name CONTAINS $nameContains)
-  AND ($areaPrefix IS NULL OR d.electedIn STARTS WITH $areaPrefix
-       OR EXISTS { MATCH (d)-[:CONTACTS]->(v:Area) WHERE v.code STARTS WITH $areaPrefix })
-  AND ($chainId IS NULL
-       OR EXISTS { MATCH (d)-[:WORKS_ON]->(:IndustryChain {id: $chainId}) }
-       OR EXISTS { MATCH (d)-[:OBSERVES]->(:ObservationPoint)-[:ON_CHAIN]->
-                         (:IndustryChain {id: $chainId}) })
-  AND ($groupId IS NULL OR EXISTS { MATCH (d)-[:MEMBER_OF]->(:Group {id: $groupId}) })
-WITH d ORDER BY d.id
-WITH collect(d) AS matched
-RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit + 1)] | properties(x)] AS page
-"""
-
 DEPUTIES_BY_ID: LiteralString = """
 UNWIND $ids AS id
 MATCH (d:Deputy {id: id})
@@ -123,33 +106,6 @@ RETURN id, COUNT { MATCH (d)-[:TRACKS]->(i:Issue)
     + """ } AS open
 """
 )
-
-
-def deputy_page(
-    db: Database,
-    *,
-    skip: int,
-    limit: int,
-    level: str | None = None,
-    area_prefix: str | None = None,
-    chain_id: str | None = None,
-    group_id: str | None = None,
-    name_contains: str | None = None,
-) -> tuple[int, list[dict[str, Any]]]:
-    """Deputies matching the filters, ordered by id: (total, up to ``limit + 1`` rows)."""
-    record = db.execute(
-        DEPUTY_PAGE,
-        {
-            "level": level,
-            "areaPrefix": area_prefix,
-            "chainId": chain_id,
-            "groupId": group_id,
-            "nameContains": name_contains,
-            "skip": skip,
-            "limit": limit,
-        },
-    )[0]
-    return int(record["total"]), list(record["page"])
 
 
 def deputies_by_id(db: Database, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -15,7 +15,6 @@ __all__ = [
     "UPSERT_MEMBERSHIPS",
     "activities_of",
     "existing_conveners",
-    "group_page",
     "groups_by_id",
     "groups_of",
     "members_of",
@@ -71,15 +70,6 @@ def existing_conveners(db: Database, group_ids: Sequence[str]) -> dict[str, list
 
 # -- reads ----------------------------------------------------------------------------------
 
-GROUP_PAGE: LiteralString = """
-MATCH (g:Group)
-WHERE ($kind IS NULL OR g.kind = $kind)
-  AND ($areaPrefix IS NULL OR g.areaCode STARTS WITH $areaPrefix)
-WITH g ORDER BY g.id
-WITH collect(g) AS matched
-RETURN size(matched) AS total, [x IN matched[$skip..($skip + $limit + 1)] | properties(x)] AS page
-"""
-
 GROUPS_BY_ID: LiteralString = """
 UNWIND $ids AS id
 MATCH (g:Group {id: id})
@@ -128,17 +118,6 @@ MATCH (d:Deputy {id: deputyId})
 MERGE (d)-[:ATTENDED]->(a)
 RETURN count(d) AS attendees
 """
-
-
-def group_page(
-    db: Database, *, skip: int, limit: int, kind: str | None, area_prefix: str | None
-) -> tuple[int, list[dict[str, Any]]]:
-    """Groups matching the filters, ordered by id: (total, up to ``limit + 1`` rows)."""
-    record = db.execute(
-        GROUP_PAGE,
-        {"kind": kind, "areaPrefix": area_prefix, "skip": skip, "limit": limit},
-    )[0]
-    return int(record["total"]), list(record["page"])
 
 
 def groups_by_id(db: Database, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import LiteralString
 
 from graphcoord.db import Database
 
-__all__ = ["LabelCount", "label_counts"]
+__all__ = ["LabelCount", "label_counts", "node_count"]
 
 LABEL_COUNTS: LiteralString = """
 CALL db.labels() YIELD label
@@ -32,3 +32,11 @@ def label_counts(db: Database) -> list[LabelCount]:
         for record in db.execute(LABEL_COUNTS)
         if record["label"] != "GraphVersion" and record["count"] > 0
     ]
+
+
+NODE_COUNT: LiteralString = "MATCH (n) RETURN count(n) AS n"
+
+
+def node_count(db: Database) -> int:
+    """How many nodes the database holds (from Neo4j's count store: O(1))."""
+    return int(db.execute(NODE_COUNT)[0]["n"])

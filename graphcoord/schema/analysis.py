@@ -15,7 +15,12 @@ from graphcoord.errors import BadInput
 from graphcoord.model import Level as LevelEnum
 from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
-from graphcoord.schema.pagination import Connection, connection_from_rows, page_window
+from graphcoord.schema.pagination import (
+    Connection,
+    asks_total,
+    connection_from_keyed,
+    key_window,
+)
 from graphcoord.schema.permissions import IsSignedIn
 from graphcoord.schema.types import (
     Area,
@@ -161,18 +166,19 @@ class AnalysisQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Area]:
-        window = page_window(first, after, info.context.settings)
+        window = key_window(first, after, info.context.settings)
         total, rows = await info.context.run(
             directory.uncovered_page,
             info.context.db,
             require_area_code(area_code),
             level=level.value if level else None,
-            skip=window.skip,
-            limit=window.limit,
+            after=window.after[0] if window.after else None,
+            limit=window.limit + 1,
+            count=asks_total(info),
         )
         for row in rows:
             info.context.loaders.area.prime(row.code, row)
-        return connection_from_rows(rows, window, total, Area.from_row)
+        return connection_from_keyed(rows, window, total, lambda row: (row.code,), Area.from_row)
 
     @strawberry.field(
         permission_classes=[IsSignedIn], description="New contacts that close the gaps."

@@ -17,9 +17,10 @@ from graphcoord.rules import require_area_code
 from graphcoord.schema.context import Context
 from graphcoord.schema.pagination import (
     Connection,
-    connection_from_rows,
+    asks_total,
+    connection_from_keyed,
+    key_window,
     node_fields,
-    page_window,
 )
 from graphcoord.schema.permissions import IsSignedIn
 from graphcoord.schema.types import Area, Deputy, Group, area_from_code
@@ -94,26 +95,33 @@ async def _page(
     first: int | None,
     after: str | None,
     area_code: str | None,
-    fetch: Callable[..., tuple[int, list[dict[str, Any]]]],
+    fetch: Callable[..., tuple[int | None, list[dict[str, Any]]]],
     loader: DataLoader[str, Any],
     convert: Callable[[dict[str, Any]], T],
     **filters: Any,
 ) -> Connection[T]:
-    """A filtered page of nodes keyed by ``id``; the page primes the loader of its nodes."""
-    window = page_window(first, after, info.context.settings)
+    """A filtered page of nodes keyed (and ordered) by ``id``, fetched past the cursor's id;
+    counted only when the query asks for ``totalCount``. The page primes the loader of its
+    nodes."""
+    window = key_window(first, after, info.context.settings)
     if area_code is not None:
         require_area_code(area_code)
     total, rows = await info.context.run(
         fetch,
         info.context.db,
-        skip=window.skip,
-        limit=window.limit,
+        after=window.after[0] if window.after else None,
+        limit=window.limit + 1,
+        count=asks_total(info),
         area_code=area_code,
         **filters,
     )
     for row in rows[: window.limit]:
         loader.prime(row["id"], row)
-    return connection_from_rows(rows, window, total, convert)
+    return connection_from_keyed(rows, window, total, _by_id, convert)
+
+
+def _by_id(row: dict[str, Any]) -> tuple[str]:
+    return (str(row["id"]),)
 
 
 async def _read_ahead(info: Ctx, ids: list[str]) -> None:

@@ -73,8 +73,10 @@ def codes_for_area(
     """The active code of every deputy of the area (elected in it or covering a village in
     it), issuing one to those without: printing the sheet twice prints the same codes."""
     require_area_code(area_code)
-    total, rows = deputy_page(db, skip=0, limit=MAX_CODES, level=level, area_code=area_code)
-    if total > MAX_CODES:
+    total, rows = deputy_page(
+        db, after=None, limit=MAX_CODES, count=True, level=level, area_code=area_code
+    )
+    if total is not None and total > MAX_CODES:
         raise BadInput(f"{total} deputies in {area_code}: at most {MAX_CODES} codes at a time")
     ids = [str(r["id"]) for r in rows if r.get("status", "ACTIVE") == DeputyStatus.ACTIVE]
     found = q.active_codes(db, ids)

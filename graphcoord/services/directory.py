@@ -18,7 +18,7 @@ from typing import Any
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, NotFound
 from graphcoord.model import AuditAction, basis_for_level, significant_length
-from graphcoord.queries import areas, campaigns, deputies, groups
+from graphcoord.queries import campaigns, deputies, groups, pages
 from graphcoord.queries.areas import Area, children_of, get_areas
 from graphcoord.queries.campaigns import participation
 from graphcoord.queries.deputies import (
@@ -69,42 +69,60 @@ def _prefix(area_code: str | None) -> str | None:
 def deputy_page(
     db: Database,
     *,
-    skip: int,
+    after: str | None,
     limit: int,
+    count: bool = False,
     level: str | None = None,
     area_code: str | None = None,
     chain_id: str | None = None,
     group_id: str | None = None,
     name_contains: str | None = None,
-) -> tuple[int, list[dict[str, Any]]]:
-    """Deputies matching the filters, by id: (total, up to ``limit + 1`` rows). ``area_code``
-    keeps those elected in the area or contacting a village inside it."""
-    return deputies.deputy_page(
-        db,
-        skip=skip,
-        limit=limit,
+) -> tuple[int | None, list[dict[str, Any]]]:
+    """Deputies matching the filters, by id: (their number when ``count``, else ``None``; up to
+    ``limit`` rows after the id ``after``). ``area_code`` keeps those elected in the area or
+    contacting a village inside it."""
+    filters = pages.DeputyFilters(
         level=level,
         area_prefix=_prefix(area_code),
         chain_id=chain_id,
         group_id=group_id,
         name_contains=name_contains,
     )
+    rows = pages.deputy_page(db, filters, after=after, limit=limit)
+    return (pages.deputy_count(db, filters) if count else None), rows
 
 
 def group_page(
-    db: Database, *, skip: int, limit: int, kind: str | None, area_code: str | None
-) -> tuple[int, list[dict[str, Any]]]:
-    """Groups of a kind and located inside an area, by id: (total, up to ``limit + 1``)."""
-    return groups.group_page(db, skip=skip, limit=limit, kind=kind, area_prefix=_prefix(area_code))
+    db: Database,
+    *,
+    after: str | None,
+    limit: int,
+    count: bool = False,
+    kind: str | None,
+    area_code: str | None,
+) -> tuple[int | None, list[dict[str, Any]]]:
+    """Groups of a kind and located inside an area, by id: (their number when ``count``; up
+    to ``limit`` rows after the id ``after``)."""
+    prefix = _prefix(area_code)
+    rows = pages.group_page(db, kind=kind, area_prefix=prefix, after=after, limit=limit)
+    total = pages.group_count(db, kind=kind, area_prefix=prefix) if count else None
+    return total, rows
 
 
 def uncovered_page(
-    db: Database, area_code: str, *, level: str | None, skip: int, limit: int
-) -> tuple[int, list[Area]]:
-    """Villages under ``area_code`` with no active contact (of ``level``, when given)."""
-    return areas.uncovered_page(
-        db, area_code[: significant_length(area_code)], level=level, skip=skip, limit=limit
-    )
+    db: Database,
+    area_code: str,
+    *,
+    level: str | None,
+    after: str | None,
+    limit: int,
+    count: bool = False,
+) -> tuple[int | None, list[Area]]:
+    """Villages under ``area_code`` with no active contact (of ``level``, when given), by code:
+    (their number when ``count``; up to ``limit`` rows after the code ``after``)."""
+    prefix = area_code[: significant_length(area_code)]
+    rows = pages.uncovered_page(db, prefix, level=level, after=after, limit=limit)
+    return (pages.uncovered_count(db, prefix, level=level) if count else None), rows
 
 
 def campaigns_with_participants(db: Database) -> list[dict[str, Any]]:

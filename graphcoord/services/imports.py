@@ -1,4 +1,5 @@
-"""Roster imports: run one, undo the latest, read the history, write a template.
+"""Roster imports: run one, load a whole roll into an empty store (``initial_import``), undo
+the latest, read the history, write a template.
 
 The import itself (reading XLSX/CSV/TSV in any encoding, validating every row against the
 model's rules, writing ahead, reporting bad rows) is the :mod:`graphcoord.importer` package;
@@ -23,6 +24,7 @@ from graphcoord.importer import (
     write_template,
 )
 from graphcoord.importer.ahead import undo_run
+from graphcoord.importer.initial import InitialImport, initial_import
 from graphcoord.model import AuditAction
 from graphcoord.queries.imports import ImportRunRecord, import_history, import_run_page
 from graphcoord.services import audit
@@ -32,6 +34,7 @@ __all__ = [
     "BadRow",
     "ImportReport",
     "ImportRunRecord",
+    "InitialImport",
     "ProgressSink",
     "Status",
     "file_hash",
@@ -39,6 +42,7 @@ __all__ = [
     "import_file",
     "import_history",
     "import_run_page",
+    "initial_import",
     "record_import",
     "run_import",
     "undo_import",

@@ -164,8 +164,10 @@ def ranked_records(
     require_record_reader(principal)
     require_area_code(area_code)
     check_year(year)
-    total, rows = deputy_page(db, skip=0, limit=MAX_RANKED, level=level, area_code=area_code)
-    if total > MAX_RANKED:
+    total, rows = deputy_page(
+        db, after=None, limit=MAX_RANKED, count=True, level=level, area_code=area_code
+    )
+    if total is not None and total > MAX_RANKED:
         raise BadInput(
             f"{total} deputies in {area_code}: rank at most {MAX_RANKED} (choose a smaller area "
             "or a level)"
