@@ -49,6 +49,6 @@ def test_duplicates_found_past_the_spill(
     report = json.loads(result.stdout)
     assert report["status"] == "REJECTED"
     assert [(bad["row"], bad["reason"]) for bad in report["badRows"]] == [
-        (22, "duplicate key S-002: already in row 4"),
-        (31, "duplicate key S-027: already in row 29"),
+        (22, "编号 S-002 重复：已在第4行出现"),
+        (31, "编号 S-027 重复：已在第29行出现"),
     ]

@@ -134,27 +134,27 @@ def test_a_workbook_of_stations_points_days_and_attendance(
     ("kind", "header", "row", "reason"),
     [
         ("stations", STATIONS, ["ST-X", "错站", "联络站", "321302100201", "", ""],
-         "a STATION lies in a TOWNSHIP; 321302100201 is a VILLAGE"),
+         "联络站应设在乡镇；321302100201 是村"),
         ("stations", STATIONS, ["PT-X", "错点", "联络点", "321302000000", "", ""],
-         "is a COUNTY"),
+         "321302000000 是县"),
         ("stations", STATIONS, ["PT-X", "错点", "联络点", "321302100201", "31", ""],
-         "not a day every month has"),
+         "不是每个月都有的日期"),
         ("stations", STATIONS, ["PT-X", "错点", "联络所", "321302100201", "", ""],
-         "'联络所' is not a known station kind"),
+         "'联络所' 不是有效的站点类型"),
         ("stations", STATIONS, ["PT-X", "错点", "联络点", "321302100201", "", "T1;NOBODY"],
-         "unknown deputy NOBODY"),
+         "代表 NOBODY 不存在"),
         ("collection-points", POINTS, ["CP-X", "错", "天上", "321302100000", ""],
-         "is not a known collection point kind"),
+         "不是有效的意见征集点类型"),
         ("activities", DAYS, ["AD-X", "错", "2024-05-20", "ST-Z", "主题", "", ""],
-         "unknown station ST-Z"),
+         "联络站 ST-Z 不存在"),
         ("activities", DAYS, ["AD-X", "错", "2024-05-20", "ST-A", "主题", "", "G1"],
          "held by a group or by a station, not by both"),
         ("activities", DAYS, ["AD-X", "错", "2024-05-20", "", "主题", "", "G1"],
          "belongs to a station's activity day"),
         ("activities", DAYS, ["AD-X", "错", "2024-05-20", "ST-A", "主题", "-3", ""],
-         "voters received must be 0 to"),
-        ("attendance", ATTENDANCE, ["AD-Z", "T1"], "unknown activity AD-Z"),
-        ("attendance", ATTENDANCE, ["AD-Z", ""], "代表编号 is required"),
+         "接待选民人数应为0至100000"),
+        ("attendance", ATTENDANCE, ["AD-Z", "T1"], "活动 AD-Z 不存在"),
+        ("attendance", ATTENDANCE, ["AD-Z", ""], "“代表编号”不能为空"),
     ],
     ids=[
         "station-in-a-village",
@@ -211,6 +211,6 @@ def test_one_activity_day_per_station_and_date_in_a_file_and_the_database(
         (3, "活动日期"),
         (5, "活动日期"),
     ]
-    assert "already holds activity day AD-1 on 2024-05-15" in report["badRows"][0]["reason"]
-    assert "already holds activity day AD-3 on 2024-06-10" in report["badRows"][1]["reason"]
+    assert "在 2024-05-15 已有代表活动日 AD-1" in report["badRows"][0]["reason"]
+    assert "在 2024-06-10 已有代表活动日 AD-3" in report["badRows"][1]["reason"]
     assert fingerprint(city) == before

@@ -47,13 +47,13 @@ def test_a_month_scheduled_rostered_and_attended_from_the_cli(
     day = created["PT-A"]["id"]
 
     code, _, err = cli(settings, "stations", "roster", day, "-d", "T1", "-d", "N1")
-    assert code == 4 and "duty-deputy-in-area" in err and "N1" in err
+    assert code == 4 and "值班代表须与本乡镇有联系" in err and "N1" in err
     code, out, err = cli(settings, "stations", "roster", day, "-d", "T1", "-d", "C1")
     assert code == 0, err
     assert "进站代表 2 位 C1、T1" in out
 
     code, _, err = cli(settings, "stations", "attend", day, "-d", "T1", "--voters", "9")
-    assert code == 4 and "attendance-after-the-day" in err
+    assert code == 4 and "出席情况在活动当日或之后登记" in err
     code, out, err = cli(
         settings, "stations", "attend", day, "-d", "T1", "-d", "C1", "--voters", "9",
         today="2024-07-23",
@@ -80,7 +80,7 @@ def test_a_month_scheduled_rostered_and_attended_from_the_cli(
         (("stations", "schedule", "--area", "321302100000", "--month", "2024-13"), 2,
          "is not a month"),
         (("stations", "schedule", "--station", "ST-Z", "--month", "2024-07"), 3, "ST-Z"),
-        (("stations", "schedule", "--month", "2024-07"), 2, "exactly one"),
+        (("stations", "schedule", "--month", "2024-07"), 2, "请指定联络站或区划之一"),
         (("stations", "roster", "AD-none", "-d", "T1"), 3, "AD-none"),
         (("stations", "attend", "AD-none", "--voters", "1"), 3, "AD-none"),
     ],

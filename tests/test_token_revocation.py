@@ -109,7 +109,7 @@ def test_revoking_a_deputy_cuts_every_token_of_theirs(api: TestClient, settings:
     fresh, _ = new_token(settings, "--role", "deputy", "--deputy-id", "T1")
     assert ask(api, fresh) == (200, None)
     unknown = run_cli(settings, "token", "revoke", "--deputy", "NOBODY")
-    assert unknown.returncode == 3 and "not found" in unknown.stderr
+    assert unknown.returncode == 3 and "未找到代表“NOBODY”" in unknown.stderr
 
 
 def test_a_deputy_who_left_is_refused(api: TestClient, settings: Settings, db: Database) -> None:

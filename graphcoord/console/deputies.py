@@ -35,8 +35,9 @@ class DeputyPages:
         total, rows = await blocking(
             directory.deputy_page,
             self.pages.db,
-            skip=0,
+            after=None,
             limit=PAGE,
+            count=True,
             level=level if level in Level.__members__ else None,
             area_code=area,
             name_contains=name or None,

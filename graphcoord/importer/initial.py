@@ -31,13 +31,13 @@ from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput
 from graphcoord.importer.bulk import BulkFiles, BulkInput
-from graphcoord.importer.kinds import KIND_ORDER, kind_for_name
+from graphcoord.importer.kinds import KIND_ORDER, KINDS, kind_for_name
 from graphcoord.importer.readers import Sheet, open_sheets
 from graphcoord.importer.report import BadRowSink, ImportReport, Status
 from graphcoord.importer.run import ProgressSink, file_hash
 from graphcoord.importer.validate import DEPUTY_REFERENCING, Validator
 from graphcoord.localserver import LocalNeo4j
-from graphcoord.queries.bulk_layout import ARRAY_DELIMITER
+from graphcoord.queries.bulk_layout import ARRAY_DELIMITER, LAYOUT
 from graphcoord.queries.constraints import migrate
 from graphcoord.queries.imports import create_run, finish_run
 from graphcoord.queries.meta import node_count
@@ -210,6 +210,13 @@ def _sheets(stack: contextlib.ExitStack, files: list[Path], encoding: str | None
         for sheet in stack.enter_context(open_sheets(path, None, encoding, display=path.name)):
             # The report's sheet column names the file (and its sheet): a roll has several.
             sheet.name = f"{path.name} [{sheet.name}]" if sheet.name else path.name
+            if not set(KINDS[sheet.kind].row_kinds) <= LAYOUT.keys():
+                raise BadInput(
+                    "{sheet} holds {kind}, which an initial import does not load: leave it out "
+                    "and import it with `graphcoord import FILE` once the store is built",
+                    sheet=sheet.name,
+                    kind=sheet.kind,
+                )
             if sheet.kind in where:
                 raise BadInput(
                     f"{sheet.name} and {where[sheet.kind]} both hold {sheet.kind}: an initial "

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from graphcoord.deadlines import ReplyStep, VerdictStep, proposal_timeline
 from graphcoord.errors import BadInput
-from graphcoord.i18n import Term, fill
+from graphcoord.i18n import N_, Term, fill
 from graphcoord.importer.text import normalise_level, normalise_phone
 from graphcoord.model import (
     ACTIVITY_DAY,
@@ -299,7 +299,7 @@ class AreaRow(RosterRow):
     @field_validator("kind")
     @classmethod
     def _kind(cls, value: str | None) -> str | None:
-        return None if value is None else _choice(value, AREA_KIND_NAMES, "area kind")
+        return None if value is None else _choice(value, AREA_KIND_NAMES, N_("area kind"))
 
     @field_validator("population")
     @classmethod
@@ -366,12 +366,12 @@ class DeputyRow(RosterRow):
     @field_validator("gender")
     @classmethod
     def _gender(cls, value: str | None) -> str | None:
-        return None if value is None else _choice(value, GENDER_NAMES, "gender")
+        return None if value is None else _choice(value, GENDER_NAMES, N_("gender"))
 
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, value: Any) -> Any:
-        return "ACTIVE" if value is None else _choice(str(value), STATUS_NAMES, "status")
+        return "ACTIVE" if value is None else _choice(str(value), STATUS_NAMES, N_("status"))
 
     @field_validator("electedIn", "baseArea")
     @classmethod
@@ -398,7 +398,7 @@ class ContactRow(RosterRow):
     @field_validator("basis")
     @classmethod
     def _basis(cls, value: str | None) -> str | None:
-        return None if value is None else _choice(value, BASIS_NAMES, "contact basis")
+        return None if value is None else _choice(value, BASIS_NAMES, N_("contact basis"))
 
     def with_basis(self, level: str) -> str:
         """The basis given, or the one the deputy's level requires."""
@@ -418,7 +418,7 @@ class GroupRow(RosterRow):
     def _kind(cls, value: Any) -> Any:
         if value is None:
             return GroupKind.COLLABORATIVE.value
-        return _choice(str(value), GROUP_KIND_NAMES, "group kind")
+        return _choice(str(value), GROUP_KIND_NAMES, N_("group kind"))
 
     @field_validator("areaCode")
     @classmethod
@@ -435,7 +435,7 @@ class MembershipRow(RosterRow):
     @field_validator("role", mode="before")
     @classmethod
     def _role(cls, value: Any) -> Any:
-        return "MEMBER" if value is None else _choice(str(value), ROLE_NAMES, "role")
+        return "MEMBER" if value is None else _choice(str(value), ROLE_NAMES, N_("role"))
 
 
 class ChainRow(RosterRow):
@@ -456,7 +456,7 @@ class ObservationPointRow(RosterRow):
     @field_validator("role", mode="before")
     @classmethod
     def _role(cls, value: Any) -> Any:
-        return value if value is None else _choice(str(value), POINT_ROLE_NAMES, "point role")
+        return value if value is None else _choice(str(value), POINT_ROLE_NAMES, N_("point role"))
 
     @field_validator("areaCode")
     @classmethod
@@ -557,7 +557,7 @@ class StationRow(_PlaceRow):
     @field_validator("kind", mode="before")
     @classmethod
     def _kind(cls, value: Any) -> Any:
-        return _choice(str(value), STATION_KIND_NAMES, "station kind")
+        return _choice(str(value), STATION_KIND_NAMES, N_("station kind"))
 
     @field_validator("monthlyActivityDay", mode="before")
     @classmethod
@@ -584,7 +584,7 @@ class CollectionPointRow(_PlaceRow):
     def _kind(cls, value: Any) -> Any:
         if value is None:
             return CollectionPointKind.OTHER.value
-        return _choice(str(value), COLLECTION_POINT_KIND_NAMES, "collection point kind")
+        return _choice(str(value), COLLECTION_POINT_KIND_NAMES, N_("collection point kind"))
 
 
 class AttendanceRow(RosterRow):
@@ -607,7 +607,9 @@ class DepartmentRow(RosterRow):
     @field_validator("kind", mode="before")
     @classmethod
     def _kind(cls, value: Any) -> Any:
-        return None if value is None else _choice(str(value), DEPARTMENT_KIND_NAMES, "unit kind")
+        return (
+            None if value is None else _choice(str(value), DEPARTMENT_KIND_NAMES, N_("unit kind"))
+        )
 
     @field_validator("areaCode")
     @classmethod
@@ -652,14 +654,14 @@ class ProposalRow(RosterRow):
     def _kind(cls, value: Any) -> Any:
         if value is None:
             return ProposalKind.SUGGESTION.value
-        return _choice(str(value), PROPOSAL_KIND_NAMES, "proposal kind")
+        return _choice(str(value), PROPOSAL_KIND_NAMES, N_("proposal kind"))
 
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, value: Any) -> Any:
         if value is None:
             return ProposalStatus.SUBMITTED.value
-        return _choice(str(value), PROPOSAL_STATUS_NAMES, "proposal status")
+        return _choice(str(value), PROPOSAL_STATUS_NAMES, N_("proposal status"))
 
     @field_validator("level", mode="before")
     @classmethod
@@ -743,21 +745,23 @@ class ProposalHandlingRow(RosterRow):
     @field_validator("category", "secondCategory", mode="before")
     @classmethod
     def _category(cls, value: Any) -> Any:
-        return None if value is None else _choice(str(value), REPLY_CATEGORY_NAMES, "reply class")
+        return (
+            None if value is None else _choice(str(value), REPLY_CATEGORY_NAMES, N_("reply class"))
+        )
 
     @field_validator("satisfaction", "secondSatisfaction", mode="before")
     @classmethod
     def _satisfaction(cls, value: Any) -> Any:
         if value is None:
             return None
-        return _choice(str(value), SATISFACTION_NAMES, "verdict")
+        return _choice(str(value), SATISFACTION_NAMES, N_("verdict"))
 
     @field_validator("complex", "supervised", mode="before")
     @classmethod
     def _yes(cls, value: Any) -> Any:
         if value is None or isinstance(value, bool):
             return bool(value)
-        return _choice(str(value), YES_NO, "yes/no") == "YES"
+        return _choice(str(value), YES_NO, N_("yes/no")) == "YES"
 
     @model_validator(mode="after")
     def _timeline(self) -> ProposalHandlingRow:
