@@ -230,7 +230,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     datetime.date(2025, 2, 28)
     """
     if months < 0:
-        raise BadInput(f"a limit of {months} months is negative")
+        raise BadInput("a limit of {months} months is negative", months=months)
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
@@ -356,7 +356,7 @@ def proposal_timeline(
     since, round_ = assigned_at, 1
     while (reply := by_round.get(round_)) is not None:
         if reply.at < since:
-            raise BadInput(f"the reply of round {round_} is dated before its round began")
+            raise BadInput("the reply of round {n} is dated before its round began", n=round_)
         late = finished_late(due, _day(reply.at))
         if round_ == 1:
             facts.update(firstReplyAt=_iso(reply.at), replyLate=late)
@@ -379,7 +379,7 @@ def proposal_timeline(
         if verdict is None:
             break
         if verdict.at < reply.at:
-            raise BadInput(f"the verdict of round {round_} is dated before the reply")
+            raise BadInput("the verdict of round {n} is dated before the reply", n=round_)
         facts.update(
             satisfaction=verdict.satisfaction,
             ratedAt=_iso(verdict.at),

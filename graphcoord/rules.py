@@ -993,7 +993,7 @@ def activity_week(year: int) -> tuple[dt.date, dt.date]:
     (datetime.date(2025, 12, 15), datetime.date(2025, 12, 19))
     """
     if not 1 <= year <= 9999:
-        raise BadInput(f"year {year} is out of range")
+        raise BadInput("year {year} is out of range", year=year)
     first = dt.date(year, 12, 1)
     monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
     start = monday + dt.timedelta(weeks=ACTIVITY_WEEK_OF_DECEMBER - 1)
@@ -1013,10 +1013,14 @@ def check_motion_sponsors(proposal_id: str, kind: str, level: str, sponsors: int
     if sponsors < needed:
         raise RuleViolation(
             MOTION_RULE,
-            f"a {level} motion (议案) needs {needed} or more sponsors of its congress, the lead "
-            f"included; it has {sponsors} (submit it as a suggestion, 建议, or gather "
-            f"{needed - sponsors} more)",
+            "a {level} motion (议案) needs {needed} or more sponsors of its congress, the lead "
+            "included; it has {sponsors} (submit it as a suggestion, 建议, or gather "
+            "{more} more)",
             [proposal_id],
+            level=Term(level),
+            needed=needed,
+            sponsors=sponsors,
+            more=needed - sponsors,
         )
 
 
@@ -1027,24 +1031,59 @@ def cosponsor_violations(lead: SponsorFacts, cosponsors: Sequence[SponsorFacts])
     for i, other in enumerate(cosponsors):
         if other.deputy_id == lead.deputy_id:
             continue
+        ids = (other.deputy_id,)
         if other.level is None:
-            reason = f"deputy {other.deputy_id} does not exist"
+            violations.append(
+                _violation(
+                    i,
+                    COSPONSOR_RULE,
+                    ids,
+                    "deputy {deputy} does not exist",
+                    "coSponsorIds",
+                    deputy=other.deputy_id,
+                )
+            )
         elif other.status != "ACTIVE":
-            reason = f"deputy {other.deputy_id} is {other.status}; only ACTIVE deputies co-sign"
+            violations.append(
+                _violation(
+                    i,
+                    COSPONSOR_RULE,
+                    ids,
+                    "deputy {deputy} is {status}; only ACTIVE deputies co-sign",
+                    "coSponsorIds",
+                    deputy=other.deputy_id,
+                    status=Term(other.status),
+                )
+            )
         elif other.level != lead.level:
-            reason = (
-                f"deputy {other.deputy_id} is a {other.level} deputy; co-sponsors of a "
-                f"{lead.level} proposal are deputies of the same congress (link a deputy of "
-                "another level as a contributor)"
+            violations.append(
+                _violation(
+                    i,
+                    COSPONSOR_RULE,
+                    ids,
+                    "deputy {deputy} is a {level} deputy; co-sponsors of a {lead_level} "
+                    "proposal are deputies of the same congress (link a deputy of another "
+                    "level as a contributor)",
+                    "coSponsorIds",
+                    deputy=other.deputy_id,
+                    level=Term(other.level),
+                    lead_level=Term(lead.level),
+                )
             )
         elif other.congress != lead.congress:
-            reason = (
-                f"deputy {other.deputy_id} sits in the congress of {other.congress}, not in "
-                f"that of {lead.congress}; link them as a contributor"
+            violations.append(
+                _violation(
+                    i,
+                    COSPONSOR_RULE,
+                    ids,
+                    "deputy {deputy} sits in the congress of {congress}, not in that of "
+                    "{lead_congress}; link them as a contributor",
+                    "coSponsorIds",
+                    deputy=other.deputy_id,
+                    congress=other.congress,
+                    lead_congress=lead.congress,
+                )
             )
-        else:
-            continue
-        violations.append(Violation(i, COSPONSOR_RULE, (other.deputy_id,), reason, "coSponsorIds"))
     return violations
 
 
@@ -1052,7 +1091,14 @@ def check_cosponsor(lead: SponsorFacts, cosponsor: SponsorFacts, proposal_id: st
     """Rule ``cosponsor-same-level`` for one co-sponsor."""
     found = cosponsor_violations(lead, [cosponsor])
     if found:
-        raise RuleViolation(COSPONSOR_RULE, found[0].reason, [proposal_id, cosponsor.deputy_id])
+        first = found[0]
+        message = first.message or Lazy(first.reason)
+        raise RuleViolation(
+            COSPONSOR_RULE,
+            message.template,
+            [proposal_id, cosponsor.deputy_id],
+            **message.params,
+        )
 
 
 def check_contributor(contributor: SponsorFacts, sponsors: Iterable[str], proposal_id: str) -> None:
@@ -1061,14 +1107,17 @@ def check_contributor(contributor: SponsorFacts, sponsors: Iterable[str], propos
     if contributor.status != "ACTIVE":
         raise RuleViolation(
             CONTRIBUTOR_RULE,
-            f"deputy {contributor.deputy_id} is {contributor.status}; contributors are ACTIVE",
+            "deputy {deputy} is {status}; contributors are ACTIVE",
             [proposal_id, contributor.deputy_id],
+            deputy=contributor.deputy_id,
+            status=Term(contributor.status),
         )
     if contributor.deputy_id in set(sponsors):
         raise RuleViolation(
             CONTRIBUTOR_RULE,
-            f"deputy {contributor.deputy_id} sponsors the proposal already",
+            "deputy {deputy} sponsors the proposal already",
             [proposal_id, contributor.deputy_id],
+            deputy=contributor.deputy_id,
         )
 
 
@@ -1081,9 +1130,14 @@ def check_proposal_status(
         wanted = "、".join(PROPOSAL_STATUS_NAMES[a] for a in allowed)
         raise RuleViolation(
             PROPOSAL_STATUS_RULE,
-            f"{action} needs a proposal that is {' or '.join(allowed)} ({wanted}); this one is "
-            f"{status} ({PROPOSAL_STATUS_NAMES.get(status, status)})",
+            "{action} needs a proposal that is {allowed} ({wanted}); this one is {status} "
+            "({status_name})",
             [proposal_id],
+            action=Term(action),
+            allowed=" or ".join(allowed),
+            wanted=wanted,
+            status=status,
+            status_name=PROPOSAL_STATUS_NAMES.get(status, status),
         )
 
 
@@ -1093,8 +1147,9 @@ def check_handlers(proposal_id: str, lead: str, assisting: Sequence[str], limit:
     if lead in assisting:
         raise RuleViolation(
             PROPOSAL_HANDLING_RULE,
-            f"unit {lead} is the lead unit (主办); it cannot also assist (协办)",
+            "unit {unit} is the lead unit (主办); it cannot also assist (协办)",
             [proposal_id, lead],
+            unit=lead,
         )
     if len(set(assisting)) != len(assisting):
         raise RuleViolation(
@@ -1103,8 +1158,10 @@ def check_handlers(proposal_id: str, lead: str, assisting: Sequence[str], limit:
     if 1 + len(assisting) > limit:
         raise RuleViolation(
             PROPOSAL_HANDLING_RULE,
-            f"at most {limit} handling units per proposal, not {1 + len(assisting)}",
+            "at most {limit} handling units per proposal, not {count}",
             [proposal_id],
+            limit=limit,
+            count=1 + len(assisting),
         )
 
 
@@ -1113,9 +1170,11 @@ def check_reply_unit(proposal_id: str, department_id: str, handlers: Mapping[str
     units send their opinions to it (协办意见), not to the deputy."""
     role = handlers.get(department_id)
     if role != HandlerRole.LEAD.value:
-        what = "an assisting unit (协办)" if role else "not a handling unit of it"
+        what = N_("an assisting unit (协办)") if role else N_("not a handling unit of it")
         raise RuleViolation(
             PROPOSAL_HANDLING_RULE,
-            f"unit {department_id} is {what}; the lead unit (主办) replies to the deputy",
+            "unit {unit} is {what}; the lead unit (主办) replies to the deputy",
             [proposal_id, department_id],
+            unit=department_id,
+            what=Term(what),
         )

@@ -127,19 +127,19 @@ def test_a_remote_server_is_refused(settings: Settings, tmp_path: Path) -> None:
         NEO4J_PASSWORD="elsewhere-password",
     )
     assert done.returncode == 2, done.stdout + done.stderr
-    said = " ".join(done.stderr.split())
-    assert "NEO4J_URI names another server (bolt://127.0.0.1:1)" in said
-    assert "graphcoord import FILE" in said
+    said = "".join(done.stderr.split())  # rich wraps long messages; Chinese has no spaces
+    assert "NEO4J_URI指向另一台服务器（bolt://127.0.0.1:1）" in said
+    assert "`graphcoordimportFILE`逐个导入文件" in said
 
 
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({}, "holds no roster file"),
-        ({"名单.csv": "a,b\n1,2\n"}, "its name does not say which kind it holds"),
+        ({}, "中没有名册文件"),
+        ({"名单.csv": "a,b\n1,2\n"}, "名单.csv：文件名看不出是哪类名册"),
         (
             {"areas.csv": "code,name\n", "区划.csv": "code,name\n"},
-            "both hold areas: an initial import takes one file (or sheet) per kind",
+            "都是区划名册：首次导入每类名册只能有一个文件（或工作表），请合并",
         ),
     ],
     ids=["empty-folder", "unnamed-file", "two-files-of-a-kind"],
@@ -151,7 +151,7 @@ def test_a_folder_that_is_no_roll_is_refused(
         (tmp_path / name).write_text(text, encoding="utf-8")
     done = run_cli(own, "import", "--initial", str(tmp_path))
     assert done.returncode == 2, done.stdout + done.stderr
-    assert message in " ".join(done.stderr.split())
+    assert message in "".join(done.stderr.split())
     assert node_count(own_db) == 0
 
 
@@ -163,9 +163,7 @@ def test_a_store_that_holds_data_is_refused(
     write(tmp_path / "areas.csv", "code,name", "640100000000,银川市")
     done = run_cli(own, "import", "--initial", str(tmp_path), "--dry-run")
     assert done.returncode == 2, done.stdout + done.stderr
-    assert "already holds 1 nodes: --initial only loads an empty store" in " ".join(
-        done.stderr.split()
-    )
+    assert "数据库中已有1个节点：--initial只能导入空库" in "".join(done.stderr.split())
     assert LocalNeo4j(own).pid() == pid  # not restarted
     assert node_count(own_db) == 1
 
@@ -191,12 +189,12 @@ def test_a_roll_with_a_bad_row_loads_nothing(
     pid = LocalNeo4j(own).pid()
     done = run_cli(own, "import", "--initial", str(roll), "--errors", str(errors))
     assert done.returncode == 5, done.stdout + done.stderr
-    assert "nothing was loaded and the store is still empty" in " ".join(done.stderr.split())
+    assert "什么都没有导入，库仍为空" in "".join(done.stderr.split())
     with errors.open(encoding="utf-8-sig") as handle:
         rows = handle.read().splitlines()
     assert rows[0] == "file,sheet,row,column,value,reason"
     assert rows[1].startswith("roll/,代表.csv,3,选区代码,,")
-    assert "县人大代表需要填写原选区（选区代码）" in rows[1]
+    assert "人大代表需要填写原选区（选区代码）" in rows[1]
     assert LocalNeo4j(own).pid() == pid
     assert node_count(own_db) == 0
     assert not (own.state_dir / "initial-import" / "files").exists()
@@ -258,7 +256,7 @@ def test_the_national_generators_roll_loads_as_the_importer_loads_it(
         assert run_import(db, roll / f"{kind}.csv").status == "SUCCEEDED"
     done = run_cli(own, "import", "initial", str(roll))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "loaded 5,956 nodes and 9,140 relationships in" in " ".join(done.stdout.split())
+    assert "已导入5,956个节点、9,140条关系，用时" in "".join(done.stdout.split())
     assert roll_graph(reconnect(own_db)) == roll_graph(db)
 
 

@@ -301,7 +301,7 @@ def test_the_cli_writes_the_session_report(
         "--out",
         str(tmp_path),
     )
-    assert missing.returncode == 3 and "未找到" in missing.stderr
+    assert missing.returncode == 3 and "未找到会议“不存在的会议”" in missing.stderr
 
 
 @pytest.mark.skipif(chromium_path() is None, reason="no Chromium to print the PDF")

@@ -231,4 +231,4 @@ def test_the_cli_prints_the_activity_week(settings: Settings, year: str, printed
 
 def test_the_cli_refuses_a_year_out_of_range(settings: Settings) -> None:
     done = run_cli(settings, "proposals", "week", "0")
-    assert done.returncode == 2 and "year 0 is out of range" in done.stderr, done
+    assert done.returncode == 2 and "年份 0 超出范围" in done.stderr, done

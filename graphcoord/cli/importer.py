@@ -321,22 +321,32 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(_initial_json(done), ensure_ascii=False, indent=1))
         else:
             for warning in report.warnings:
-                err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+                err_console.print(f"[yellow]{_('warning:')}[/] {warning}", highlight=False)
             if report.bad_row_count:
                 console.print(_bad_rows_table(report))
             console.print(_summary_table(report))
             if errors is not None and report.bad_row_count:
-                console.print(f"every problem is listed in {errors}")
+                console.print(fill("every problem is listed in {file}", {"file": errors}))
             if report.status == Status.SUCCEEDED:
                 phases = ", ".join(f"{name} {s:.1f} s" for name, s in done.seconds.items())
                 console.print(
-                    f"loaded {done.nodes:,} nodes and {done.relationships:,} relationships in "
-                    f"{done.total_seconds:.1f} s ({phases})"
+                    fill(
+                        "loaded {nodes} nodes and {relationships} relationships in {seconds} s "
+                        "({phases})",
+                        {
+                            "nodes": f"{done.nodes:,}",
+                            "relationships": f"{done.relationships:,}",
+                            "seconds": f"{done.total_seconds:.1f}",
+                            "phases": phases,
+                        },
+                    )
                 )
         if report.status == Status.REJECTED:
             raise ImportRejected(
-                f"{report.file}: {report.rejected_rows:,} bad row(s); nothing was loaded and the "
-                "store is still empty. Fix them (or use --allow-partial) and import again."
+                "{file}: {rows} bad row(s); nothing was loaded and the store is still empty. Fix "
+                "them (or use --allow-partial) and import again.",
+                file=report.file,
+                rows=f"{report.rejected_rows:,}",
             )
 
     @import_app.command("history")

@@ -29,7 +29,9 @@ def _date(text: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"{name} {text!r} is not a date like 2024-12-31") from None
+        raise BadInput(
+            "{name} {text!r} is not a date like 2024-12-31", name=name, text=text
+        ) from None
 
 
 def _pct(value: float | None) -> str:

@@ -33,7 +33,11 @@ def _level(text: str | None) -> str | None:
     if text is None:
         return None
     if text not in Level.__members__:
-        raise BadInput(f"level {text!r} is not one of {', '.join(Level.__members__)}")
+        raise BadInput(
+            "level {level!r} is not one of {allowed}",
+            level=text,
+            allowed=", ".join(Level.__members__),
+        )
     return text
 
 
@@ -161,7 +165,9 @@ def register(app: typer.Typer) -> None:
         try:
             day = dt.date.fromisoformat(date)
         except ValueError:
-            raise BadInput(f"--date {date!r} is not a date like 2024-12-20") from None
+            raise BadInput(
+                "{name} {text!r} is not a date like 2024-12-31", name="--date", text=date
+            ) from None
         settings = Settings.from_env()
         db = Database(settings)
         try:

@@ -30,6 +30,7 @@ from graphcoord import collector
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput
+from graphcoord.i18n import Term, fill
 from graphcoord.importer.bulk import BulkFiles, BulkInput
 from graphcoord.importer.kinds import KIND_ORDER, KINDS, kind_for_name
 from graphcoord.importer.readers import Sheet, open_sheets
@@ -77,7 +78,9 @@ class _Silent:
 def roll_files(folder: Path) -> list[Path]:
     """The roster files of ``folder``, by name; refused when there is none."""
     if not folder.is_dir():
-        raise BadInput(f"{folder} is not a folder: --initial takes the folder of the roll")
+        raise BadInput(
+            "{folder} is not a folder: --initial takes the folder of the roll", folder=str(folder)
+        )
     files = sorted(
         path
         for path in folder.iterdir()
@@ -87,14 +90,18 @@ def roll_files(folder: Path) -> list[Path]:
     )
     if not files:
         raise BadInput(
-            f"{folder} holds no roster file ({', '.join(ROLL_SUFFIXES)}): name each after its "
-            "kind (areas.csv, 代表.csv, …) or put the kinds in the sheets of a workbook"
+            "{folder} holds no roster file ({suffixes}): name each after its kind (areas.csv, "
+            "代表.csv, …) or put the kinds in the sheets of a workbook",
+            folder=str(folder),
+            suffixes=", ".join(ROLL_SUFFIXES),
         )
     for path in files:
         if path.suffix.lower() not in (".xlsx", ".xlsm") and kind_for_name(path.stem) is None:
             raise BadInput(
-                f"{path.name}: its name does not say which kind it holds; name it after its "
-                f"kind ({', '.join(KIND_ORDER)}, or the Chinese names such as 代表.csv)"
+                "{file}: its name does not say which kind it holds; name it after its kind "
+                "({kinds}, or the Chinese names such as 代表.csv)",
+                file=path.name,
+                kinds=", ".join(KIND_ORDER),
             )
     return files
 
@@ -115,9 +122,9 @@ def initial_import(
     module's notes); ``say`` is told each step, for the operator to read."""
     if not settings.is_local:
         raise BadInput(
-            f"--initial builds the store of graphcoord's own Neo4j, and NEO4J_URI names "
-            f"another server ({settings.uri}): import the files one by one with "
-            "`graphcoord import FILE`"
+            "--initial builds the store of graphcoord's own Neo4j, and NEO4J_URI names another "
+            "server ({uri}): import the files one by one with `graphcoord import FILE`",
+            uri=settings.uri,
         )
     progress = progress or _Silent()
     files = roll_files(folder)
@@ -146,8 +153,15 @@ def initial_import(
             _require_empty(db)  # nothing may have been written while the roll was validated
         result.nodes, result.relationships = loaded.node_count, loaded.relationship_count
         say(
-            f"validated in {result.seconds['validate']:.1f} s: {loaded.node_count:,} nodes, "
-            f"{loaded.relationship_count:,} relationships; stopping Neo4j for the import tool"
+            fill(
+                "validated in {seconds} s: {nodes} nodes, {relationships} relationships; "
+                "stopping Neo4j for the import tool",
+                {
+                    "seconds": f"{result.seconds['validate']:.1f}",
+                    "nodes": f"{loaded.node_count:,}",
+                    "relationships": f"{loaded.relationship_count:,}",
+                },
+            )
         )
         _build_store(settings, server, loaded, work, result, progress, say)
         return result
@@ -219,8 +233,11 @@ def _sheets(stack: contextlib.ExitStack, files: list[Path], encoding: str | None
                 )
             if sheet.kind in where:
                 raise BadInput(
-                    f"{sheet.name} and {where[sheet.kind]} both hold {sheet.kind}: an initial "
-                    "import takes one file (or sheet) per kind; put them together"
+                    "{sheet} and {other} both hold {kind}: an initial import takes one file (or "
+                    "sheet) per kind; put them together",
+                    sheet=sheet.name,
+                    other=where[sheet.kind],
+                    kind=Term(sheet.kind),
                 )
             where[sheet.kind] = sheet.name
             sheets.append(sheet)
@@ -232,8 +249,9 @@ def _require_empty(db: Database) -> None:
     held = node_count(db)
     if held:
         raise BadInput(
-            f"the database already holds {held:,} nodes: --initial only loads an empty store "
-            "(it replaces the store); import into it with `graphcoord import FILE`"
+            "the database already holds {held} nodes: --initial only loads an empty store (it "
+            "replaces the store); import into it with `graphcoord import FILE`",
+            held=f"{held:,}",
         )
 
 
@@ -270,7 +288,12 @@ def _build_store(
             array_delimiter=ARRAY_DELIMITER,
             multiline=loaded.multiline,
         )
-        say(f"store built by neo4j-admin in {seconds['import']:.1f} s; starting Neo4j")
+        say(
+            fill(
+                "store built by neo4j-admin in {seconds} s; starting Neo4j",
+                {"seconds": f"{seconds['import']:.1f}"},
+            )
+        )
         progress.phase("starting Neo4j", None)
         seconds["start"] = server.start()
         progress.phase("constraints and indexes", None)

@@ -669,7 +669,7 @@ class ProposalRow(RosterRow):
         if isinstance(value, str):
             level = normalise_level(value)
             if level is None:
-                raise ValueError(f"{value!r} is not a level (全国/省/市/县/乡)")
+                raise RowProblem("{value!r} is not a level (全国/省/市/县/乡)", value=value)
             return level
         return value
 
@@ -687,15 +687,15 @@ class ProposalRow(RosterRow):
     @classmethod
     def _title(cls, value: str) -> str:
         if not 4 <= len(value) <= 80:
-            raise ValueError(f"a title has 4 to 80 characters, not {len(value)}")
+            raise RowProblem("a title has 4 to 80 characters, not {length}", length=len(value))
         return value
 
     @model_validator(mode="after")
     def _people(self) -> ProposalRow:
         if self.leadId in self.coSponsorIds:
-            raise ValueError(f"the lead {self.leadId} is not also a co-sponsor")
+            raise RowProblem("the lead {lead} is not also a co-sponsor", lead=self.leadId)
         if len(set(self.coSponsorIds)) != len(self.coSponsorIds):
-            raise ValueError("a co-sponsor is named twice")
+            raise RowProblem("a co-sponsor is named twice")
         return self
 
 
@@ -766,8 +766,8 @@ class ProposalHandlingRow(RosterRow):
     @model_validator(mode="after")
     def _timeline(self) -> ProposalHandlingRow:
         if self.leadUnitId in self.assistingUnitIds:
-            raise ValueError(
-                f"unit {self.leadUnitId} is the lead unit (主办); it cannot also assist"
+            raise RowProblem(
+                "unit {unit} is the lead unit (主办); it cannot also assist", unit=self.leadUnitId
             )
         replies, verdicts = [], []
         for n, (on, category, text, verdict, rated) in enumerate(
@@ -785,10 +785,12 @@ class ProposalHandlingRow(RosterRow):
         ):
             if on is None:
                 if category or verdict:
-                    raise ValueError(f"a reply class or verdict of round {n} needs its reply date")
+                    raise RowProblem(
+                        "a reply class or verdict of round {n} needs its reply date", n=n
+                    )
                 continue
             if category is None:
-                raise ValueError(f"the reply of round {n} needs its class (A/B/C)")
+                raise RowProblem("the reply of round {n} needs its class (A/B/C)", n=n)
             replies.append(ReplyStep(n, _at(on, 10), category, text))  # type: ignore[arg-type]
             if verdict is not None:
                 when = _at(rated or on, 16)
@@ -800,7 +802,7 @@ class ProposalHandlingRow(RosterRow):
                 assigned, complex_=self.complex, replies=replies, verdicts=verdicts
             )
         except BadInput as error:
-            raise ValueError(str(error)) from None
+            raise RowProblem(error.template, **error.params) from None
         if self.supervised:
             facts["supervisedAt"] = assigned.isoformat()
         self.facts = facts

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graphcoord.db import Database
-from graphcoord.i18n import Term, fill, gettext
+from graphcoord.i18n import Lazy, Term, fill, gettext
 from graphcoord.importer.ahead import WriteAhead
 from graphcoord.importer.keys import SeenKeys
 from graphcoord.importer.kinds import KINDS, KindSpec, header_key, is_forbidden_header
@@ -798,8 +798,16 @@ class Validator:
             return (
                 "level",
                 model.level.value,
-                f"rule {COSPONSOR_RULE}: a proposal goes to its lead's congress; "
-                f"{model.leadId} is a {lead.level} deputy, not {model.level.value}",
+                _rule(
+                    COSPONSOR_RULE,
+                    Lazy(
+                        "a proposal goes to its lead's congress; {lead} is a {level} deputy, not "
+                        "{wanted}",
+                        lead=model.leadId,
+                        level=Term(lead.level),
+                        wanted=Term(model.level.value),
+                    ),
+                ),
             )
         facts = SponsorFacts(model.leadId, lead.level, lead.elected_in)
         others = []
@@ -813,22 +821,34 @@ class Validator:
         violations = cosponsor_violations(facts, others)
         if violations:
             first = violations[0]
-            return ("coSponsorIds", first.ids[0], f"rule {COSPONSOR_RULE}: {first.reason}")
+            reason = first.message or Lazy(first.reason)
+            return ("coSponsorIds", first.ids[0], _rule(COSPONSOR_RULE, reason))
         sponsors = {model.leadId, *model.coSponsorIds}
         overlap = sorted(sponsors & set(model.contributorIds))
         if overlap:
             return (
                 "contributorIds",
                 overlap[0],
-                f"rule {CONTRIBUTOR_RULE}: deputy {overlap[0]} sponsors the proposal already",
+                _rule(
+                    CONTRIBUTOR_RULE,
+                    Lazy("deputy {deputy} sponsors the proposal already", deputy=overlap[0]),
+                ),
             )
         needed = required_sponsors(model.kind, lead.level)
         if model.status == ProposalStatus.SUBMITTED.value and len(sponsors) < needed:
             return (
                 "coSponsorIds",
                 str(len(sponsors)),
-                f"rule {MOTION_RULE}: a {lead.level} motion (议案) needs {needed} or more "
-                f"sponsors of its congress, the lead included; it has {len(sponsors)}",
+                _rule(
+                    MOTION_RULE,
+                    Lazy(
+                        "a {level} motion (议案) needs {needed} or more sponsors of its congress, "
+                        "the lead included; it has {sponsors}",
+                        level=Term(lead.level),
+                        needed=needed,
+                        sponsors=len(sponsors),
+                    ),
+                ),
             )
         return None
 
@@ -934,6 +954,11 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "contributions": ("deputyId", "proposalId"),
     "proposalHandlings": ("proposalId",),
 }
+
+
+def _rule(rule: str, detail: Lazy) -> str:
+    """A row's reason that names the broken rule, in the clerk's language."""
+    return fill("rule {rule}: {detail}", {"rule": Term(rule), "detail": detail})
 
 
 def _key_fields(row_kind: str) -> tuple[str, ...]:

@@ -80,9 +80,11 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(text)
         position = int(text[len(_PREFIX) :])
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadInput(f"cursor {cursor!r} is not a cursor this API gave out") from None
+        raise BadInput(
+            "cursor {cursor!r} is not a cursor this API gave out", cursor=cursor
+        ) from None
     if position < 0:
-        raise BadInput(f"cursor {cursor!r} is not a cursor this API gave out")
+        raise BadInput("cursor {cursor!r} is not a cursor this API gave out", cursor=cursor)
     return position
 
 
@@ -101,7 +103,7 @@ def page_window(first: int | None, after: str | None, settings: Settings) -> Win
     if first < 0:
         raise BadInput("first must not be negative")
     if first > settings.page_max:
-        raise BadInput(f"first must be at most {settings.page_max}")
+        raise BadInput("first must be at most {limit}", limit=settings.page_max)
     skip = decode_cursor(after) + 1 if after else 0
     return Window(skip, first)
 
@@ -116,20 +118,25 @@ def decode_key_cursor(cursor: str, size: int) -> tuple[str, ...]:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadInput(f"cursor {cursor!r} is not a cursor this API gave out") from None
+        raise BadInput(
+            "cursor {cursor!r} is not a cursor this API gave out", cursor=cursor
+        ) from None
     if text.startswith(_PREFIX):
         raise BadInput(
-            f"cursor {cursor!r} is a position in this list as it was paged before; this list "
-            "now pages by key: ask for its first page again (without `after`)"
+            "cursor {cursor!r} is a position in this list as it was paged before; this list "
+            "now pages by key: ask for its first page again (without `after`)",
+            cursor=cursor,
         )
     try:
         if not text.startswith(_KEY_PREFIX):
             raise ValueError(text)
         key = json.loads(text[len(_KEY_PREFIX) :])
     except ValueError:
-        raise BadInput(f"cursor {cursor!r} is not a cursor this API gave out") from None
+        raise BadInput(
+            "cursor {cursor!r} is not a cursor this API gave out", cursor=cursor
+        ) from None
     if not (isinstance(key, list) and len(key) == size and all(isinstance(k, str) for k in key)):
-        raise BadInput(f"cursor {cursor!r} is not a cursor of this list")
+        raise BadInput("cursor {cursor!r} is not a cursor of this list", cursor=cursor)
     return tuple(key)
 
 

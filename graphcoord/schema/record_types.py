@@ -9,7 +9,6 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from graphcoord.errors import Forbidden
 from graphcoord.schema.context import Context
 from graphcoord.services import records
 from graphcoord.services.records import RecordRow
@@ -97,12 +96,7 @@ def score_from(score: Score) -> DeputyScore:
 async def load_record(info: Ctx, deputy_id: str, year: int) -> RecordRow | None:
     """The record through the request's loader, after the role check (a deputy: their own)."""
     principal = info.context.principal
-    if not records.may_read_record(principal, deputy_id):
-        raise Forbidden(
-            "a deputy reads their own record only"
-            if principal.role == "deputy"
-            else "records are for organizers, planners, admins and the deputy themself"
-        )
+    records.require_record_reader(principal, deputy_id)
     records.check_year(year)
     found: RecordRow | None = await info.context.loaders.deputy_record.load(f"{deputy_id}|{year}")
     return found

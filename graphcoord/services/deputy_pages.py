@@ -77,7 +77,12 @@ def codes_for_area(
         db, after=None, limit=MAX_CODES, count=True, level=level, area_code=area_code
     )
     if total is not None and total > MAX_CODES:
-        raise BadInput(f"{total} deputies in {area_code}: at most {MAX_CODES} codes at a time")
+        raise BadInput(
+            "{total} deputies in {area}: at most {limit} codes at a time",
+            total=total,
+            area=area_code,
+            limit=MAX_CODES,
+        )
     ids = [str(r["id"]) for r in rows if r.get("status", "ACTIVE") == DeputyStatus.ACTIVE]
     found = q.active_codes(db, ids)
     missing = [{"deputyId": i, "code": new_code()} for i in ids if i not in found]
@@ -92,7 +97,9 @@ def code_of(db: Database, deputy_id: str, *, now: dt.datetime | None = None) -> 
     if row is None:
         raise NotFound("deputy", deputy_id)
     if row.get("status") == DeputyStatus.LEFT:
-        raise RuleViolation("deputy-code-active", f"deputy {deputy_id} has left", [deputy_id])
+        raise RuleViolation(
+            "deputy-code-active", "deputy {deputy} has left", [deputy_id], deputy=deputy_id
+        )
     found = q.active_codes(db, [deputy_id])
     if deputy_id not in found:
         found.update(
@@ -161,9 +168,10 @@ def submit_to_deputy(
     if submission.village_code not in allowed:
         raise RuleViolation(
             "deputy-page-village",
-            f"an opinion from a deputy's page is raised in a village the deputy covers, not "
-            f"{submission.village_code}",
+            "an opinion from a deputy's page is raised in a village the deputy covers, not "
+            "{village}",
             [submission.village_code],
+            village=submission.village_code,
         )
     return issues.submit_issue(
         db,

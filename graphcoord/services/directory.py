@@ -162,7 +162,7 @@ def remove_contact(
         raise NotFound("deputy", deputy_id)
     removed = deputies.remove_contacts(db, [{"deputyId": deputy_id, "areaCode": village_code}])
     if not removed:
-        raise NotFound("contact", f"{deputy_id} → {village_code}")
+        raise NotFound("contact", deputy_id + " → " + village_code)
     audit.record(db, actor, AuditAction.CONTACT_REMOVED, f"deputy:{deputy_id}", village_code)
     return ContactChange(deputy_id, village_code, basis_for_level(facts[deputy_id].level).value)
 

@@ -186,4 +186,4 @@ def _escalation(
     try:
         return analysis.escalate(db, deputy_id=facts.lead_id, level=target, k=k), None
     except GraphcoordError as error:  # no path, or the lead left the graph's active part
-        return None, f"未找到通往{LEVEL_NAMES[target]}的联系路径：{error}"
+        return None, f"未找到通往{LEVEL_NAMES[target]}的联系路径：{error.translated('zh_CN')}"

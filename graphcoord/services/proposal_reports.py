@@ -54,7 +54,7 @@ def scope(db: Database, session: str, *, as_of: dt.date | None = None) -> Sessio
     """Check the session (it has proposals) and make the statements' parameters."""
     name = session.strip()
     if not PROPOSAL_LIMITS["session"][0] <= len(name) <= PROPOSAL_LIMITS["session"][1]:
-        raise BadInput(f"session {session!r} is not a session's name")
+        raise BadInput("session {session!r} is not a session's name", session=session)
     day = as_of or today(db)
     try:
         red_before = last_workday(day)

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
+from graphcoord.i18n import Term
 from graphcoord.model import (
     MAX_REVIEWED_DRAFTS,
     PROPOSAL_LIMITS,
+    PROPOSAL_STATUS_NAMES,
     ProposalEventKind,
     ProposalStatus,
 )
@@ -113,19 +115,26 @@ def record_review(
     if actor.role == "deputy":
         if actor.deputy_id not in group.conveners:
             raise Forbidden(
-                f"the convener of group {group_id} (召集人) records its review meetings; deputy "
-                f"{actor.deputy_id} is not"
+                "the convener of group {group} (召集人) records its review meetings; deputy "
+                "{deputy} is not",
+                group=group_id,
+                deputy=actor.deputy_id,
             )
     elif actor.role not in _MANAGERS:
         raise Forbidden(
-            f"review meetings are recorded by the group's convener, organizers and admins; your "
-            f"role is {actor.role}"
+            "review meetings are recorded by the group's convener, organizers and admins; your "
+            "role is {role}",
+            role=Term(actor.role),
         )
     wanted = list(dict.fromkeys(pid for pid, _ in comments))
     if not wanted:
         raise BadInput("a review meeting goes through at least one draft")
     if len(wanted) > MAX_REVIEWED_DRAFTS:
-        raise BadInput(f"at most {MAX_REVIEWED_DRAFTS} drafts per meeting, not {len(wanted)}")
+        raise BadInput(
+            "at most {limit} drafts per meeting, not {count}",
+            limit=MAX_REVIEWED_DRAFTS,
+            count=len(wanted),
+        )
     texts: dict[str, str | None] = {}
     for proposal_id, comment in comments:
         problem = text_problem(comment, "comment", PROPOSAL_LIMITS["comment"][1], required=False)
@@ -136,8 +145,10 @@ def record_review(
     if day > current:
         raise RuleViolation(
             REVIEW_RULE,
-            f"a review meeting is recorded once it is held; {day} is after today ({current})",
+            "a review meeting is recorded once it is held; {day} is after today ({today})",
             [group_id],
+            day=day.isoformat(),
+            today=current.isoformat(),
         )
     found = queries.proposals_by_id(db, wanted)
     members = set(group.members)
@@ -148,15 +159,20 @@ def record_review(
         if row.status != ProposalStatus.DRAFT.value:
             raise RuleViolation(
                 REVIEW_RULE,
-                f"a group reviews drafts before they are submitted; {proposal_id} is {row.status}",
+                "a group reviews drafts before they are submitted; {proposal} is {status} "
+                "({status_name})",
                 [proposal_id],
+                proposal=proposal_id,
+                status=row.status,
+                status_name=PROPOSAL_STATUS_NAMES.get(row.status, row.status),
             )
         if row.lead is None or row.lead.id not in members:
             raise RuleViolation(
                 REVIEW_RULE,
-                f"group {group_id} reviews its members' drafts; the lead of {proposal_id} is "
-                "not a member",
+                "group {group} reviews its members' drafts; the lead of {proposal} is not a member",
                 [proposal_id],
+                group=group_id,
+                proposal=proposal_id,
             )
     week = activity_week(day.year)
     name = (title or "").strip() or (
@@ -165,7 +181,7 @@ def record_review(
         else f"{group.name}议案建议交流会"
     )
     if len(name) > 80:
-        raise BadInput("title must be at most 80 characters")
+        raise BadInput("{what} must be at most {limit} characters", what=Term("title"), limit=80)
     activity_id = f"RV-{uuid.uuid4().hex[:12]}"
     event = {
         "kind": ProposalEventKind.REVIEWED.value,

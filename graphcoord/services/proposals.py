@@ -41,6 +41,7 @@ from graphcoord.deadlines import (
     thresholds,
 )
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
+from graphcoord.i18n import N_, Term
 from graphcoord.model import (
     AWAITING_REPLY,
     CHINA,
@@ -50,6 +51,7 @@ from graphcoord.model import (
     PROPOSAL_KIND_NAMES,
     PROPOSAL_LIMITS,
     PROPOSAL_OPEN_STATUSES,
+    PROPOSAL_STATUS_NAMES,
     PROPOSAL_YELLOW_WITHIN,
     REPLY_CATEGORY_NAMES,
     SATISFACTION_NAMES,
@@ -230,6 +232,10 @@ def today(db: Database) -> dt.date:
 # -- helpers -----------------------------------------------------------------------------------
 
 
+#: The proposal's texts, named in messages (translated where shown).
+_TEXT_NAMES = (N_("title"), N_("body"), N_("session"), N_("comment"))
+
+
 def _text(value: str | None, what: str, *, required: bool) -> str | None:
     low, high = PROPOSAL_LIMITS[what]
     problem = text_problem(value, what, high, required=required)
@@ -237,7 +243,7 @@ def _text(value: str | None, what: str, *, required: bool) -> str | None:
         raise BadInput(problem.template, **problem.params)
     text = (value or "").strip()
     if text and len(text) < low:
-        raise BadInput("{what} must have at least {low} characters", what=what, low=low)
+        raise BadInput("{what} must have at least {low} characters", what=Term(what), low=low)
     return text or None
 
 
@@ -251,10 +257,12 @@ def _when(
     if at.tzinfo is None:
         at = at.replace(tzinfo=CHINA)
     if at > current + _SKEW:
-        raise BadInput(f"at {at.isoformat()} lies in the future")
+        raise BadInput("at {at} lies in the future", at=at.isoformat())
     if earliest is not None and at < earliest:
         raise BadInput(
-            f"at {at.isoformat()} is before the step it follows ({earliest.isoformat()})"
+            "at {at} is before the step it follows ({earliest})",
+            at=at.isoformat(),
+            earliest=earliest.isoformat(),
         )
     return at.replace(microsecond=0)
 
@@ -279,13 +287,17 @@ def _acting_deputy(actor: ProposalActor, deputy_id: str | None, what: str) -> st
         if actor.deputy_id is None:
             raise Forbidden("a deputy token names its deputy")
         if deputy_id not in (None, actor.deputy_id):
-            raise Forbidden(f"a deputy {what} for themself only, not for deputy {deputy_id}")
+            raise Forbidden(
+                "a deputy {what} for themself only, not for deputy {deputy}",
+                what=Term(what),
+                deputy=deputy_id,
+            )
         return actor.deputy_id
     if actor.role == "admin":
         if not deputy_id:
-            raise BadInput(f"an admin names the deputy (deputyId) who {what}")
+            raise BadInput("an admin names the deputy (deputyId) who {what}", what=Term(what))
         return deputy_id
-    raise Forbidden(f"deputies {what}; your role is {actor.role}")
+    raise Forbidden("deputies {what}; your role is {role}", what=Term(what), role=Term(actor.role))
 
 
 def _lead_or_admin(actor: ProposalActor, row: ProposalRow, what: str) -> None:
@@ -294,14 +306,24 @@ def _lead_or_admin(actor: ProposalActor, row: ProposalRow, what: str) -> None:
     if actor.role == "deputy" and row.lead is not None and actor.deputy_id == row.lead.id:
         return
     if actor.role == "deputy":
-        raise Forbidden(f"{what} is for the lead deputy of proposal {row.id} (领衔代表)")
-    raise Forbidden(f"{what} is for the lead deputy (or an admin); your role is {actor.role}")
+        raise Forbidden(
+            "{what} is for the lead deputy of proposal {proposal} (领衔代表)",
+            what=Term(what),
+            proposal=row.id,
+        )
+    raise Forbidden(
+        "{what} is for the lead deputy (or an admin); your role is {role}",
+        what=Term(what),
+        role=Term(actor.role),
+    )
 
 
 def _managers_only(actor: ProposalActor, what: str) -> None:
     if actor.role not in MANAGERS:
         raise Forbidden(
-            f"{what} is for the congress office (organizers, admins); your role is {actor.role}"
+            "{what} is for the congress office (organizers, admins); your role is {role}",
+            what=Term(what),
+            role=Term(actor.role),
         )
 
 
@@ -341,21 +363,27 @@ def draft(
 ) -> ProposalRow:
     """Store a draft led by the acting deputy (an admin names the lead): its level and congress
     are the lead's; ``issue_ids`` are the citizens' issues it addresses (its origin)."""
-    lead_id = _acting_deputy(actor, sponsor_id, "draft proposals")
+    lead_id = _acting_deputy(actor, sponsor_id, N_("draft proposals"))
     title_text = _text(title, "title", required=True)
     body_text = _text(body, "body", required=False)
     session_text = _text(session, "session", required=False)
     wanted = list(dict.fromkeys(str(i) for i in issue_ids))
     if len(wanted) > MAX_ORIGIN_ISSUES:
-        raise BadInput(f"a proposal carries at most {MAX_ORIGIN_ISSUES} issues, not {len(wanted)}")
+        raise BadInput(
+            "a proposal carries at most {limit} issues, not {count}",
+            limit=MAX_ORIGIN_ISSUES,
+            count=len(wanted),
+        )
     lead = _facts(db, [lead_id]).get(lead_id)
     if lead is None:
         raise NotFound("deputy", lead_id)
     if lead.status != "ACTIVE":
         raise RuleViolation(
             PROPOSAL_STATUS_RULE,
-            f"deputy {lead_id} is {lead.status}: only ACTIVE deputies propose",
+            "deputy {deputy} is {status}: only ACTIVE deputies propose",
             [lead_id],
+            deputy=lead_id,
+            status=Term(lead.status),
         )
     if wanted:
         found = queries.issue_evidence(db, wanted)
@@ -414,8 +442,12 @@ def draft_from_issues(
     if not wanted:
         raise BadInput("give at least one issue (issueIds)")
     if len(wanted) > MAX_ORIGIN_ISSUES:
-        raise BadInput(f"a proposal carries at most {MAX_ORIGIN_ISSUES} issues, not {len(wanted)}")
-    _acting_deputy(actor, sponsor_id, "draft proposals")
+        raise BadInput(
+            "a proposal carries at most {limit} issues, not {count}",
+            limit=MAX_ORIGIN_ISSUES,
+            count=len(wanted),
+        )
+    _acting_deputy(actor, sponsor_id, N_("draft proposals"))
     found = queries.issue_evidence(db, wanted)
     missing = [i for i in wanted if i not in found]
     if missing:
@@ -489,9 +521,9 @@ def cosign(
 ) -> ProposalRow:
     """A deputy of the draft's congress co-signs it (同级联名; rule ``cosponsor-same-level``);
     signing again changes nothing."""
-    signer = _acting_deputy(actor, deputy_id, "co-sign proposals")
+    signer = _acting_deputy(actor, deputy_id, N_("co-sign proposals"))
     row = get(db, proposal_id)
-    check_proposal_status(proposal_id, row.status, [ProposalStatus.DRAFT.value], "co-signing")
+    check_proposal_status(proposal_id, row.status, [ProposalStatus.DRAFT.value], N_("co-signing"))
     if row.lead is not None and row.lead.id == signer:
         return row
     facts = _facts(db, [signer]).get(signer)
@@ -520,10 +552,10 @@ def withdraw_cosignature(
     now: dt.datetime | None = None,
 ) -> ProposalRow:
     """A co-sponsor withdraws their signature from a draft (before it is submitted)."""
-    signer = _acting_deputy(actor, deputy_id, "withdraw their co-signature")
+    signer = _acting_deputy(actor, deputy_id, N_("withdraw their co-signature"))
     row = get(db, proposal_id)
     check_proposal_status(
-        proposal_id, row.status, [ProposalStatus.DRAFT.value], "withdrawing a co-signature"
+        proposal_id, row.status, [ProposalStatus.DRAFT.value], N_("withdrawing a co-signature")
     )
     if row.lead is not None and row.lead.id == signer:
         raise RuleViolation(
@@ -562,7 +594,7 @@ def link_contributor(
     finding, the research — to their proposal (跨层级协同; rule ``contributor-not-sponsor``).
     Linking the same contributor again changes nothing."""
     row = get(db, proposal_id)
-    _lead_or_admin(actor, row, "linking a contributor")
+    _lead_or_admin(actor, row, N_("linking a contributor"))
     note_text = _text(note, "comment", required=False)
     facts = _facts(db, [deputy_id]).get(deputy_id)
     if facts is None:
@@ -614,8 +646,8 @@ def submit(
     (rule ``motion-needs-cosponsors``); every co-sponsor must still sit in the lead's congress
     and be ACTIVE (rule ``cosponsor-same-level``). The congress office is notified."""
     row = get(db, proposal_id)
-    _lead_or_admin(actor, row, "submitting a proposal")
-    check_proposal_status(proposal_id, row.status, [ProposalStatus.DRAFT.value], "submitting")
+    _lead_or_admin(actor, row, N_("submitting a proposal"))
+    check_proposal_status(proposal_id, row.status, [ProposalStatus.DRAFT.value], N_("submitting"))
     chosen = _text(session, "session", required=False) or row.session
     if not chosen:
         raise BadInput(
@@ -626,8 +658,10 @@ def submit(
     if lead.status != "ACTIVE":
         raise RuleViolation(
             PROPOSAL_STATUS_RULE,
-            f"the lead deputy {lead.deputy_id} is {lead.status}",
+            "the lead deputy {deputy} is {status}",
             [proposal_id],
+            deputy=lead.deputy_id,
+            status=Term(str(lead.status)),
         )
     co = _facts(db, details.co_sponsors)
     for deputy_id in details.co_sponsors:
@@ -689,7 +723,7 @@ def assign(
     assisting units (协办) (交办); until the first reply it may assign it again (改办), which
     replaces the units and restarts the deadline. The reply is due 3 months after the
     assignment, 6 for a complex one."""
-    _managers_only(actor, "assigning a proposal")
+    _managers_only(actor, N_("assigning a proposal"))
     assisting = [str(u) for u in assisting_unit_ids]
     check_handlers(proposal_id, lead_unit_id, assisting, MAX_PROPOSAL_HANDLERS)
     note_text = _text(note, "comment", required=False)
@@ -698,7 +732,7 @@ def assign(
         proposal_id,
         row.status,
         [ProposalStatus.SUBMITTED.value, ProposalStatus.ASSIGNED.value],
-        "an assignment",
+        N_("an assignment"),
     )
     units = departments_by_id(db, [lead_unit_id, *assisting])
     for unit in [lead_unit_id, *assisting]:
@@ -761,10 +795,10 @@ def reply(
     """The congress office records the lead unit's reply (答复) on its behalf, classed A (solved
     or basically solved), B (in a plan, solved step by step) or C (cannot be solved now, kept
     for reference); ``at`` is when the unit replied. The lead deputy is asked to rate it."""
-    _managers_only(actor, "recording a unit's reply")
+    _managers_only(actor, N_("recording a unit's reply"))
     body = _text(text, "body", required=True)
     row = get(db, proposal_id)
-    check_proposal_status(proposal_id, row.status, AWAITING_REPLY, "a reply")
+    check_proposal_status(proposal_id, row.status, AWAITING_REPLY, N_("a reply"))
     handlers = {h.department_id: h.role for h in row.handlers}
     unit = department_id or (row.lead_unit.department_id if row.lead_unit else "")
     check_reply_unit(proposal_id, unit, handlers)
@@ -825,14 +859,16 @@ def rate(
     (重新办理): round 2, the same units, a reply due one month later; any other verdict, or
     one on the last round, closes it (办结)."""
     row = get(db, proposal_id)
-    _lead_or_admin(actor, row, "rating the reply")
+    _lead_or_admin(actor, row, N_("rating the reply"))
     text = _text(comment, "comment", required=False)
     if row.status != ProposalStatus.REPLIED.value or (row.rated_round or 0) >= row.round:
         raise RuleViolation(
             PROPOSAL_RATING_RULE,
-            f"the reply of the current round can be rated once it is given; the proposal is "
-            f"{row.status}",
+            "the reply of the current round can be rated once it is given; the proposal is "
+            "{status} ({status_name})",
             [proposal_id],
+            status=row.status,
+            status_name=PROPOSAL_STATUS_NAMES.get(row.status, row.status),
         )
     at = clock(db, now)
     if row.replied_at is not None and at < row.replied_at:
@@ -887,10 +923,10 @@ def supervise(
     """The standing committee puts a submitted proposal under key supervision (重点督办): its
     handling units, its lead deputy and the office are told; supervising it again changes
     nothing."""
-    _managers_only(actor, "key supervision (重点督办)")
+    _managers_only(actor, N_("key supervision (重点督办)"))
     note_text = _text(note, "comment", required=False)
     row = get(db, proposal_id)
-    check_proposal_status(proposal_id, row.status, PROPOSAL_OPEN_STATUSES, "key supervision")
+    check_proposal_status(proposal_id, row.status, PROPOSAL_OPEN_STATUSES, N_("key supervision"))
     if row.supervised_at is not None:
         return row
     at = clock(db, now)

@@ -57,7 +57,7 @@ class RecordOrder(StrEnum):
 def check_year(year: int) -> int:
     low, high = RECORD_YEARS
     if not low <= year <= high:
-        raise BadInput(f"year {year} is outside {low}-{high}")
+        raise BadInput("year {year} is outside {low}-{high}", year=year, low=low, high=high)
     return year
 
 
@@ -74,11 +74,9 @@ def require_record_reader(principal: Principal, deputy_id: str | None = None) ->
         return
     if principal.role in _READERS:
         return
-    raise Forbidden(
-        "a deputy reads their own record only"
-        if principal.role == "deputy"
-        else "records are for organizers, planners, admins and the deputy themself"
-    )
+    if principal.role == "deputy":
+        raise Forbidden("a deputy reads their own record only")
+    raise Forbidden("records are for organizers, planners, admins and the deputy themself")
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -169,8 +167,10 @@ def ranked_records(
     )
     if total is not None and total > MAX_RANKED:
         raise BadInput(
-            f"{total} deputies in {area_code}: rank at most {MAX_RANKED} (choose a smaller area "
-            "or a level)"
+            "{total} deputies in {area}: rank at most {limit} (choose a smaller area or a level)",
+            total=total,
+            area=area_code,
+            limit=MAX_RANKED,
         )
     records = records_of(db, [(str(row["id"]), year) for row in rows], today=today)
     table = load_table(state_dir)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from graphcoord.auth import Principal
 from graphcoord.db import Database
 from graphcoord.errors import BadInput, Forbidden, NotFound, RuleViolation
+from graphcoord.i18n import Term
 from graphcoord.model import (
     BALLOT_CODE,
     MAX_BALLOT_COMMENT,
@@ -78,7 +79,7 @@ def schedule_report_back(
     meeting_id = f"RB-{date:%Y%m%d}-{uuid.uuid4().hex[:8]}"
     text = (title or "").strip() or "人大代表向原选区选民述职"
     if len(text) > 100:
-        raise BadInput("title must be at most 100 characters")
+        raise BadInput("{what} must be at most {limit} characters", what=Term("title"), limit=100)
     created = q.schedule_meeting(
         db,
         {
@@ -110,12 +111,12 @@ def issue_ballots(db: Database, principal: Principal, meeting_id: str, count: in
     """``count`` new one-time codes of an OPEN meeting; they are returned once, to print."""
     _require_organizer(principal)
     if not 1 <= count <= MAX_BALLOTS:
-        raise BadInput(f"count must be 1-{MAX_BALLOTS}, not {count}")
+        raise BadInput("count must be 1-{limit}, not {count}", limit=MAX_BALLOTS, count=count)
     meeting = get_meeting(db, meeting_id)
     if meeting.status != ReportBackStatus.OPEN:
         raise RuleViolation("report-back-open", "ballots are issued while the meeting is open")
     if meeting.ballots_issued + count > MAX_BALLOTS:
-        raise BadInput(f"a meeting has at most {MAX_BALLOTS} ballots in all")
+        raise BadInput("a meeting has at most {limit} ballots in all", limit=MAX_BALLOTS)
     codes = [secrets.token_urlsafe(12) for _ in range(count)]  # 96 random bits each
     q.add_ballot_codes(db, meeting_id, [code_hash(c) for c in codes])
     return codes
@@ -140,7 +141,11 @@ def cast_ballot(db: Database, code: str, choice: str, comment: str | None = None
         raise BadInput("choice must be SATISFIED, BASICALLY_SATISFIED or DISSATISFIED") from None
     text = (comment or "").strip() or None
     if text is not None and len(text) > MAX_BALLOT_COMMENT:
-        raise BadInput(f"comment must be at most {MAX_BALLOT_COMMENT} characters")
+        raise BadInput(
+            "{what} must be at most {limit} characters",
+            what=Term("comment"),
+            limit=MAX_BALLOT_COMMENT,
+        )
     target = ballot_of(db, code)
     if target.status != ReportBackStatus.OPEN:
         raise RuleViolation(
@@ -157,7 +162,9 @@ def close_report_back(
     _require_organizer(principal)
     meeting = get_meeting(db, meeting_id)
     if meeting.status == ReportBackStatus.CLOSED:
-        raise RuleViolation("report-back-open", f"meeting {meeting_id} is already closed")
+        raise RuleViolation(
+            "report-back-open", "meeting {meeting} is already closed", meeting=meeting_id
+        )
     q.close_meeting(db, meeting_id, now or now_in_china())
     return get_meeting(db, meeting_id)
 
@@ -184,6 +191,7 @@ def meeting_results(db: Database, principal: Principal, meeting_id: str) -> Meet
     if meeting.status != ReportBackStatus.CLOSED:
         raise RuleViolation(
             "report-back-results-after-close",
-            f"results of {meeting_id} are hidden until the meeting closes",
+            "results of {meeting} are hidden until the meeting closes",
+            meeting=meeting_id,
         )
     return MeetingResults(meeting, None if own else list(meeting.comments))

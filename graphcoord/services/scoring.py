@@ -90,15 +90,24 @@ class ScoringTable:
 def _section(data: dict[str, Any], defaults: dict[str, Any], name: str) -> dict[str, float]:
     given = data.get(name, {})
     if not isinstance(given, dict):
-        raise BadInput(f"scoring table: [{name}] must be a table")
+        raise BadInput("scoring table: [{name}] must be a table", name=name)
     unknown = sorted(set(given) - set(defaults[name]))
     if unknown:
-        raise BadInput(f"scoring table: unknown key(s) in [{name}]: {', '.join(unknown)}")
+        raise BadInput(
+            "scoring table: unknown key(s) in [{name}]: {keys}",
+            name=name,
+            keys=", ".join(unknown),
+        )
     merged: dict[str, float] = {}
     for key, default in defaults[name].items():
         value = given.get(key, default)
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            raise BadInput(f"scoring table: [{name}] {key} must be a number ≥ 0, not {value!r}")
+            raise BadInput(
+                "scoring table: [{name}] {key} must be a number ≥ 0, not {value!r}",
+                name=name,
+                key=key,
+                value=value,
+            )
         merged[key] = float(value)
     return merged
 
@@ -109,10 +118,10 @@ def parse_table(text: str) -> ScoringTable:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise BadInput(f"scoring table is not valid TOML: {e}") from e
+        raise BadInput("scoring table is not valid TOML: {error}", error=str(e)) from e
     base = data.get("base", defaults["base"])
     if not isinstance(base, int | float) or isinstance(base, bool):
-        raise BadInput(f"scoring table: base must be a number, not {base!r}")
+        raise BadInput("scoring table: base must be a number, not {value!r}", value=base)
     return ScoringTable(
         base=float(base),
         points=_section(data, defaults, "points"),
