@@ -71,6 +71,7 @@ def test_voters_evaluate_and_results_show_after_closing(
     page = api.get(f"/e/{codes[0]}")
     assert page.status_code == 200 and "唐一" in page.text and "满意" in page.text
     assert "13800000000" not in page.text
+    assert "12345" not in page.text  # a ballot goes to nobody's hotline: no opinion footer
     for code, choice in zip(
         codes[:4], ["SATISFIED", "SATISFIED", "BASICALLY_SATISFIED", "DISSATISFIED"], strict=True
     ):

@@ -62,9 +62,7 @@ class _BallotPages(_Pages):
             return self.used()
         if target.status != ReportBackStatus.OPEN:
             return self.closed()
-        token = request.cookies.get(csrf.COOKIE)
-        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
-            token = csrf.issue_token(self.settings.signing_secret)
+        token = csrf.form_token(self.settings.signing_secret, request.cookies.get(csrf.COOKIE))
         response = self.render(
             "ballot.html",
             status,
@@ -75,17 +73,7 @@ class _BallotPages(_Pages):
             csrf=token,
             max_comment=MAX_BALLOT_COMMENT,
         )
-        response.set_cookie(
-            csrf.COOKIE,
-            str(token),
-            max_age=csrf.MAX_AGE,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=self.secure_cookie,
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return csrf.no_store_with_token(response, token, secure=self.secure_cookie)
 
     async def get(self, request: Request) -> Response:
         return await self.ballot(request)

@@ -18,12 +18,16 @@ import hmac
 import secrets
 import time
 
+from starlette.responses import Response
+
 __all__ = [
     "COOKIE",
     "FIELD",
     "MAX_AGE",
     "double_submit_ok",
+    "form_token",
     "issue_token",
+    "no_store_with_token",
     "session_token",
     "session_token_ok",
     "token_is_valid",
@@ -76,3 +80,21 @@ def session_token(secret: str, session_id: str) -> str:
 def session_token_ok(secret: str, session_id: str, token: str | None) -> bool:
     """Whether ``token`` is the token of that session."""
     return bool(token) and hmac.compare_digest(session_token(secret, session_id), str(token))
+
+
+def form_token(secret: str, cookie: str | None) -> str:
+    """The token a public form carries: the browser's own while it has half its life left (a
+    form opened twice keeps working), else a new one."""
+    if cookie is not None and token_is_valid(secret, cookie, max_age=MAX_AGE // 2):
+        return cookie
+    return issue_token(secret)
+
+
+def no_store_with_token(response: Response, token: str, *, secure: bool) -> Response:
+    """``response`` (a page with a form) with the double-submit cookie set and kept out of
+    every cache: a cached form would carry another visitor's token."""
+    response.set_cookie(
+        COOKIE, token, max_age=MAX_AGE, path="/", httponly=True, samesite="strict", secure=secure
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

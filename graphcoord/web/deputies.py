@@ -69,9 +69,7 @@ class _DeputyPages(_Pages):
             return self.not_found("这位人大代表的页面")
         except DatabaseUnavailable:
             return self.unavailable()
-        token = request.cookies.get(csrf.COOKIE)
-        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
-            token = csrf.issue_token(self.settings.signing_secret)
+        token = csrf.form_token(self.settings.signing_secret, request.cookies.get(csrf.COOKIE))
         defaults = dict.fromkeys(_FORM_FIELDS, "")
         defaults["village"] = page.villages[0][0] if page.villages else ""
         response = self.render(
@@ -84,17 +82,7 @@ class _DeputyPages(_Pages):
             csrf=token,
             submission_key=key or uuid.uuid4().hex,
         )
-        response.set_cookie(
-            csrf.COOKIE,
-            str(token),
-            max_age=csrf.MAX_AGE,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=self.secure_cookie,
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return csrf.no_store_with_token(response, token, secure=self.secure_cookie)
 
     async def deputy(self, request: Request) -> Response:
         return await self.form(request, request.path_params["code"])

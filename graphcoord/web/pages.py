@@ -189,9 +189,7 @@ class _Pages:
             return self.not_found(fill("The village (community) with code {code}", {"code": code}))
         except DatabaseUnavailable:
             return self.unavailable()
-        token = request.cookies.get(csrf.COOKIE)
-        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
-            token = csrf.issue_token(self.settings.signing_secret)
+        token = csrf.form_token(self.settings.signing_secret, request.cookies.get(csrf.COOKIE))
         response = self.render(
             "village.html",
             status,
@@ -202,17 +200,7 @@ class _Pages:
             csrf=token,
             submission_key=key or uuid.uuid4().hex,
         )
-        response.set_cookie(
-            csrf.COOKIE,
-            str(token),
-            max_age=csrf.MAX_AGE,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=self.secure_cookie,
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return csrf.no_store_with_token(response, token, secure=self.secure_cookie)
 
     async def village(self, request: Request) -> Response:
         return await self.village_form(request, request.path_params["code"])
@@ -298,9 +286,7 @@ class _Pages:
             return self.not_found(fill("The opinion with tracking code {code}", {"code": code}))
         except DatabaseUnavailable:
             return self.unavailable()
-        token = request.cookies.get(csrf.COOKIE)
-        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
-            token = csrf.issue_token(self.settings.signing_secret)
+        token = csrf.form_token(self.settings.signing_secret, request.cookies.get(csrf.COOKIE))
         response = self.render(
             "tracking.html",
             status,
@@ -312,20 +298,7 @@ class _Pages:
             verdicts=list(Satisfaction),
             csrf=token,
         )
-        self._set_csrf_cookie(response, str(token))
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    def _set_csrf_cookie(self, response: Response, token: str) -> None:
-        response.set_cookie(
-            csrf.COOKIE,
-            token,
-            max_age=csrf.MAX_AGE,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=self.secure_cookie,
-        )
+        return csrf.no_store_with_token(response, token, secure=self.secure_cookie)
 
     async def rate(self, request: Request) -> Response:
         """The citizen's verdict from the tracking page (CSRF-checked, rate limited)."""

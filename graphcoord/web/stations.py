@@ -75,9 +75,7 @@ class _StationPages(_Pages):
             )
         except DatabaseUnavailable:
             return self.unavailable()
-        token = request.cookies.get(csrf.COOKIE)
-        if not csrf.token_is_valid(self.settings.signing_secret, token, max_age=csrf.MAX_AGE // 2):
-            token = csrf.issue_token(self.settings.signing_secret)
+        token = csrf.form_token(self.settings.signing_secret, request.cookies.get(csrf.COOKIE))
         defaults = dict.fromkeys(_FORM_FIELDS, "")
         defaults["village"] = page.villages[0].code if page.villages else ""
         response = self.render(
@@ -89,17 +87,7 @@ class _StationPages(_Pages):
             errors=errors or {},
             csrf=token,
         )
-        response.set_cookie(
-            csrf.COOKIE,
-            str(token),
-            max_age=csrf.MAX_AGE,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=self.secure_cookie,
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return csrf.no_store_with_token(response, token, secure=self.secure_cookie)
 
     async def station(self, request: Request) -> Response:
         return await self.form(request, request.path_params["station"])
