@@ -140,7 +140,7 @@ def test_a_workbook_of_stations_points_days_and_attendance(
         ("stations", STATIONS, ["PT-X", "错点", "联络点", "321302100201", "31", ""],
          "不是每个月都有的日期"),
         ("stations", STATIONS, ["PT-X", "错点", "联络所", "321302100201", "", ""],
-         "'联络所' 不是有效的站点类型"),
+         "'联络所' 不是有效的联络站类型"),
         ("stations", STATIONS, ["PT-X", "错点", "联络点", "321302100201", "", "T1;NOBODY"],
          "代表 NOBODY 不存在"),
         ("collection-points", POINTS, ["CP-X", "错", "天上", "321302100000", ""],
