@@ -84,6 +84,7 @@ class Serving:
             "GRAPHCOORD_BOLT_PORT": str(settings.bolt_port),
             "GRAPHCOORD_JWT_SECRET": settings.signing_secret,
             "GRAPHCOORD_RATE_LIMIT": "1000000",  # the writer is one client address
+            "GRAPHCOORD_TOKEN_RATE_LIMIT": "0",  # the readers share one organizer token
         }
         self.process: subprocess.Popen[bytes] | None = None
 
