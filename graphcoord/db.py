@@ -129,11 +129,17 @@ class Database:
         )
 
     def run_autocommit(
-        self, query: LiteralString, parameters: Mapping[str, Any] | None = None
+        self,
+        query: LiteralString,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
     ) -> list[dict[str, Any]]:
-        """Run a statement in an auto-commit transaction (needed by ``CALL … IN TRANSACTIONS``)."""
+        """Run a statement in an auto-commit transaction: needed by ``CALL … IN TRANSACTIONS``,
+        and one round trip where :meth:`execute`'s managed transaction takes two (a read that
+        every request makes, such as the change feed's)."""
         self.round_trips += 1
-        with self._translated(), self.session(write=True) as s:
+        with self._translated(), self.session(write=write) as s:
             return s.run(query, dict(parameters or {})).data()
 
     def bookmark(self) -> frozenset[str]:

@@ -243,6 +243,91 @@ def test_a_contact_change_in_one_county_leaves_another_countys_coverage_warm(
     assert (proj.cache.reads, proj.cache.patches) == (reads, patches + 1)  # patched
 
 
+@pytest.mark.parametrize(
+    ("write", "caught_up"),
+    [(submit, "load_updates"), (resolve, "load_updates"), (add_contact, "patches")],
+    ids=["submit", "resolve", "add_contact"],
+)
+def test_a_mutation_leaves_the_analyses_caught_up(
+    client: TestClient,
+    settings: Settings,
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    write: Write,
+    caught_up: str,
+) -> None:
+    """The writer's request catches the projections up: the next question finds nothing to
+    apply and reads nothing but the (empty) feed."""
+    write_dataset(db, city())
+    ask(client, settings)
+    before = getattr(proj.cache, caught_up), proj.cache.reads
+
+    write(client, settings, db, tmp_path)
+
+    assert (getattr(proj.cache, caught_up), proj.cache.reads) == (before[0] + 1, before[1])
+    assert not any(entry.pending for _, entry in proj.cache._entries.items())
+    polled: list[bool] = []
+    poll = feed.poll
+    monkeypatch.setattr(feed, "poll", lambda d: polled.append(bool(r := poll(d))) or r)
+    coverage, paths = ask(client, settings)
+    assert polled and not any(polled)  # the feed had nothing new for the questions
+    check_coverage(coverage, fresh_coverage(db, COUNTY))
+    check_paths(paths, fresh_paths(db, VILLAGE_A))
+
+
+def test_a_failed_catch_up_drops_the_projection_instead_of_losing_the_change(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphcoord.errors import DatabaseUnavailable
+    from graphcoord.services import analysis, directory
+
+    write_dataset(db, city())
+    analysis.coverage(db, COUNTY)
+    directory.add_contact(db, "Y1", VILLAGE_A)
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise DatabaseUnavailable(db.uri, "gone")
+
+    monkeypatch.setattr(proj, "catch_up", down)
+    with pytest.raises(DatabaseUnavailable):
+        analysis.coverage(db, COUNTY)
+    monkeypatch.undo()
+    reads = proj.cache.reads
+    assert analysis.coverage(db, COUNTY) == fresh_coverage(db, COUNTY)
+    assert proj.cache.reads == reads + 1  # read again: the change was not lost with it
+
+
+def test_callers_waiting_together_share_one_poll_and_a_later_caller_polls(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    write_dataset(db, city())
+    proj.cache.sync(db)
+    polls: list[float] = []
+    poll = feed.poll
+
+    def slow(d: Database) -> Any:
+        polls.append(time.monotonic())
+        time.sleep(0.2)
+        return poll(d)
+
+    monkeypatch.setattr(feed, "poll", slow)
+    first = threading.Thread(target=proj.cache.sync, args=(db,))
+    first.start()
+    time.sleep(0.05)  # the first poll is under way: those arriving now cannot use it
+    waiting = [threading.Thread(target=proj.cache.sync, args=(db,)) for _ in range(4)]
+    for thread in waiting:
+        thread.start()
+    for thread in (first, *waiting):
+        thread.join()
+    assert len(polls) == 2  # the first, then one for the four that waited
+    proj.cache.sync(db)
+    assert len(polls) == 3  # a caller arriving after every poll began polls itself
+
+
 def test_the_change_feed_says_what_each_transaction_touched(db: Database) -> None:
     head = read_changes(db, END)
     assert head is not None

@@ -70,7 +70,7 @@ class FeedState:
 def read_changes(db: Database, since: int) -> FeedState | None:
     """The feed after ``since``, or ``None`` when the server has no change feed."""
     try:
-        record = db.execute(CHANGES, {"since": since})[0]
+        record = db.run_autocommit(CHANGES, {"since": since}, write=False)[0]
     except ClientError as error:
         if error.code == _NO_PROCEDURE:
             return None
@@ -79,5 +79,5 @@ def read_changes(db: Database, since: int) -> FeedState | None:
         epoch=str(record["epoch"]),
         head=int(record["head"]),
         oldest=int(record["oldest"]),
-        records=tuple(ChangeRecord.from_map(dict(row)) for row in record["changes"]),
+        records=tuple(ChangeRecord.from_map(row) for row in record["changes"]),
     )

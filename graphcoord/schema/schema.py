@@ -22,6 +22,7 @@ from graphcoord.schema.directory import DirectoryQuery
 from graphcoord.schema.documents import Documents
 from graphcoord.schema.errors import ErrorCodes
 from graphcoord.schema.execution import PlainExecutionContext
+from graphcoord.schema.freshness import CatchUpAfterWrites
 from graphcoord.schema.handling import HandlingMutation, HandlingQuery
 from graphcoord.schema.imports import ImportMutation, ImportQuery
 from graphcoord.schema.issues import IssueMutation, IssueQuery
@@ -102,6 +103,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         execution_context_class=PlainExecutionContext,
         extensions=[
             ErrorCodes,
+            CatchUpAfterWrites,
             # The token, depth, alias and cost limits; each text parsed and validated once.
             lambda: Documents(
                 rules,

@@ -91,6 +91,9 @@ class Impact:
     load_unbounded: bool = False
     #: Areas that changed themselves (created, deleted, renamed, moved in the hierarchy).
     area_facts: set[str] = field(default_factory=set)
+    #: Deputies that changed themselves (created, deleted, name, level, status, areas), not
+    #: only their contacts.
+    deputy_facts: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return self.everything or bool(self.families)
@@ -106,6 +109,7 @@ class Impact:
         self.load_issues |= other.load_issues
         self.load_unbounded |= other.load_unbounded
         self.area_facts |= other.area_facts
+        self.deputy_facts |= other.deputy_facts
 
 
 def _split_node(entry: str) -> tuple[str, str, str]:
@@ -150,6 +154,7 @@ def _one(record: ChangeRecord, impact: Impact) -> None:
             impact.area_facts.add(key)
         elif label == "Deputy" and (op in "+-" or coverage_props):
             impact.deputies.add(key)
+            impact.deputy_facts.add(key)
         elif label == "Issue" and (op in "+-" or "Issue.status" in record.properties):
             impact.families.add(Family.LOAD)
             impact.load_issues.add(key)

@@ -81,6 +81,7 @@ def catch_up(
     areas: frozenset[str],
     deputies: frozenset[str],
     areas_changed: frozenset[str],
+    deputies_changed: frozenset[str] = frozenset(),
     top: int = SUMMARY_TOP,
 ) -> nx.DiGraph | None:
     """The summary ``S`` of an area caught up with coverage changes, equal to one read afresh:
@@ -88,7 +89,8 @@ def catch_up(
     ``S`` are not disturbed), or ``None`` when they cannot be patched (then read it again).
 
     ``areas`` are the codes the changes touched, ``deputies`` the deputies they touched,
-    ``areas_changed`` the areas that changed themselves (name, kind, hierarchy: not patched).
+    ``areas_changed`` the areas that changed themselves (name, kind, hierarchy: not patched),
+    ``deputies_changed`` the deputies that did (their names are read again if ranked).
     One read gives the deputies' own areas, their loads in scope and the counts of the
     villages concerned -- values, not deltas, so catching up twice gives the same summary.
     The whole graph's summary (a histogram of 2.7 million loads at national size, not the
@@ -123,7 +125,7 @@ def catch_up(
     for deputy in deputies - found:  # deleted
         loads.pop(deputy, None)
     T.graph["load"] = load_summary(loads, top)
-    _name_ranked(db, T, deputies)
+    _name_ranked(db, T, deputies_changed)
     return T
 
 

@@ -43,6 +43,7 @@ projections that read them.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ __all__ = [
     "get_projection",
     "issue_place",
     "project",
+    "refresh",
 ]
 
 
@@ -360,6 +362,8 @@ class _Entry:
     pending: Impact = field(default_factory=Impact)
     #: Taken while the hop graph is built or its loads updated.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Taken while it catches up with its pending changes (one thread at a time).
+    catching: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def reads(self) -> frozenset[Family]:
@@ -377,6 +381,8 @@ class ProjectionCache:
     def __init__(self, size: int = 8) -> None:
         self._entries: BoundedCache[tuple[Any, ...], _Entry] = BoundedCache(size)
         self._sync_lock = threading.Lock()
+        # When the last completed poll of each database began (time.monotonic()).
+        self._polled: dict[tuple[str, str], float] = {}
         # The changes polled lately: a projection read meanwhile gets those it may have missed.
         self._history: deque[tuple[int, tuple[str, str], Impact]] = deque(maxlen=1024)
         self._polls = 0
@@ -390,12 +396,21 @@ class ProjectionCache:
     def sync(self, db: Database) -> None:
         """Read what committed since the last call (one round trip to the change feed): drop
         the projections it concerns beyond repair, and note it on those that can catch up when
-        next asked for (open-issue loads, coverage located by area)."""
+        next asked for (open-issue loads, coverage located by area).
+
+        A caller that waited here while another thread's poll, begun after the caller
+        arrived, completed takes that poll as its own: it saw every commit the caller could
+        have seen (callers arriving together share one round trip)."""
+        database = (db.uri, db.settings.neo4j_database)
+        arrived = time.monotonic()
         with self._sync_lock:
+            if self._polled.get(database, -1.0) > arrived:
+                return
+            began = time.monotonic()
             impact = feed.poll(db)
+            self._polled[database] = began
             if not impact:
                 return
-            database = (db.uri, db.settings.neo4j_database)
             self._polls += 1
             self._history.append((self._polls, database, impact))
             for key, entry in self._entries.items():
@@ -410,9 +425,9 @@ class ProjectionCache:
         elif touched:
             entry.pending.merge(impact)
 
-    def _catch_up(self, db: Database, entry: _Entry) -> _Entry | None:
-        """``entry`` with its pending changes applied, or ``None`` when it must be read again."""
-        impact, entry.pending = entry.pending, Impact()
+    def _catch_up(self, db: Database, entry: _Entry, impact: Impact) -> _Entry | None:
+        """``entry`` with ``impact`` (its pending changes) applied, or ``None`` when it must be
+        read again."""
         if impact.everything:
             return None
         impact.families &= entry.reads
@@ -434,6 +449,7 @@ class ProjectionCache:
                 areas=frozenset(impact.areas),
                 deputies=frozenset(impact.deputies),
                 areas_changed=frozenset(impact.area_facts),
+                deputies_changed=frozenset(impact.deputy_facts),
             )
             if caught_up is None or caught_up is entry.graph:
                 return None if caught_up is None else entry
@@ -478,17 +494,50 @@ class ProjectionCache:
             return entry
 
         entry = self._entries.get_or_make(key, read)
-        if not entry.pending:
-            return entry
-        with self._sync_lock:
-            current = self._entries.get(key)
-            if current is not None and current.pending:
-                caught_up = self._catch_up(db, current)
+        if entry.pending:
+            self._apply_pending(db, key, entry)
+        return self._entries.get_or_make(key, read)
+
+    def _apply_pending(self, db: Database, key: tuple[Any, ...], entry: _Entry) -> None:
+        """Catch ``entry`` up with its pending changes and put the result in its place, or
+        drop it when it cannot catch up (or catching up failed).
+
+        Only the entry's own lock is held while its catch-up reads run, so that questions
+        about other projections (and the next poll) do not wait for them; changes noted on it
+        meanwhile carry over to what replaces it.
+        """
+        with entry.catching:
+            with self._sync_lock:
+                if self._entries.get(key) is not entry or not entry.pending:
+                    return  # caught up, replaced or dropped meanwhile
+                impact, entry.pending = entry.pending, Impact()
+            try:
+                caught_up = self._catch_up(db, entry, impact)
+            except BaseException:
+                self._entries.pop(key)
+                raise
+            with self._sync_lock:
+                if self._entries.get(key) is not entry:
+                    return  # dropped meanwhile by a change it cannot catch up with
                 if caught_up is None:
                     self._entries.pop(key)
-                elif caught_up is not current:
+                elif caught_up is not entry:
+                    caught_up.pending.merge(entry.pending)
                     self._entries.put(key, caught_up)
-        return self._entries.get_or_make(key, read)
+
+    def refresh(self, db: Database) -> None:
+        """Read the change feed and bring every projection of ``db`` up to date now: the
+        ones that can catch up (open-issue loads, coverage summaries) do, the others are
+        dropped (read again when next asked for).
+
+        Called after this process's own writes (a mutation), so that the next question is
+        answered warm: the writer's request pays the catch-up, not the reader's.
+        """
+        self.sync(db)
+        database = (db.uri, db.settings.neo4j_database)
+        for key, entry in self._entries.items():
+            if key[:2] == database and entry.pending:
+                self._apply_pending(db, key, entry)
 
     def projection(
         self, db: Database, scope: str | None = None, parts: Iterable[Part | str] = COVERAGE
@@ -550,6 +599,11 @@ def get_projection(
     The graph is shared between callers: treat it as read-only.
     """
     return cache.projection(db, scope, parts)
+
+
+def refresh(db: Database) -> None:
+    """Bring the cached projections of ``db`` up to date with what committed (after a write)."""
+    cache.refresh(db)
 
 
 def get_hop_graph(db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
