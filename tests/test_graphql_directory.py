@@ -330,6 +330,37 @@ def test_a_pages_deputy_relations_cost_one_query_each_inline_or_in_fragments(
     assert round_trips_per_page(api, organizer, suqian_db, query, "deputies", (2, 40)) == [3, 3]
 
 
+NAMED_RELATIONS = {
+    "an area with its children": (
+        '{ area(code: "321302000000") { code name children { code name kind } } }',
+        2,  # the area; its children with their names
+    ),
+    "a group with its members": (
+        "{ groups(first: 1) { edges { node { id name members { role deputy { id name level } }"
+        " convener { id name } } } } }",
+        2,  # the page of groups; their members with who they are
+    ),
+    "a deputy page with groups and members": (
+        '{ deputies(first: 20, where: {areaCode: "321302000000"}) { edges { node { id name '
+        "groups { role group { id name members { role deputy { id name } } } } } } } }",
+        3,  # the page; its groups with their names; their members with who they are
+    ),
+}
+
+
+@pytest.mark.parametrize(("query", "trips"), NAMED_RELATIONS.values(), ids=NAMED_RELATIONS.keys())
+def test_relations_arrive_with_the_names_of_what_they_point_to(
+    api: TestClient, organizer: dict[str, str], suqian_db: Database, query: str, trips: int
+) -> None:
+    """A relation's query returns the related nodes' facts, not only their keys: no second
+    round trip to name the children, the members or the groups."""
+    graphql(api, "{ __typename }", headers=organizer)  # the token's revocation check, kept 2 s
+    suqian_db.round_trips = 0
+    body = data(graphql(api, query, headers=organizer))
+    assert suqian_db.round_trips == trips, body
+    assert "None" not in str(body) and str(body).count("'name'") > 2  # named, and not empty
+
+
 @pytest.mark.parametrize("attempt", [1, 2], ids=["first", "again"])  # parsed documents are cached
 def test_depth_limit(api: TestClient, organizer: dict[str, str], attempt: int) -> None:
     deep = '{ deputy(id: "SQ-D00001") ' + "{ liaisonFor " * 12 + "{ id }" + " }" * 12 + " }"

@@ -77,8 +77,9 @@ class DeputyPages:
         deputy = found[deputy_id]
         contacts = (await blocking(directory.contacts_of, db, [deputy_id]))[deputy_id]
         areas = await blocking(directory.get_areas, db, contacts)
-        memberships = (await blocking(directory.groups_of, db, [deputy_id]))[deputy_id]
-        groups = await blocking(directory.groups_by_id, db, [g for g, _r in memberships])
+        found_groups = (await blocking(directory.groups_of, db, [deputy_id]))[deputy_id]
+        memberships = [(group_id, role) for group_id, role, _ in found_groups]
+        groups = {group_id: group for group_id, _, group in found_groups}
         peers = await blocking(analysis.peers, db, deputy_id, limit=20)
         try:
             escalation: analysis.Escalation | None = await blocking(

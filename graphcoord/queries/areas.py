@@ -90,12 +90,24 @@ def get_areas(db: Database, codes: Sequence[str]) -> dict[str, Area]:
 CHILDREN_OF_AREAS: LiteralString = """
 UNWIND $codes AS code
 MATCH (c:Area)-[:PART_OF]->(:Area {code: code})
-RETURN code, c.code AS child ORDER BY child
+RETURN code, c.code AS child, c.name AS name, c.kind AS kind, c.parentCode AS parentCode,
+       c.population AS population
+ORDER BY child
 """
 
 
-def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {code: [] for code in codes}
+def children_of(db: Database, codes: Sequence[str]) -> dict[str, list[Area]]:
+    """The areas directly below each of ``codes`` (by code), with their facts: one round trip
+    for a list of children and their names."""
+    found: dict[str, list[Area]] = {code: [] for code in codes}
     for record in db.execute(CHILDREN_OF_AREAS, {"codes": list(codes)}):
-        found[record["code"]].append(record["child"])
+        found[record["code"]].append(
+            Area(
+                record["child"],
+                record["name"],
+                record["kind"],
+                record["parentCode"],
+                record["population"],
+            )
+        )
     return found

@@ -79,13 +79,13 @@ RETURN id, properties(g) AS group
 MEMBERS_OF_GROUPS: LiteralString = """
 UNWIND $ids AS id
 MATCH (d:Deputy)-[m:MEMBER_OF]->(:Group {id: id})
-RETURN id, d.id AS deputyId, m.role AS role ORDER BY role, deputyId
+RETURN id, d.id AS deputyId, m.role AS role, properties(d) AS deputy ORDER BY role, deputyId
 """
 
 GROUPS_OF_DEPUTIES: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Deputy {id: id})-[m:MEMBER_OF]->(g:Group)
-RETURN id, g.id AS groupId, m.role AS role ORDER BY groupId
+RETURN id, g.id AS groupId, m.role AS role, properties(g) AS group ORDER BY groupId
 """
 
 ACTIVITIES_OF_GROUPS: LiteralString = """
@@ -124,19 +124,22 @@ def groups_by_id(db: Database, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     return {r["id"]: r["group"] for r in db.execute(GROUPS_BY_ID, {"ids": list(ids)})}
 
 
-def members_of(db: Database, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-    """For each group: (deputy id, role), the convener first."""
-    found: dict[str, list[tuple[str, str]]] = {key: [] for key in ids}
+def members_of(
+    db: Database, ids: Sequence[str]
+) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+    """For each group: (deputy id, role, the deputy's properties), the convener first -- the
+    members and who they are in one round trip."""
+    found: dict[str, list[tuple[str, str, dict[str, Any]]]] = {key: [] for key in ids}
     for record in db.execute(MEMBERS_OF_GROUPS, {"ids": list(ids)}):
-        found[record["id"]].append((record["deputyId"], record["role"]))
+        found[record["id"]].append((record["deputyId"], record["role"], record["deputy"]))
     return found
 
 
-def groups_of(db: Database, ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-    """For each deputy: (group id, role)."""
-    found: dict[str, list[tuple[str, str]]] = {key: [] for key in ids}
+def groups_of(db: Database, ids: Sequence[str]) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+    """For each deputy: (group id, role, the group's properties), in one round trip."""
+    found: dict[str, list[tuple[str, str, dict[str, Any]]]] = {key: [] for key in ids}
     for record in db.execute(GROUPS_OF_DEPUTIES, {"ids": list(ids)}):
-        found[record["id"]].append((record["groupId"], record["role"]))
+        found[record["id"]].append((record["groupId"], record["role"], record["group"]))
     return found
 
 

@@ -162,8 +162,9 @@ class Area:
 
     @strawberry.field(description="The divisions directly below this one, by code.")
     async def children(self, info: Ctx) -> list[Area]:
-        codes = await info.context.loaders.area_children.load(self.code)
-        return await areas_from_codes(info, codes)
+        rows = await info.context.loaders.area_children.load(self.code)
+        info.context.loaders.area.prime_many({row.code: row for row in rows})
+        return [Area.from_row(row) for row in rows]
 
     @strawberry.field(description="Who covers the villages under this area, and the gaps.")
     async def coverage(self, info: Ctx) -> Coverage:
@@ -270,7 +271,7 @@ class Deputy:
             info.context.loaders.deputy_groups,
             str(self.id),
             lambda rows: [
-                GroupMembership(role=role, group=Group.from_id(group_id)) for group_id, role in rows
+                GroupMembership(role=role, group=Group.from_row(group)) for _, role, group in rows
             ],
         )
 
@@ -393,19 +394,14 @@ class Group:
     @strawberry.field
     async def members(self, info: Ctx) -> list[Member]:
         rows = await info.context.loaders.group_members.load(str(self.id))
-        people = await info.context.loaders.deputy.load_many([deputy for deputy, _ in rows])
-        return [
-            Member(role=role, deputy=Deputy.from_row(person))
-            for (_, role), person in zip(rows, people, strict=True)
-            if person is not None
-        ]
+        info.context.loaders.deputy.prime_many({deputy: person for deputy, _, person in rows})
+        return [Member(role=role, deputy=Deputy.from_row(person)) for _, role, person in rows]
 
     @strawberry.field(description="The group's one convener (召集人).")
     async def convener(self, info: Ctx) -> Deputy | None:
         rows = await info.context.loaders.group_members.load(str(self.id))
-        conveners = [deputy for deputy, role in rows if role == "CONVENER"]
-        people = await deputies_from_ids(info, conveners[:1])
-        return people[0] if people else None
+        conveners = [person for _, role, person in rows if role == "CONVENER"]
+        return Deputy.from_row(conveners[0]) if conveners else None
 
     @strawberry.field(description="Villages its members cover, and the gaps in its area.")
     async def coverage(self, info: Ctx) -> GroupCoverageInfo | None:
