@@ -454,9 +454,10 @@ def _ms(p: dict[str, float]) -> str:
 
 def _lines(figures: dict[str, Any], args: argparse.Namespace) -> list[str]:
     lines = [
-        f"Reads from one organizer over HTTP (one keep-alive connection), {args.duration:.0f} s "
-        f"still, then {args.duration:.0f} s while a writer submits {args.rate:g} opinions/s "
-        "through the public `submitIssue` (one `graphcoord serve` worker, Neo4j heap 2g).",
+        f"Reads from one organizer over HTTP (one keep-alive connection): {args.duration:.0f} s "
+        f"still and {args.duration:.0f} s while a writer submits {args.rate:g} opinions/s "
+        f"through the public `submitIssue`, in {args.windows} alternating windows of each (one "
+        "`graphcoord serve` worker; Neo4j heap 2g, national 6g).",
         "",
         "| size | read | still p50 / p95 (ms) | under writes p50 / p95 (ms) | ratio p50 / p95 |",
         "|---|---|---|---|---|",

@@ -276,6 +276,32 @@ def test_a_mutation_leaves_the_analyses_caught_up(
     check_paths(paths, fresh_paths(db, VILLAGE_A))
 
 
+def test_loads_changed_elsewhere_are_applied_without_making_the_question_wait(
+    db: Database,
+) -> None:
+    """An issue closed by another process: the escalation weights follow in a thread of their
+    own (the question that saw the change does not wait for the loads' read), nothing is read
+    again, and the answers then equal a fresh computation."""
+    import time
+
+    from graphcoord.services import analysis
+
+    write_dataset(db, city())
+    before = analysis.escalate(db, village_code=VILLAGE_A, level="NATIONAL", k=3)
+    reads, updates = proj.cache.reads, proj.cache.load_updates
+    db.write("MATCH (i:Issue) WHERE i.id IN ['I-0', 'I-1', 'I-2'] SET i.status = 'CLOSED'")
+
+    analysis.escalate(db, village_code=VILLAGE_A, level="NATIONAL", k=3)
+    deadline = time.monotonic() + 10
+    while proj.cache.load_updates == updates and time.monotonic() < deadline:
+        time.sleep(0.01)
+    after = analysis.escalate(db, village_code=VILLAGE_A, level="NATIONAL", k=3)
+
+    assert (proj.cache.reads, proj.cache.load_updates) == (reads, updates + 1)
+    assert list(after.paths) == fresh_paths(db, VILLAGE_A)
+    assert after.paths != before.paths  # T1 carries fewer open issues now
+
+
 def test_a_failed_catch_up_drops_the_projection_instead_of_losing_the_change(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

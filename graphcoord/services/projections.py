@@ -42,6 +42,7 @@ projections that read them.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -337,6 +338,8 @@ def project(
 # -- cache -------------------------------------------------------------------------------------
 
 
+log = logging.getLogger(__name__)
+
 #: The families of the graph each part reads (:class:`~graphcoord.services.changes.Family`).
 _READS: dict[Part, frozenset[Family]] = {
     Part.AREAS: frozenset({Family.COVERAGE}),
@@ -364,6 +367,8 @@ class _Entry:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Taken while it catches up with its pending changes (one thread at a time).
     catching: threading.Lock = field(default_factory=threading.Lock)
+    #: A thread is applying its pending loads (:meth:`ProjectionCache._apply_later`).
+    updating: bool = False
 
     @property
     def reads(self) -> frozenset[Family]:
@@ -495,8 +500,35 @@ class ProjectionCache:
 
         entry = self._entries.get_or_make(key, read)
         if entry.pending:
+            if entry.pending.families & entry.reads == {Family.LOAD}:
+                self._apply_later(db, key, entry)
+                return entry
             self._apply_pending(db, key, entry)
         return self._entries.get_or_make(key, read)
+
+    def _apply_later(self, db: Database, key: tuple[Any, ...], entry: _Entry) -> None:
+        """Apply ``entry``'s pending open-issue loads in a thread of their own.
+
+        Loads changed by another process (a worker that took a submission, the importer) are
+        weights of the escalation search, not facts of its answer: the question that first
+        sees them is answered with the loads of a moment before rather than made to wait for
+        their read, and the next ones with the new loads (within one read, ~3 ms). A
+        mutation's own worker applies them before answering it (:meth:`refresh`).
+        """
+        with self._sync_lock:
+            if entry.updating:
+                return
+            entry.updating = True
+
+        def run() -> None:
+            try:
+                self._apply_pending(db, key, entry)
+            except Exception as error:  # dropped by _apply_pending: read again when next asked
+                log.warning("open-issue loads not applied: %s", error)
+            finally:
+                entry.updating = False
+
+        threading.Thread(target=run, name="projection-loads", daemon=True).start()
 
     def _apply_pending(self, db: Database, key: tuple[Any, ...], entry: _Entry) -> None:
         """Catch ``entry`` up with its pending changes and put the result in its place, or
