@@ -73,8 +73,7 @@ def raw_calls(db: Database) -> dict[str, Callable[[], Any]]:
 
     def group_with_members() -> Any:
         group = directory.groups_by_id(db, ["SQ-G07"])
-        members = directory.members_of(db, ["SQ-G07"])["SQ-G07"]
-        return group, directory.deputies_by_id(db, [d for d, _ in members])
+        return group, directory.members_of(db, ["SQ-G07"])["SQ-G07"]  # with who they are
 
     def group_with_coverage() -> Any:
         return group_with_members(), analysis.group_detail(db, "SQ-G07")
