@@ -21,6 +21,7 @@ from graphcoord.schema.pagination import (
     connection_from_keyed,
     key_window,
     node_fields,
+    object_fields,
 )
 from graphcoord.schema.permissions import IsSignedIn
 from graphcoord.schema.types import Area, Deputy, Group, area_from_code
@@ -180,7 +181,11 @@ class DirectoryQuery:
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def area(self, info: Ctx, code: str) -> Area:
-        area = await area_from_code(info, require_area_code(code))
+        code = require_area_code(code)
+        if "children" in object_fields(info):  # read with the area, not after it
+            loaders = info.context.loaders
+            await asyncio.gather(loaders.area.load(code), loaders.area_children.load(code))
+        area = await area_from_code(info, code)
         if area is None:
             raise NotFound("area", code)
         return area
@@ -207,7 +212,11 @@ class DirectoryQuery:
 
     @strawberry.field(permission_classes=[IsSignedIn])
     async def group(self, info: Ctx, id: strawberry.ID) -> Group:
-        row = await info.context.loaders.group.load(str(id))
+        loaders = info.context.loaders
+        group = loaders.group.load(str(id))
+        if object_fields(info) & {"members", "convener"}:
+            await asyncio.gather(group, loaders.group_members.load(str(id)))
+        row = await group
         if row is None:
             raise NotFound("group", str(id))
         return Group.from_row(row)

@@ -225,6 +225,15 @@ def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
             yield from _fields(selection.selections)
 
 
+def object_fields(info: Info[Any, Any]) -> set[str]:
+    """Names of the fields the query asks of the object being resolved, so that its resolver
+    can read a relation at the same time as the object itself (two reads in parallel, not one
+    after the other)."""
+    return {
+        field.name for top in _fields(info.selected_fields) for field in _fields(top.selections)
+    }
+
+
 def node_fields(info: Info[Any, Any]) -> set[str]:
     """Names of the fields the query asks of the nodes of the connection being resolved
     (under ``edges { node }`` or ``nodes``), so that a page can read a relation of all its
