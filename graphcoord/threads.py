@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["WORKER_THREADS", "blocking"]
+__all__ = ["WORKER_THREADS", "SharedLock", "blocking"]
 
 T = TypeVar("T")
 
@@ -41,3 +43,47 @@ async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """
     call = functools.partial(contextvars.copy_context().run, function, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(_workers(), call)
+
+
+class SharedLock:
+    """A lock that many holders share and one takes alone (a readers-writer lock).
+
+    Shared holders (searches reading a graph) run together; an exclusive holder (an in-place
+    update of that graph) waits for them to leave, and new shared holders wait while it waits,
+    so that a steady stream of searches cannot keep an update out for ever.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._sharing = 0
+        self._exclusive = False
+        self._waiting = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not (self._exclusive or self._waiting))
+            self._sharing += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._sharing -= 1
+                if not self._sharing:
+                    self._condition.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._condition:
+            self._waiting += 1
+            try:
+                self._condition.wait_for(lambda: not (self._exclusive or self._sharing))
+            finally:
+                self._waiting -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._exclusive = False
+                self._condition.notify_all()

@@ -345,9 +345,8 @@ def escalate(
     """
     if sum(x is not None for x in (village_code, issue_id, deputy_id)) != 1:
         raise BadInput("give exactly one start: a village, an issue or a deputy")
-    G, H = proj.get_hop_graph(db)
     scope_kind = "VILLAGE"
-    if issue_id is not None:
+    if issue_id is not None:  # read before the search holds the graphs
         place = proj.issue_place(db, issue_id)
         if place.area_code is None:
             raise BadInput("issue {issue!r} has no area it was raised in", issue=issue_id)
@@ -364,13 +363,29 @@ def escalate(
                 kind=Term(scope_kind),
                 code=place.area_code,
             )
-    elif village_code is not None:
-        node = G.nodes.get(f"area:{village_code}")
-        if node is None:
-            raise NotFound("area", village_code)
-        scope_kind = str(node.get("kind"))
-    elif f"deputy:{deputy_id}" not in G:
-        raise NotFound("deputy", str(deputy_id))
+    with proj.searching_hop_graph(db) as (G, H):
+        return _escalate(G, H, village_code, issue_id, deputy_id, scope_kind, level, k)
+
+
+def _escalate(
+    G: nx.DiGraph,
+    H: nx.DiGraph,
+    village_code: str | None,
+    issue_id: str | None,
+    deputy_id: str | None,
+    scope_kind: str,
+    level: str | None,
+    k: int,
+) -> Escalation:
+    """:func:`escalate` once the start is known, on the graphs held for the search."""
+    if issue_id is None:  # a start found from an issue was checked with it
+        if village_code is not None:
+            node = G.nodes.get(f"area:{village_code}")
+            if node is None:
+                raise NotFound("area", village_code)
+            scope_kind = str(node.get("kind"))
+        elif f"deputy:{deputy_id}" not in G:
+            raise NotFound("deputy", str(deputy_id))
     if level is None and village_code is None:
         # from a deputy: the congress one level above the deputy's own
         own = str(G.nodes[f"deputy:{deputy_id}"].get("level"))

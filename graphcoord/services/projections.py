@@ -46,7 +46,8 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -64,6 +65,7 @@ from graphcoord.queries.projection import IssuePlace, deputy_exists, issue_place
 from graphcoord.rules import is_within
 from graphcoord.services.changes import Family, Impact, feed
 from graphcoord.services.coverage_summary import catch_up, coverage_summary
+from graphcoord.threads import SharedLock
 
 __all__ = [
     "ALL",
@@ -82,6 +84,7 @@ __all__ = [
     "issue_place",
     "project",
     "refresh",
+    "searching_hop_graph",
 ]
 
 
@@ -369,6 +372,8 @@ class _Entry:
     catching: threading.Lock = field(default_factory=threading.Lock)
     #: A thread is applying its pending loads (:meth:`ProjectionCache._apply_later`).
     updating: bool = False
+    #: Searches share the graphs; an in-place load update takes them alone.
+    searches: SharedLock = field(default_factory=SharedLock)
 
     @property
     def reads(self) -> frozenset[Family]:
@@ -468,7 +473,7 @@ class ProjectionCache:
         return None
 
     def _update_loads(self, entry: _Entry, loads: dict[str, int]) -> None:
-        with entry.lock:
+        with entry.lock, entry.searches.exclusive():
             if entry.hop_graph is not None:
                 an.update_loads(entry.graph, entry.hop_graph, loads)
             else:
@@ -580,12 +585,27 @@ class ProjectionCache:
     def hop_graph(self, db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
         """The whole graph's escalation projection and its hop graph (built once, then kept
         up to date with the open issues of its deputies)."""
+        entry = self._hop_entry(db)
+        assert entry.hop_graph is not None
+        return entry.graph, entry.hop_graph
+
+    @contextmanager
+    def searching(self, db: Database) -> Iterator[tuple[nx.DiGraph, nx.DiGraph]]:
+        """:meth:`hop_graph`, held for a search: no load update changes the weights until it
+        ends, so an answer is computed from one set of loads. Ask nothing of the cache inside
+        (a catch-up there would wait for this search)."""
+        entry = self._hop_entry(db)
+        assert entry.hop_graph is not None
+        with entry.searches.shared():
+            yield entry.graph, entry.hop_graph
+
+    def _hop_entry(self, db: Database) -> _Entry:
         entry = self.entry(db, None, ESCALATION)
         if entry.hop_graph is None:
             with entry.lock:
                 if entry.hop_graph is None:
                     entry.hop_graph = build_hop_graph(entry.graph)
-        return entry.graph, entry.hop_graph
+        return entry
 
 
 #: Look up at most this many deputies' areas; past it, every scope counts as concerned.
@@ -636,6 +656,12 @@ def get_projection(
 def refresh(db: Database) -> None:
     """Bring the cached projections of ``db`` up to date with what committed (after a write)."""
     cache.refresh(db)
+
+
+def searching_hop_graph(db: Database) -> AbstractContextManager[tuple[nx.DiGraph, nx.DiGraph]]:
+    """:func:`get_hop_graph` held for one search (``with searching_hop_graph(db) as (G, H)``):
+    the in-place load updates wait for it, so its answer comes from one set of loads."""
+    return cache.searching(db)
 
 
 def get_hop_graph(db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
