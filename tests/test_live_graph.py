@@ -269,7 +269,13 @@ def test_a_mutation_leaves_the_analyses_caught_up(
     assert not any(entry.pending for _, entry in proj.cache._entries.items())
     polled: list[bool] = []
     poll = feed.poll
-    monkeypatch.setattr(feed, "poll", lambda d: polled.append(bool(r := poll(d))) or r)
+
+    def noted(d: Database) -> Any:
+        impact = poll(d)
+        polled.append(bool(impact))
+        return impact
+
+    monkeypatch.setattr(feed, "poll", noted)
     coverage, paths = ask(client, settings)
     assert polled and not any(polled)  # the feed had nothing new for the questions
     check_coverage(coverage, fresh_coverage(db, COUNTY))
