@@ -363,52 +363,40 @@ def escalate(
                 kind=Term(scope_kind),
                 code=place.area_code,
             )
-    with proj.searching_hop_graph(db) as (G, H):
-        return _escalate(G, H, village_code, issue_id, deputy_id, scope_kind, level, k)
-
-
-def _escalate(
-    G: nx.DiGraph,
-    H: nx.DiGraph,
-    village_code: str | None,
-    issue_id: str | None,
-    deputy_id: str | None,
-    scope_kind: str,
-    level: str | None,
-    k: int,
-) -> Escalation:
-    """:func:`escalate` once the start is known, on the graphs held for the search."""
-    if issue_id is None:  # a start found from an issue was checked with it
-        if village_code is not None:
-            node = G.nodes.get(f"area:{village_code}")
-            if node is None:
-                raise NotFound("area", village_code)
-            scope_kind = str(node.get("kind"))
-        elif f"deputy:{deputy_id}" not in G:
-            raise NotFound("deputy", str(deputy_id))
-    if level is None and village_code is None:
-        # from a deputy: the congress one level above the deputy's own
-        own = str(G.nodes[f"deputy:{deputy_id}"].get("level"))
-        level = an.graph.LEVELS[max(an.graph.LEVEL_RANK.get(own, 1) - 1, 0)]
-    with translated():
-        target = an.default_target_level(scope_kind) if level is None else level.upper()
-        paths = an.escalation_paths(
-            G,
-            village_code=village_code,
-            deputy_id=deputy_id,
-            target_level=target,
-            k=k,
-            hop_graph=H,
+    with proj.searching_hop_graph(db) as (G, H):  # ask nothing of the cache inside
+        if issue_id is None:  # a start found from an issue was checked with it
+            if village_code is not None:
+                node = G.nodes.get(f"area:{village_code}")
+                if node is None:
+                    raise NotFound("area", village_code)
+                scope_kind = str(node.get("kind"))
+            elif f"deputy:{deputy_id}" not in G:
+                raise NotFound("deputy", str(deputy_id))
+        if level is None and village_code is None:
+            # from a deputy: the congress one level above the deputy's own
+            own = str(G.nodes[f"deputy:{deputy_id}"].get("level"))
+            level = an.graph.LEVELS[max(an.graph.LEVEL_RANK.get(own, 1) - 1, 0)]
+        with translated():
+            target = an.default_target_level(scope_kind) if level is None else level.upper()
+            paths = an.escalation_paths(
+                G,
+                village_code=village_code,
+                deputy_id=deputy_id,
+                target_level=target,
+                k=k,
+                hop_graph=H,
+            )
+        start_kind, start_id = (
+            ("VILLAGE", village_code) if village_code is not None else ("DEPUTY", str(deputy_id))
         )
-    start_kind, start_id = (
-        ("VILLAGE", village_code) if village_code is not None else ("DEPUTY", str(deputy_id))
-    )
-    on_paths = {d for path in paths for d in (*path.deputy_ids, path.target_deputy_id)}
-    briefs = {}
-    for deputy in sorted(on_paths):
-        attrs = G.nodes[f"deputy:{deputy}"]
-        briefs[deputy] = DeputyBrief(deputy, str(attrs.get("name") or deputy), str(attrs["level"]))
-    return Escalation(start_kind, str(start_id), issue_id, target, tuple(paths), briefs)
+        on_paths = {d for path in paths for d in (*path.deputy_ids, path.target_deputy_id)}
+        briefs = {}
+        for deputy in sorted(on_paths):
+            attrs = G.nodes[f"deputy:{deputy}"]
+            briefs[deputy] = DeputyBrief(
+                deputy, str(attrs.get("name") or deputy), str(attrs["level"])
+            )
+        return Escalation(start_kind, str(start_id), issue_id, target, tuple(paths), briefs)
 
 
 @dataclass(frozen=True, slots=True)
