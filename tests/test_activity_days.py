@@ -17,6 +17,8 @@ from starlette.testclient import TestClient
 from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.model import AuditAction
+from graphcoord.services import audit
 from graphcoord.services.dataset import write_dataset
 from tests import factories
 from tests.conftest import bearer, data, graphql
@@ -184,7 +186,15 @@ def test_only_organizers_and_admins_schedule(
     assert "scheduleActivityDay" in data(schedule(office(TODAY, "admin")))
 
 
-def test_a_coming_day_is_edited_and_its_notice_written_again(office: Callable[..., Api]) -> None:
+def trail(db: Database, target: str) -> list[tuple[str, str, str | None]]:
+    """The audit trail of ``target``, oldest first: (action, who, detail)."""
+    _total, events = audit.audit_page(db, skip=0, limit=50, target=target)
+    return [(e.action, e.actor, e.detail) for e in reversed(events)]
+
+
+def test_a_coming_day_is_edited_and_its_notice_written_again(
+    office: Callable[..., Api], city: Database
+) -> None:
     api = office(TODAY)
     day = data(schedule(api))["scheduleActivityDay"]
     moved = data(
@@ -204,6 +214,14 @@ def test_a_coming_day_is_edited_and_its_notice_written_again(office: Callable[..
     assert data(cancelled) == {"cancelActivityDay": day["id"]}
     gone = api("query($id: ID!) { activityDay(id: $id) { id } }", id=day["id"])
     assert error_of(gone)[0] == "NOT_FOUND"
+    # each change is in the audit trail under the organizer; the refused one is not
+    assert trail(city, f"activity:{day['id']}") == [
+        (AuditAction.ACTIVITY_DAY_SCHEDULED, "token:organizer", f"ST-A {DAY}"),
+        (AuditAction.ACTIVITY_DAY_CHANGED, "token:organizer", "ST-A 2024-06-19"),
+        (AuditAction.ACTIVITY_DAY_CHANGED, "token:organizer", "ST-A 2024-06-19"),
+        (AuditAction.ACTIVITY_DAY_CHANGED, "token:organizer", "ST-A 2024-06-19"),
+        (AuditAction.ACTIVITY_DAY_CANCELLED, "token:organizer", "ST-A 2024-06-19"),
+    ]
 
 
 def test_a_day_that_has_come_is_kept(office: Callable[..., Api]) -> None:
@@ -236,6 +254,10 @@ def test_attendance_is_recorded_on_the_day_or_after(
     ):
         assert error_of(after(ATTEND, id=day["id"], **variables))[0] == code
     assert error_of(after(ATTEND, id="AD-none", deputies=[], voters=0))[0] == "NOT_FOUND"
+    assert [x[::2] for x in trail(city, f"activity:{day['id']}")[1:]] == [
+        (AuditAction.ATTENDANCE_RECORDED, "3 deputies, 23 voters"),
+        (AuditAction.ATTENDANCE_RECORDED, "1 deputies, 21 voters"),
+    ]
 
 
 GENERATE = """
@@ -249,7 +271,9 @@ mutation($area: String, $station: ID, $year: Int!, $month: Int, $topic: String) 
 }"""
 
 
-def test_a_month_of_activity_days_for_a_township(office: Callable[..., Api]) -> None:
+def test_a_month_of_activity_days_for_a_township(
+    office: Callable[..., Api], city: Database
+) -> None:
     api = office(TODAY)
     data(schedule(api, station="PT-A", date="2024-07-01", deputies=["T1"]))
     result = data(api(GENERATE, area=factories.TOWN_A["code"], year=2024, month=7))
@@ -265,6 +289,10 @@ def test_a_month_of_activity_days_for_a_township(office: Callable[..., Api]) -> 
     ]
     again = data(api(GENERATE, area=factories.TOWN_A["code"], year=2024, month=7))
     assert again["generateActivityDays"]["createdCount"] == 0
+    # one entry for the run that scheduled a day, none for the one that scheduled nothing
+    assert trail(city, f"area:{factories.TOWN_A['code']}") == [
+        (AuditAction.ACTIVITY_DAYS_GENERATED, "token:organizer", "1 day(s) 2024-07")
+    ]
 
 
 def test_a_year_of_activity_days_for_a_station_skips_the_past(office: Callable[..., Api]) -> None:

@@ -16,6 +16,8 @@ import pytest
 
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.model import AuditAction
+from graphcoord.services import audit
 from graphcoord.services.dataset import write_dataset
 from tests.conftest import run_cli
 from tests.factories import VILLAGE_A, VILLAGE_B
@@ -84,7 +86,7 @@ def test_a_proposal_from_three_issues_to_the_session_report(api: Api, tmp_path: 
     assert {"C02", "C03"} <= set(suggested), peers  # they contact village A, as C01 does
     assert all(s["deputy"]["level"] == "COUNTY" and s["reasons"] for s in peers["cosponsors"])
     assert all(s["deputy"]["level"] != "COUNTY" and s["reasons"] for s in peers["contributors"])
-    for deputy in ("C02", "C03"):
+    for deputy in ("C02", "C03", "C02"):  # signing again changes nothing
         api.ok(COSIGN, "deputy", deputy, p=proposal)
     contributor = peers["contributors"][0]["deputy"]["id"]
     assert api.ok(LINK, "deputy", "C01", p=proposal, d=contributor)["linkContributor"] == {
@@ -129,6 +131,24 @@ def test_a_proposal_from_three_issues_to_the_session_report(api: Api, tmp_path: 
     assert replied["replies"][0]["lateWorkdays"] == 0
     rated = api.ok(RATE, "deputy", "C01", p=proposal, s="SATISFIED")["rateProposalReply"]
     assert rated["status"] == "CLOSED"
+
+    # every step is in the audit trail under whoever took it (co-signing again changed
+    # nothing and left no entry); the review meeting is the group's entry
+    _total, events = audit.audit_page(api.db, skip=0, limit=50, target=f"proposal:{proposal}")
+    assert [(e.action, e.actor) for e in reversed(events)] == [
+        (AuditAction.PROPOSAL_DRAFTED, "token:deputy:C01"),
+        (AuditAction.PROPOSAL_COSIGNED, "token:deputy:C02"),
+        (AuditAction.PROPOSAL_COSIGNED, "token:deputy:C03"),
+        (AuditAction.PROPOSAL_CONTRIBUTOR_LINKED, "token:deputy:C01"),
+        (AuditAction.PROPOSAL_SUBMITTED, "token:deputy:C01"),
+        (AuditAction.PROPOSAL_ASSIGNED, "token:organizer"),
+        (AuditAction.PROPOSAL_REPLIED, "token:organizer"),
+        (AuditAction.PROPOSAL_RATED, "token:deputy:C01"),
+    ]
+    _total, reviews = audit.audit_page(api.db, skip=0, limit=5, target="group:G1")
+    assert [(e.action, e.actor, e.detail) for e in reviews] == [
+        (AuditAction.PROPOSALS_REVIEWED, "token:deputy:Y01", proposal)
+    ]
 
     # the session report shows it, in GraphQL …
     report = api.ok(REPORT, "planner", s=SESSION, on="2026-06-30")["proposalReport"]

@@ -14,6 +14,8 @@ from starlette.testclient import TestClient
 from graphcoord.app import create_app
 from graphcoord.config import Settings
 from graphcoord.db import Database
+from graphcoord.model import AuditAction
+from graphcoord.services import audit
 from graphcoord.services.dataset import write_dataset
 from tests import factories
 from tests.conftest import bearer, data, graphql
@@ -116,6 +118,13 @@ def test_voters_evaluate_and_results_show_after_closing(
     }
     lines = {x["item"]: x["subtotal"] for x in record["score"]["breakdown"]}
     assert lines["satisfied"] == 10.0 and lines["basically_satisfied"] == 3.0  # 20x2/4, 12x1/4
+    # the organizer's steps are in the audit trail; the voters' ballots are not (anonymous)
+    _total, events = audit.audit_page(db, skip=0, limit=20, target=f"meeting:{meeting_id}")
+    assert [(e.action, e.actor, e.detail) for e in reversed(events)] == [
+        (AuditAction.REPORT_BACK_SCHEDULED, "token:organizer", "T1"),
+        (AuditAction.BALLOTS_ISSUED, "token:organizer", "5"),
+        (AuditAction.REPORT_BACK_CLOSED, "token:organizer", None),
+    ]
 
 
 def test_a_code_votes_once(api: TestClient, settings: Settings) -> None:

@@ -131,7 +131,6 @@ def schedule(
             area_code=area,
             day_of_month=day,
             topic=topic,
-            by="organizer",
             today=settings.today,
         )
     if as_json:

@@ -381,7 +381,7 @@ class OpinionMutation:
         draft, stored = await info.context.run(
             proposals.draft_from_topic,
             info.context.db,
-            tracking.Actor(principal.role, principal.deputy_id),
+            tracking.Actor.of(principal),
             str(topic_id),
             kind=kind,
             session=session,

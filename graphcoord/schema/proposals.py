@@ -90,8 +90,7 @@ class ReviewCommentInput:
 
 def _actor(info: Ctx, roles: frozenset[str], what: str) -> tracking.Actor:
     require_roles(info, roles, what)
-    principal = info.context.principal
-    return tracking.Actor(principal.role, principal.deputy_id)
+    return tracking.Actor.of(info.context.principal)
 
 
 def _id(value: strawberry.ID | None) -> str | None:

@@ -418,9 +418,9 @@ class StationQuery:
         return CollectionPoint.from_row(row)
 
 
-def _by(info: Ctx) -> str:
-    principal = info.context.principal
-    return tracking.Actor.of(principal).key
+def _actor(info: Ctx) -> tracking.Actor:
+    """Who acts, as the calendar and the audit trail name them."""
+    return tracking.Actor.of(info.context.principal)
 
 
 async def _day(info: Ctx, row: stations.ActivityDayRow) -> ActivityDay:
@@ -453,7 +453,7 @@ class StationMutation:
             topic,
             [str(d) for d in deputy_ids],
             notice,
-            by=_by(info),
+            actor=_actor(info),
             today=info.context.settings.today,
         )
         return await _day(info, row)
@@ -479,7 +479,7 @@ class StationMutation:
             topic=topic,
             deputy_ids=None if deputy_ids is None else [str(d) for d in deputy_ids],
             notice=notice,
-            by=_by(info),
+            actor=_actor(info),
             today=info.context.settings.today,
         )
         return await _day(info, row)
@@ -493,6 +493,7 @@ class StationMutation:
             stations.cancel_activity_day,
             info.context.db,
             str(activity_id),
+            actor=_actor(info),
             today=info.context.settings.today,
         )
         info.context.after_write()
@@ -524,7 +525,7 @@ class StationMutation:
             area_code=None if area_code is None else require_area_code(area_code),
             day_of_month=day_of_month,
             topic=topic,
-            by=_by(info),
+            actor=_actor(info),
             today=info.context.settings.today,
         )
         info.context.after_write()
@@ -553,7 +554,7 @@ class StationMutation:
             str(activity_id),
             [str(d) for d in deputy_ids],
             voter_count,
-            by=_by(info),
+            actor=_actor(info),
             today=info.context.settings.today,
         )
         return await _day(info, row)

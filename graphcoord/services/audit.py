@@ -2,17 +2,18 @@
 made it and when.
 
 The services that change the graph on a person's behalf (contacts, conveners, activities,
-issue status and handling, letters, imports, accounts) call :func:`record` after the change
-succeeded; surfaces never write the trail themselves, so both surfaces leave the same trace.
+issue status and handling, letters, imports, accounts, proposals and their review meetings,
+report-backs, stations' activity days) call :func:`record` after the change succeeded; surfaces never write the trail themselves, so both surfaces leave the same trace.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Protocol
 
 from graphcoord.db import Database
-from graphcoord.model import AuditAction, now_in_china
+from graphcoord.model import CHINA, AuditAction
 from graphcoord.queries.audit import AuditRow, audit_page, record_event
 
 __all__ = ["Acting", "AuditRow", "audit_page", "record"]
@@ -44,7 +45,9 @@ def record(
         db,
         {
             "id": uuid.uuid4().hex,
-            "at": now_in_china(),
+            # To the microsecond: the trail is read newest first, and the steps of one
+            # workflow often fall within the same second.
+            "at": dt.datetime.now(CHINA),
             "actor": actor.who if actor is not None else "system",
             "role": actor.role if actor is not None else "system",
             "action": action.value,

@@ -27,6 +27,7 @@ from graphcoord.model import (
     MAX_REVIEWED_DRAFTS,
     PROPOSAL_LIMITS,
     PROPOSAL_STATUS_NAMES,
+    AuditAction,
     ProposalEventKind,
     ProposalStatus,
 )
@@ -34,7 +35,7 @@ from graphcoord.queries import proposals as queries
 from graphcoord.queries.proposals import ProposalRow
 from graphcoord.rules import REVIEW_RULE, text_problem
 from graphcoord.rules import activity_week as week_of
-from graphcoord.services import proposals
+from graphcoord.services import audit, proposals
 from graphcoord.services.proposals import ProposalActor
 
 __all__ = ["ActivityWeek", "ReviewMeeting", "activity_week", "record_review", "review_queue"]
@@ -191,4 +192,5 @@ def record_review(
     }
     reviews = [{"proposalId": pid, "comment": texts[pid]} for pid in wanted]
     queries.review(db, group_id, activity_id, name, day, reviews, event)
+    audit.record(db, actor, AuditAction.PROPOSALS_REVIEWED, f"group:{group_id}", ",".join(wanted))
     return ReviewMeeting(activity_id, group_id, group.name, name, day, week.holds(day), wanted)

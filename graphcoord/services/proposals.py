@@ -55,6 +55,7 @@ from graphcoord.model import (
     PROPOSAL_YELLOW_WITHIN,
     REPLY_CATEGORY_NAMES,
     SATISFACTION_NAMES,
+    AuditAction,
     Level,
     ProposalEventKind,
     ProposalKind,
@@ -84,7 +85,7 @@ from graphcoord.rules import (
     check_reply_unit,
     text_problem,
 )
-from graphcoord.services import opinions
+from graphcoord.services import audit, opinions
 from graphcoord.services.clocks import china_day
 from graphcoord.services.notifications import enqueue
 from graphcoord.services.supervision import organizer_of
@@ -140,6 +141,9 @@ class ProposalActor(Protocol):
 
     @property
     def key(self) -> str: ...
+
+    @property
+    def who(self) -> str: ...
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -342,6 +346,19 @@ def _label(row: ProposalRow) -> str:
     return f"{PROPOSAL_KIND_NAMES.get(row.kind, row.kind)}《{row.title}》"
 
 
+def _audited(
+    db: Database,
+    actor: ProposalActor,
+    action: AuditAction,
+    proposal_id: str,
+    detail: str | None = None,
+) -> ProposalRow:
+    """Leave the step in the audit trail (a step that changed nothing is not one) and read the
+    proposal as it now stands."""
+    audit.record(db, actor, action, f"proposal:{proposal_id}", detail)
+    return get(db, proposal_id)
+
+
 def _new_id(at: dt.datetime) -> str:
     return f"P-{at.astimezone(CHINA):%Y%m%d}-{uuid.uuid4().hex[:10]}"
 
@@ -403,7 +420,7 @@ def draft(
     event = _event(ProposalEventKind.DRAFTED, at, actor, byName=lead.name, deputyId=lead_id)
     if not queries.create_draft(db, proposal_id, lead_id, props, wanted, event):
         raise NotFound("deputy", lead_id)  # pragma: no cover - checked a moment ago
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_DRAFTED, proposal_id, title_text)
 
 
 def _evidence_text(issues: Sequence[IssueEvidence]) -> str:
@@ -540,7 +557,7 @@ def cosign(
         raise RuleViolation(
             PROPOSAL_STATUS_RULE, "the draft was submitted meanwhile", [proposal_id]
         )
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_COSIGNED, proposal_id, signer)
 
 
 def withdraw_cosignature(
@@ -578,7 +595,7 @@ def withdraw_cosignature(
         raise RuleViolation(
             PROPOSAL_STATUS_RULE, "the draft was submitted meanwhile", [proposal_id]
         )
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_COSIGN_WITHDRAWN, proposal_id, signer)
 
 
 def link_contributor(
@@ -628,7 +645,7 @@ def link_contributor(
         },
         now=at,
     )
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_CONTRIBUTOR_LINKED, proposal_id, deputy_id)
 
 
 # -- submission --------------------------------------------------------------------------------
@@ -701,7 +718,7 @@ def submit(
             },
             now=at,
         )
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_SUBMITTED, proposal_id, chosen)
 
 
 # -- handling ----------------------------------------------------------------------------------
@@ -778,7 +795,8 @@ def assign(
             },
             now=when,
         )
-    return get(db, proposal_id)
+    handling = ",".join([lead_unit_id, *assisting])
+    return _audited(db, actor, AuditAction.PROPOSAL_ASSIGNED, proposal_id, handling)
 
 
 def reply(
@@ -842,7 +860,8 @@ def reply(
             },
             now=when,
         )
-    return get(db, proposal_id)
+    detail = f"{unit} {category.value}"
+    return _audited(db, actor, AuditAction.PROPOSAL_REPLIED, proposal_id, detail)
 
 
 def rate(
@@ -909,7 +928,7 @@ def rate(
             },
             now=at,
         )
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_RATED, proposal_id, satisfaction.value)
 
 
 def supervise(
@@ -950,7 +969,7 @@ def supervise(
         },
         now=at,
     )
-    return get(db, proposal_id)
+    return _audited(db, actor, AuditAction.PROPOSAL_SUPERVISED, proposal_id, note_text)
 
 
 @dataclass(frozen=True)

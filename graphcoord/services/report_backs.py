@@ -26,6 +26,7 @@ from graphcoord.model import (
     MAX_BALLOT_COMMENT,
     MAX_BALLOTS,
     REPORT_BACK,
+    AuditAction,
     ReportBackStatus,
     Satisfaction,
     now_in_china,
@@ -33,6 +34,7 @@ from graphcoord.model import (
 from graphcoord.queries import report_backs as q
 from graphcoord.queries.report_backs import BallotTarget, MeetingRow
 from graphcoord.rules import require_area_code
+from graphcoord.services import audit
 from graphcoord.services.directory import deputies_by_id
 
 __all__ = [
@@ -97,6 +99,9 @@ def schedule_report_back(
         if deputy_id not in deputies_by_id(db, [deputy_id]):
             raise NotFound("deputy", deputy_id)
         raise NotFound("area", constituency_code)
+    audit.record(
+        db, principal, AuditAction.REPORT_BACK_SCHEDULED, f"meeting:{meeting_id}", deputy_id
+    )
     return get_meeting(db, meeting_id)
 
 
@@ -119,6 +124,7 @@ def issue_ballots(db: Database, principal: Principal, meeting_id: str, count: in
         raise BadInput("a meeting has at most {limit} ballots in all", limit=MAX_BALLOTS)
     codes = [secrets.token_urlsafe(12) for _ in range(count)]  # 96 random bits each
     q.add_ballot_codes(db, meeting_id, [code_hash(c) for c in codes])
+    audit.record(db, principal, AuditAction.BALLOTS_ISSUED, f"meeting:{meeting_id}", str(count))
     return codes
 
 
@@ -166,6 +172,7 @@ def close_report_back(
             "report-back-open", "meeting {meeting} is already closed", meeting=meeting_id
         )
     q.close_meeting(db, meeting_id, now or now_in_china())
+    audit.record(db, principal, AuditAction.REPORT_BACK_CLOSED, f"meeting:{meeting_id}")
     return get_meeting(db, meeting_id)
 
 

@@ -42,6 +42,7 @@ from graphcoord.model import (
     MAX_DUTY_ROSTER,
     MAX_SCHEDULE_DAYS,
     MAX_VOTER_COUNT,
+    AuditAction,
     Channel,
     now_in_china,
     significant_length,
@@ -65,7 +66,7 @@ from graphcoord.rules import (
     raise_for,
     require_area_code,
 )
-from graphcoord.services import issues
+from graphcoord.services import audit, issues
 from graphcoord.services.tickets import TicketGateway
 
 __all__ = [
@@ -304,6 +305,23 @@ def _one_day_refusal(station_id: str, day: dt.date) -> RuleViolation:
     )
 
 
+def _key(actor: issues.Actor | None) -> str:
+    """Who the calendar names as the writer (``organizer`` for the CLI's operator)."""
+    return actor.key if actor is not None else "organizer"
+
+
+def _audited(
+    db: Database,
+    actor: issues.Actor | None,
+    action: AuditAction,
+    activity_id: str,
+    detail: str | None = None,
+) -> ActivityDayRow:
+    """Leave the change in the audit trail and read the day as it now stands."""
+    audit.record(db, actor, action, f"activity:{activity_id}", detail)
+    return get_activity_day(db, activity_id)
+
+
 def _title(station: days.StationFacts | PlaceRow) -> str:
     return f"{station.name}代表活动日"
 
@@ -323,7 +341,7 @@ def schedule_activity_day(
     deputy_ids: Sequence[str],
     notice: str | None = None,
     *,
-    by: str = "organizer",
+    actor: issues.Actor | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> ActivityDayRow:
@@ -348,12 +366,13 @@ def schedule_activity_day(
             "notice": notice or _notice(station.name, day, topic),
             "deputyIds": roster,
             "at": moment(today, now),
-            "by": by,
+            "by": _key(actor),
         },
     )
     if not created:  # another writer scheduled the same station and date meanwhile
         raise _one_day_refusal(station_id, day)
-    return get_activity_day(db, activity_id)
+    detail = f"{station_id} {day.isoformat()}"
+    return _audited(db, actor, AuditAction.ACTIVITY_DAY_SCHEDULED, activity_id, detail)
 
 
 def update_activity_day(
@@ -364,7 +383,7 @@ def update_activity_day(
     topic: str | None = None,
     deputy_ids: Sequence[str] | None = None,
     notice: str | None = None,
-    by: str = "organizer",
+    actor: issues.Actor | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> ActivityDayRow:
@@ -409,16 +428,21 @@ def update_activity_day(
             "republish": republish,
             "deputyIds": roster,
             "at": moment(today, now),
-            "by": by,
+            "by": _key(actor),
         },
     )
     if not updated:
         raise _one_day_refusal(current.station_id, new_day)
-    return get_activity_day(db, activity_id)
+    detail = f"{current.station_id} {new_day.isoformat()}"
+    return _audited(db, actor, AuditAction.ACTIVITY_DAY_CHANGED, activity_id, detail)
 
 
 def cancel_activity_day(
-    db: Database, activity_id: str, *, today: dt.date | None = None
+    db: Database,
+    activity_id: str,
+    *,
+    actor: issues.Actor | None = None,
+    today: dt.date | None = None,
 ) -> ActivityDayRow:
     """Take a coming activity day off the calendar (and its roster); the day as it was."""
     current = get_activity_day(db, activity_id)
@@ -430,6 +454,8 @@ def cancel_activity_day(
             [activity_id],
             day=current.date,
         )
+    detail = f"{current.station_id} {current.date.isoformat()}"
+    audit.record(db, actor, AuditAction.ACTIVITY_DAY_CANCELLED, f"activity:{activity_id}", detail)
     return current
 
 
@@ -464,7 +490,7 @@ def generate_activity_days(
     area_code: str | None = None,
     day_of_month: int | None = None,
     topic: str | None = None,
-    by: str = "organizer",
+    actor: issues.Actor | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Generation:
@@ -527,12 +553,16 @@ def generate_activity_days(
                         "notice": _notice(station.name, day, topic),
                     }
                 )
-    if rows and days.create_activity_days(db, rows, at=moment(today, now), by=by) is None:
+    if rows and days.create_activity_days(db, rows, at=moment(today, now), by=_key(actor)) is None:
         raise RuleViolation(
             ONE_DAY_RULE,
             "another writer scheduled some of these days meanwhile: nothing was written; "
             "generate again",
         )
+    if rows:
+        target = f"station:{station_id}" if station_id else f"area:{area_code}"
+        detail = f"{len(rows)} day(s) {year}" + (f"-{month:02d}" if month else "")
+        audit.record(db, actor, AuditAction.ACTIVITY_DAYS_GENERATED, target, detail)
     created = days.activity_days_by_id(db, [row["id"] for row in rows])
     ordered = sorted(created.values(), key=lambda d: (d.date, d.station_id))
     return Generation(created=ordered, skipped=skipped)
@@ -547,7 +577,7 @@ def record_attendance(
     deputy_ids: Sequence[str],
     voter_count: int,
     *,
-    by: str = "organizer",
+    actor: issues.Actor | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> ActivityDayRow:
@@ -573,10 +603,11 @@ def record_attendance(
             "deputyIds": ids,
             "voterCount": voter_count,
             "at": moment(today, now),
-            "by": by,
+            "by": _key(actor),
         },
     )
-    return get_activity_day(db, activity_id)
+    detail = f"{len(ids)} deputies, {voter_count} voters"
+    return _audited(db, actor, AuditAction.ATTENDANCE_RECORDED, activity_id, detail)
 
 
 @dataclass(frozen=True)
@@ -610,7 +641,8 @@ def submit_station_issue(
     day = today_in_china(today)
     if activity_id is not None:
         if get_activity_day(db, activity_id).station_id != station_id:
-            raise NotFound("activity day of station " + station_id, activity_id)
+            # A day of another station is not one this station's form can file under.
+            raise NotFound("activity day", activity_id)
     else:
         today_days = days.activity_days_of(db, [station_id], day, day)[station_id]
         activity_id = today_days[0].id if today_days else None
