@@ -47,7 +47,7 @@ from graphcoord.schema.context import Context
 from graphcoord.schema.schema import build_schema
 from graphcoord.services.issues import DISPATCH_GRACE, dispatch_pending
 from graphcoord.services.opinions import warm as warm_text_model
-from graphcoord.services.projections import get_hop_graph
+from graphcoord.services.projections import warm_escalation
 from graphcoord.services.ratelimit import RateLimited, limits_for
 from graphcoord.services.tickets import TicketGateway, gateway_for
 from graphcoord.services.tokens import Callers
@@ -217,8 +217,8 @@ class GraphcoordGraphQL(GraphQL[Context, None]):
 def _warm_caches(db: Database) -> None:
     try:
         started = time.monotonic()
-        get_hop_graph(db)
-        log.info("escalation projection ready in %.1f s", time.monotonic() - started)
+        if warm_escalation(db):
+            log.info("escalation projection ready in %.1f s", time.monotonic() - started)
     except GraphcoordError as error:  # the database is down: the first question will say so
         log.warning("cache not warmed: %s", error)
     warm_text_model(db.settings)  # the saved text model and jieba's dictionary (no database)

@@ -174,6 +174,9 @@ class Settings:
     revocation_refresh: float = 2.0
     #: Seconds between two passes of the dispatch retry loop of ``serve`` (0: no loop).
     dispatch_retry_seconds: float = 60.0
+    #: ``serve`` reads the escalation projection at start only up to this many deputies (a
+    #: city's or a province's roll; the national one takes minutes and gigabytes).
+    warm_max_deputies: int = 100_000
     #: GraphiQL in a browser at ``/graphql``, and introspection (both off in production).
     graphiql: bool = True
     introspection: bool = True
@@ -249,6 +252,7 @@ class Settings:
             dispatch_retry_seconds=_float(
                 env, "GRAPHCOORD_DISPATCH_RETRY", defaults.dispatch_retry_seconds
             ),
+            warm_max_deputies=_int(env, "GRAPHCOORD_WARM_MAX_DEPUTIES", defaults.warm_max_deputies),
             graphiql=_bool(env, "GRAPHCOORD_GRAPHIQL", defaults.graphiql),
             introspection=_bool(env, "GRAPHCOORD_INTROSPECTION", defaults.introspection),
             import_lease_seconds=_float(

@@ -347,6 +347,25 @@ def test_the_served_app_warms_the_escalation_projection(
         assert proj.cache.reads == reads + 1  # the question found it ready
 
 
+@pytest.mark.parametrize("limit,warmed", [(7_684, True), (7_683, False), (0, False)])
+def test_the_projection_is_read_at_start_only_up_to_the_deputy_limit(
+    settings: Settings, suqian_db: Database, limit: int, warmed: bool
+) -> None:
+    """Suqian holds 7,684 deputies: a limit below that leaves the read to the first question
+    (at the national size, reading it at start slowed every other answer ten-fold)."""
+    proj.cache.clear()
+    reads = proj.cache.reads
+    limited = Database(settings.with_(warm_max_deputies=limit))
+    try:
+        assert proj.warm_escalation(limited) is warmed
+    finally:
+        limited.close()
+    assert proj.cache.reads == reads + (1 if warmed else 0)
+    answer = analysis.escalate(suqian_db, village_code=LIUHE, level="CITY")
+    assert answer.paths
+    assert proj.cache.reads == reads + 1  # read once, by the start or by the question
+
+
 def test_summary_is_asked_for_alone(suqian_db: Database) -> None:
     with pytest.raises(ValueError, match="alone"):
         proj.project(suqian_db, HUJI, proj.SUMMARY | proj.COVERAGE)

@@ -7,7 +7,7 @@ from typing import LiteralString
 
 from graphcoord.db import Database
 
-__all__ = ["LabelCount", "label_counts", "node_count"]
+__all__ = ["LabelCount", "deputy_count", "label_counts", "node_count"]
 
 LABEL_COUNTS: LiteralString = """
 CALL db.labels() YIELD label
@@ -40,3 +40,11 @@ NODE_COUNT: LiteralString = "MATCH (n) RETURN count(n) AS n"
 def node_count(db: Database) -> int:
     """How many nodes the database holds (from Neo4j's count store: O(1))."""
     return int(db.execute(NODE_COUNT)[0]["n"])
+
+
+DEPUTY_COUNT: LiteralString = "MATCH (d:Deputy) RETURN count(d) AS n"
+
+
+def deputy_count(db: Database) -> int:
+    """How many deputies the graph holds (read from Neo4j's count store: no scan)."""
+    return int(db.execute(DEPUTY_COUNT)[0]["n"])

@@ -61,6 +61,7 @@ from graphcoord.db import Database
 from graphcoord.errors import NotFound
 from graphcoord.model import is_area_code, is_village_kind, significant_length
 from graphcoord.queries import projection as reads
+from graphcoord.queries.meta import deputy_count
 from graphcoord.queries.projection import IssuePlace, deputy_exists, issue_place
 from graphcoord.rules import is_within
 from graphcoord.services.changes import Family, Impact, feed
@@ -667,3 +668,25 @@ def searching_hop_graph(db: Database) -> AbstractContextManager[tuple[nx.DiGraph
 def get_hop_graph(db: Database) -> tuple[nx.DiGraph, nx.DiGraph]:
     """The whole graph's escalation projection and its hop graph, cached like projections."""
     return cache.hop_graph(db)
+
+
+def warm_escalation(db: Database) -> bool:
+    """Read the whole graph's escalation projection and hop graph before the first question
+    asks for them (``graphcoord serve`` does, in a thread, at start); ``False`` when skipped.
+
+    Skipped when the graph holds more deputies than ``settings.warm_max_deputies``: at the
+    national size the projection takes minutes and gigabytes to read, and a server reading it
+    answered everything else ten times slower meanwhile (the GIL and the memory are shared).
+    The first escalation question then reads it, as after any change that drops it.
+    """
+    deputies = deputy_count(db)
+    if deputies > db.settings.warm_max_deputies:
+        log.info(
+            "escalation projection not read at start: %d deputies > "
+            "GRAPHCOORD_WARM_MAX_DEPUTIES=%d (the first escalation question reads it)",
+            deputies,
+            db.settings.warm_max_deputies,
+        )
+        return False
+    get_hop_graph(db)
+    return True
