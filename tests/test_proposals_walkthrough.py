@@ -235,16 +235,23 @@ def test_review_meeting_errors(
 
 
 @pytest.mark.parametrize(
-    "year,printed",
+    "year,lang,printed",
     [
-        ("2024", "2024年代表集中活动周：2024年12月16日（周一）至12月20日（周五）"),
-        ("2025", "2025年代表集中活动周：2025年12月15日（周一）至12月19日（周五）"),
-        ("2026", "2026年代表集中活动周：2026年12月21日（周一）至12月25日（周五）"),
+        ("2024", "zh_CN", "2024年代表集中活动周：2024年12月16日（周一）至12月20日（周五）"),
+        ("2025", "zh_CN", "2025年代表集中活动周：2025年12月15日（周一）至12月19日（周五）"),
+        ("2026", "zh_CN", "2026年代表集中活动周：2026年12月21日（周一）至12月25日（周五）"),
+        (
+            "2025",
+            "en",
+            "the concentrated activity week of 2025: Monday 2025-12-15 to Friday 2025-12-19",
+        ),
     ],
-    ids=["2024", "2025", "2026"],
+    ids=["2024", "2025", "2026", "2025-en"],
 )
-def test_the_cli_prints_the_activity_week(settings: Settings, year: str, printed: str) -> None:
-    done = run_cli(settings, "proposals", "week", year)
+def test_the_cli_prints_the_activity_week(
+    settings: Settings, year: str, lang: str, printed: str
+) -> None:
+    done = run_cli(settings, "proposals", "week", year, GRAPHCOORD_LANG=lang)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == printed
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from graphcoord.cli.files import print_written
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput
+from graphcoord.i18n import fill
 
 __all__ = ["register"]
 
@@ -100,12 +102,7 @@ def register(app: typer.Typer) -> None:
             files = write_report(db, area, start, end, out, pdf=pdf)
         finally:
             db.close()
-        console.print(f"HTML: [bold]{files.html}[/]", highlight=False)
-        console.print(f"JSON: {files.json}", highlight=False)
-        if files.pdf is not None:
-            console.print(f"PDF:  {files.pdf} (printed by {files.pdf_renderer})", highlight=False)
-        elif pdf:
-            console.print("PDF:  skipped (no Chromium found; install Debian's chromium)")
+        print_written(console, files, pdf_wanted=pdf)
 
 
 def _station_codes(settings: Settings, area: str, out: Path, sheets: bool) -> None:
@@ -120,8 +117,9 @@ def _station_codes(settings: Settings, area: str, out: Path, sheets: bool) -> No
         db.close()
     files = write_station_qr_codes(found, settings.public_base_url, out, sheets=sheets)
     townships = len({f.station.township_code for f in files})
-    console.print(
-        f"{len(files)} 个联络站（点）二维码（{townships} 个乡镇）已写入 [bold]{out}[/] → "
-        f"{settings.public_base_url}/s/<编号>；打印 {out}/<乡镇代码>-stations-A4.pdf",
-        highlight=False,
+    line = fill(
+        "{count} QR codes of stations and points ({townships} townships) written to "
+        "[bold]{out}[/] → {base}/s/<id>; print {out}/<township code>-stations-A4.pdf",
+        {"count": len(files), "townships": townships, "out": out, "base": settings.public_base_url},
     )
+    console.print(line, highlight=False)

@@ -13,9 +13,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from graphcoord.cli.files import print_written
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput
+from graphcoord.i18n import fill
 
 __all__ = ["register"]
 
@@ -56,11 +58,12 @@ def register(app: typer.Typer) -> None:
         from graphcoord.services.proposal_reviews import activity_week
 
         found = activity_week(year)
-        console.print(
-            f"{year}年代表集中活动周：{found.start:%Y年%m月%d日}（周一）至"
-            f"{found.end:%m月%d日}（周五）",
-            highlight=False,
+        line = fill(
+            "the concentrated activity week of {year}: Monday {start:%Y-%m-%d} to Friday "
+            "{end:%Y-%m-%d}",
+            {"year": year, "start": found.start, "end": found.end},
         )
+        console.print(line, highlight=False)
 
     @_report_group(app).command("proposals")
     def report(
@@ -84,17 +87,28 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(figures_json(f), ensure_ascii=False, indent=2))
             return
         o = f.overall
-        console.print(
-            f"{f.session}（截至{f.as_of}）：议案{o.motions}件、建议{o.suggestions}件；"
-            f"按期答复率{_pct(o.on_time_rate)}（{o.on_time}/{o.due}）；"
-            f"A类{_pct(o.share('A'))}、B类{_pct(o.share('B'))}、C类{_pct(o.share('C'))}；"
-            f"满意率{_pct(o.satisfaction_rate)}（{o.satisfied}/{o.rated}）；"
-            f"重新办理{o.rehandled}件；重点督办{o.supervised}件",
-            highlight=False,
+        summary = fill(
+            "{session} (as of {as_of}): {motions} motions, {suggestions} suggestions; replied "
+            "on time {on_time_rate} ({on_time}/{due}); class A {a}, B {b}, C {c}; satisfied "
+            "{satisfaction_rate} ({satisfied}/{rated}); re-handled {rehandled}; under key "
+            "supervision {supervised}",
+            {
+                "session": f.session,
+                "as_of": f.as_of,
+                "motions": o.motions,
+                "suggestions": o.suggestions,
+                "on_time_rate": _pct(o.on_time_rate),
+                "on_time": o.on_time,
+                "due": o.due,
+                "a": _pct(o.share("A")),
+                "b": _pct(o.share("B")),
+                "c": _pct(o.share("C")),
+                "satisfaction_rate": _pct(o.satisfaction_rate),
+                "satisfied": o.satisfied,
+                "rated": o.rated,
+                "rehandled": o.rehandled,
+                "supervised": o.supervised,
+            },
         )
-        console.print(f"HTML: [bold]{files.html}[/]", highlight=False)
-        console.print(f"JSON: {files.json}", highlight=False)
-        if files.pdf is not None:
-            console.print(f"PDF:  {files.pdf} (printed by {files.pdf_renderer})", highlight=False)
-        elif pdf:
-            console.print("PDF:  skipped (no Chromium found; install Debian's chromium)")
+        console.print(summary, highlight=False)
+        print_written(console, files, pdf_wanted=pdf)

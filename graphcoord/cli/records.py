@@ -18,9 +18,12 @@ from rich.console import Console
 from rich.table import Table
 
 from graphcoord.auth import Principal
+from graphcoord.cli.files import print_written
 from graphcoord.config import Settings
 from graphcoord.db import Database
 from graphcoord.errors import BadInput
+from graphcoord.i18n import N_, fill
+from graphcoord.i18n import gettext as _
 from graphcoord.model import LEVEL_SHORT_NAMES, Level
 
 __all__ = ["register"]
@@ -70,12 +73,7 @@ def register(app: typer.Typer) -> None:
             )
         finally:
             db.close()
-        console.print(f"履职档案 HTML：[bold]{files.html}[/]", highlight=False)
-        console.print(f"数据 JSON：{files.json}", highlight=False)
-        if files.pdf is not None:
-            console.print(f"PDF：{files.pdf}（{files.pdf_renderer} 打印）", highlight=False)
-        elif pdf:
-            console.print("PDF：未生成（未找到 Chromium，请安装 Debian 的 chromium）")
+        print_written(console, files, pdf_wanted=pdf)
 
     @app.command()
     def ranking(
@@ -116,19 +114,23 @@ def register(app: typer.Typer) -> None:
             ]
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        table = Table(title=f"{area} {year}年度代表定量考核排名（共 {len(items)} 人）")
+        title = fill(
+            "{area} {year}: deputies ranked by the scoring table ({count} deputies)",
+            {"area": area, "year": year, "count": len(items)},
+        )
+        table = Table(title=title)
         for column in (
-            "名次",
-            "代表",
-            "层级",
-            "得分",
-            "活动",
-            "值班",
-            "解决意见",
-            "议案建议",
-            "满意率",
+            N_("rank"),
+            N_("deputy"),
+            N_("level"),
+            N_("score"),
+            N_("visits"),
+            N_("days on duty"),
+            N_("issues resolved"),
+            N_("proposals"),
+            N_("satisfaction rate"),
         ):
-            table.add_column(column)
+            table.add_column(_(column))
         for i in items[:limit]:
             r = i.record
             rate = "—" if r.satisfaction_rate is None else f"{r.satisfaction_rate:.0%}"
@@ -181,11 +183,12 @@ def register(app: typer.Typer) -> None:
             )
         finally:
             db.close()
-        console.print(
-            f"已安排述职评议 [bold]{m.id}[/]：{m.deputy_name} · {m.area_name} · {m.date}；"
-            f"打印选票：graphcoord qr --ballots {m.id} --count N",
-            highlight=False,
+        line = fill(
+            "report-back [bold]{id}[/] scheduled: {deputy} · {area} · {date}; print its "
+            "ballots with graphcoord qr --ballots {id} --count N",
+            {"id": m.id, "deputy": m.deputy_name, "area": m.area_name, "date": m.date},
         )
+        console.print(line, highlight=False)
 
     @report_back.command("close")
     def close(meeting: str = typer.Argument(..., help="The meeting's id.")) -> None:
@@ -198,7 +201,11 @@ def register(app: typer.Typer) -> None:
             m = close_report_back(db, OPERATOR, meeting)
         finally:
             db.close()
-        console.print(f"述职评议 {m.id} 已结束，共收回 {m.ballots} 张选票。", highlight=False)
+        line = fill(
+            "report-back {id} closed: {ballots} ballots returned",
+            {"id": m.id, "ballots": m.ballots},
+        )
+        console.print(line, highlight=False)
 
     @report_back.command("results")
     def results(
@@ -230,11 +237,22 @@ def register(app: typer.Typer) -> None:
             }
             typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
             return
-        console.print(
-            f"{m.title}（{m.deputy_name}，{m.date}）：发出选票 {m.ballots_issued} 张，"
-            f"收回 {m.ballots} 张；满意 {m.satisfied}、基本满意 {m.basically_satisfied}、"
-            f"不满意 {m.dissatisfied}；满意率 {'—' if rate is None else f'{rate:.1%}'}",
-            highlight=False,
+        line = fill(
+            "{title} ({deputy}, {date}): {issued} ballots issued, {ballots} returned; "
+            "satisfied {satisfied}, basically satisfied {basically}, dissatisfied "
+            "{dissatisfied}; satisfaction rate {rate}",
+            {
+                "title": m.title,
+                "deputy": m.deputy_name,
+                "date": m.date,
+                "issued": m.ballots_issued,
+                "ballots": m.ballots,
+                "satisfied": m.satisfied,
+                "basically": m.basically_satisfied,
+                "dissatisfied": m.dissatisfied,
+                "rate": "—" if rate is None else f"{rate:.1%}",
+            },
         )
+        console.print(line, highlight=False)
         for comment in r.comments or []:
             console.print(f"  · {comment}", highlight=False)
