@@ -284,6 +284,8 @@ def main(argv: list[str]) -> int:
         help="keep the national store in this folder (loaded once, reused; server left running)",
     )
     args = parser.parse_args(argv)
+    national_repeat = args.national_repeat or args.repeat
+    national_warmup = args.warmup if args.national_warmup is None else args.national_warmup
     npm_ci()
     rows: list[str] = []
     figures: dict[str, Any] = {}
@@ -302,23 +304,26 @@ def main(argv: list[str]) -> int:
             load_national_links(settings, db, data)
             print(f"national roll loaded in {time.perf_counter() - started:.0f} s", flush=True)
             label = f"national ×{scale:g}"
-            repeat = args.national_repeat or args.repeat
-            warmup = args.warmup if args.national_warmup is None else args.national_warmup
-            part, figures["national"] = run_store(label, settings, db, False, repeat, warmup)
+            part, figures["national"] = run_store(
+                label, settings, db, False, national_repeat, national_warmup
+            )
             rows += part
     national_rounds = ""
-    if args.national_scale > 0 and (repeat, warmup) != (args.repeat, args.warmup):
-        national_rounds = f" (national: {repeat} after {warmup})"
+    if args.national_scale > 0 and (national_repeat, national_warmup) != (
+        args.repeat,
+        args.warmup,
+    ):
+        national_rounds = f" (national: {national_repeat} after {national_warmup})"
     lines = [
         "`graphcoord serve` (strawberry on uvicorn, one worker) and the Neo4j GraphQL Library "
         "7.6 on Apollo Server 4.13 (Node 20, `benchmarks/neo4j_graphql/`), each its own "
         "process on loopback against the same Neo4j (Suqian: heap 2g / page cache 1g; "
         "national: 4g / 3g), both warm "
         f"({args.warmup} warm-up rounds); {args.repeat} timed requests per case and side"
-        f"{national_rounds}, the two sides alternating, one keep-alive connection each parsed in C (httptools). The same "
-        "selection on both sides (graphcoord's `areaCode` filter written as the Library's "
-        "`OR` of `electedIn` and `contacts.some`; members through the Library's "
-        "`…Connection` for the membership's role); objects: what each answer holds.",
+        f"{national_rounds}, the two sides alternating, one keep-alive connection each parsed "
+        "in C (httptools). The same selection on both sides (graphcoord's `areaCode` filter "
+        "written as the Library's `OR` of `electedIn` and `contacts.some`; members through the "
+        "Library's `…Connection` for the membership's role); objects: what each answer holds.",
         "",
         "| store | query | graphcoord p50 / p95 (ms) | Library p50 / p95 (ms) | ratio p50 "
         "| objects |",
@@ -331,8 +336,8 @@ def main(argv: list[str]) -> int:
         "repeat": args.repeat,
         "warmup": args.warmup,
         "national_scale": args.national_scale,
-        "national_repeat": args.national_repeat or args.repeat,
-        "national_warmup": args.warmup if args.national_warmup is None else args.national_warmup,
+        "national_repeat": national_repeat,
+        "national_warmup": national_warmup,
         "library": "@neo4j/graphql 7.6.3, @apollo/server 4.13.0, node " + node_version(),
         "suqian": {"heap": "2g", "pagecache": "1g"},
         "national": {"heap": "4g", "pagecache": "3g"},

@@ -3,7 +3,8 @@ made it and when.
 
 The services that change the graph on a person's behalf (contacts, conveners, activities,
 issue status and handling, letters, imports, accounts, proposals and their review meetings,
-report-backs, stations' activity days) call :func:`record` after the change succeeded; surfaces never write the trail themselves, so both surfaces leave the same trace.
+report-backs, stations' activity days) call :func:`record` after the change succeeded;
+surfaces never write the trail themselves, so both surfaces leave the same trace.
 """
 
 from __future__ import annotations
